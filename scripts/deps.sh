@@ -1,0 +1,18 @@
+#!/bin/sh
+# Install the Debian build dependencies that are missing: flex, bison, libffi-dev,
+# libcmocka-dev, libjansson-dev, pkg-config (and valgrind for `make valgrind`).
+set -e
+missing=""
+command -v flex >/dev/null 2>&1 || missing="$missing flex"
+command -v bison >/dev/null 2>&1 || missing="$missing bison"
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+for p in libffi-dev libcmocka-dev libjansson-dev; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,51 @@
+/*
+ * eval.h — an evaluation context (pol_eval, opaque in pol.h) and the interpreter entry.
+ *
+ * A pol_eval belongs to one thread; it points at an immutable program and owns every
+ * buffer an evaluation writes: the context slots, the resident as given, the answer.
+ * All buffers are sized from the program at pol_eval_new; a quote allocates nothing.
+ */
+#ifndef POL_EVAL_H
+#define POL_EVAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pol.h"
+#include "program.h"
+
+#define EVAL_MSG 512
+
+struct pol_eval {
+  const pol_program *p;
+  int64_t *slots;      /* nslots: fixed slots, attributes, lets */
+  int64_t *resident;   /* nslots: the resident as set by pol_resident_json (inputs only) */
+  bool has_resident;
+  int64_t *bought;     /* naddons: tier amount bought (fen), or -1 */
+
+  /* the answer of the last pol_quote */
+  int32_t date;
+  bool payable;
+  char reason[EVAL_MSG];
+  uint32_t window;     /* window whose range holds the date, or PRG_NONE */
+  uint32_t category;   /* chosen category, or PRG_NONE */
+  uint8_t *matched;    /* ncategories: 1 if its `when` holds */
+  int64_t worth, individual;
+  int64_t *funding;    /* nsources, fen */
+  int32_t start, end;  /* benefit start (wait included) and end */
+  int64_t wait_months, wait_days;
+  uint8_t *applied;    /* nrules: 1 if the rule applied */
+  int64_t *addon_amount; /* naddons: fen, -1 if not included */
+  uint32_t *addon_payer; /* naddons: source, or PRG_NONE for the individual */
+
+  char error[EVAL_MSG];
+};
+
+/* Run one section with ev->slots as context; the result is stored in *out.
+ * POL_ERUNTIME on overflow or an invalid date, with ev->error set. */
+pol_status vm_run(pol_eval *ev, prg_section s, int64_t *out);
+
+/* Window membership used by OP_INWIN and the evaluator: range and day filter. */
+bool vm_in_window(const prg_window *w, int32_t day);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * program.h — a compiled policy: immutable after pol_compile/pol_load, shared by threads.
+ *
+ * Invariants (established by the compiler, re-checked by the verifier for loaded files):
+ *  - every string reference is an offset of a NUL-terminated string in `strings`;
+ *  - every section [start, end) lies inside `code` and ends with OP_RET on every path;
+ *  - every constant, slot, window and identity operand is in range;
+ *  - jumps go forward and stay inside their section;
+ *  - the stack never exceeds PRG_STACK_MAX.
+ * Nothing in here is written after construction; an evaluation keeps its own state
+ * (vm/vm.h: vm_ctx).
+ */
+#ifndef POL_PROGRAM_H
+#define POL_PROGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PRG_MAGIC "POLB"
+#define PRG_VERSION 1
+#define PRG_STACK_MAX 32
+#define PRG_MAX_IDENTITIES 64
+#define PRG_ABSENT INT64_MIN /* the value of an optional attribute not given */
+#define PRG_NONE UINT32_MAX  /* "no section" / "no source" / "no string" */
+
+/* Fixed context slots; attributes and lets follow. */
+enum {
+  SLOT_PAID_ON,    /* payment date of the query */
+  SLOT_IDENTITIES, /* bit i set: resident holds identity i */
+  SLOT_CATEGORY,   /* chosen category index (rules only) */
+  SLOT_SUBSIDIZED, /* chosen category has a non-zero funding part (rules only) */
+  SLOT__FIXED
+};
+
+typedef enum { TY_BOOL, TY_INT, TY_MONEY, TY_DATE, TY_RATIO, TY_DAYS, TY_MONTHS, TY_ENUM, TY_CATEGORY } prg_type;
+typedef enum { PRESENCE_REQUIRED, PRESENCE_DEFAULT, PRESENCE_OPTIONAL, PRESENCE_QUERY_DATE } prg_presence;
+typedef enum { ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_DOWN, ROUND_UP } prg_rounding;
+
+typedef uint32_t prg_strref; /* offset into prg.strings, or PRG_NONE */
+
+typedef struct { uint32_t start, end; } prg_section; /* start == end == 0: absent */
+
+typedef struct {
+  prg_strref key, label;
+} prg_name;
+
+typedef struct {
+  prg_strref key, label;
+  uint8_t type;     /* prg_type; TY_ENUM: values are 0..count-1 */
+  uint8_t presence; /* prg_presence */
+  uint32_t slot;
+  int64_t lo, hi;   /* TY_INT range; TY_ENUM: 0..count-1 */
+  int64_t dflt;     /* PRESENCE_DEFAULT */
+  uint32_t enum_first, enum_count; /* TY_ENUM: names in prg.enum_values */
+  uint8_t is_identities; /* the `identities` array attribute (slot SLOT_IDENTITIES) */
+} prg_attr;
+
+typedef struct {
+  uint32_t source;  /* index in prg.sources, or PRG_NONE for the individual */
+  prg_section value;
+} prg_part;
+
+typedef struct {
+  prg_strref key, label, cite;
+  uint8_t otherwise;   /* holds exactly when no other category holds */
+  prg_section when;    /* bool; absent when otherwise */
+  prg_section worth;   /* money */
+  uint32_t part_first, part_count; /* in prg.parts; exactly one may be the rest */
+  uint32_t rest_part;  /* index among this category's parts that is `rest`, or PRG_NONE */
+  uint32_t line;       /* source line, for messages */
+} prg_category;
+
+typedef enum {
+  EFF_START, EFF_END, EFF_WAIT_MONTHS, EFF_WAIT_DAYS, EFF_SURCHARGE, EFF_FREE,
+  EFF_PAYABLE, EFF_NOT_PAYABLE
+} prg_effect_kind;
+
+typedef struct {
+  uint8_t kind;        /* prg_effect_kind */
+  prg_section value;   /* absent for FREE, PAYABLE, NOT_PAYABLE */
+  prg_strref reason;   /* NOT_PAYABLE */
+} prg_effect;
+
+typedef struct {
+  prg_strref key, label, cite;
+  int32_t lo, hi;       /* inclusive date range */
+  uint8_t dlo, dhi;     /* day-of-month filter, 1..31 when none */
+  uint32_t eff_first, eff_count; /* in prg.effects */
+} prg_window;
+
+typedef struct {
+  prg_strref key, label, cite;
+  prg_section when;
+  uint32_t eff_first, eff_count;
+} prg_rule;
+
+typedef enum {
+  KEY_LOWEST_INDIVIDUAL, KEY_HIGHEST_INDIVIDUAL, KEY_LOWEST_FUNDING, KEY_HIGHEST_FUNDING,
+  KEY_LOWEST_SOURCE, KEY_HIGHEST_SOURCE, KEY_FIRST, KEY_LAST
+} prg_choose_kind;
+
+typedef struct { uint8_t kind; uint32_t source; } prg_choose_key;
+
+typedef struct {
+  prg_strref key, label;
+  int64_t amount; /* fen */
+} prg_tier;
+
+typedef struct {
+  prg_strref key, label, cite;
+  uint32_t tier_first, tier_count;
+  uint32_t paid_by;     /* source, or PRG_NONE */
+  prg_section paid_when; /* bool */
+} prg_addon;
+
+typedef struct { prg_strref key; uint32_t slot; prg_section value; prg_strref label; } prg_let;
+
+/* Inline examples: `polc test`.  Each expectation is (field, arg, value). */
+typedef enum {
+  EXP_PAYABLE, EXP_CATEGORY, EXP_INDIVIDUAL, EXP_FUNDING_ALL, EXP_FUNDING, EXP_START,
+  EXP_END, EXP_WAIT_MONTHS, EXP_WAIT_DAYS, EXP_MATCHED, EXP_SUBSIDIZED, EXP_ADDON
+} prg_expect_kind;
+
+typedef struct { uint8_t kind; uint32_t arg; int64_t value; } prg_expect;
+typedef struct { uint32_t attr; int64_t value; } prg_given;
+typedef struct { uint32_t addon; int64_t amount; } prg_buy;
+
+typedef struct {
+  prg_strref name;
+  uint32_t line;
+  int32_t paid_on;
+  uint32_t given_first, given_count;   /* attribute values (identities: a bit mask) */
+  uint32_t buy_first, buy_count;
+  uint32_t expect_first, expect_count;
+} prg_example;
+
+typedef struct pol_program {
+  /* header */
+  prg_strref id, title, issuer, document, file;
+  int32_t year;
+  uint8_t rounding;
+  int32_t coll_lo, coll_hi; uint8_t coll_dlo, coll_dhi; /* collection period; lo > hi: none */
+  prg_strref coll_label, coll_cite;
+
+  char *strings; uint32_t nstrings;
+  int64_t *consts; uint32_t nconsts;
+  uint32_t *code; uint32_t ncode;
+  uint32_t nslots;
+
+  prg_attr *attrs; uint32_t nattrs;
+  prg_strref *enum_values; uint32_t nenum_values;   /* key, label pairs: 2 per value */
+  prg_name *identities; uint32_t nidentities;
+  prg_name *sources; uint32_t nsources;
+  prg_let *lets; uint32_t nlets;
+  prg_category *categories; uint32_t ncategories;
+  prg_part *parts; uint32_t nparts;
+  prg_choose_key *choose; uint32_t nchoose;
+  prg_window *windows; uint32_t nwindows;
+  prg_rule *rules; uint32_t nrules;
+  prg_effect *effects; uint32_t neffects;
+  prg_addon *addons; uint32_t naddons;
+  prg_tier *tiers; uint32_t ntiers;
+  prg_example *examples; uint32_t nexamples;
+  prg_given *givens; uint32_t ngivens;
+  prg_buy *buys; uint32_t nbuys;
+  prg_expect *expects; uint32_t nexpects;
+} pol_program;
+
+static inline const char *prg_str(const pol_program *p, prg_strref r) {
+  return r == PRG_NONE ? "" : p->strings + r;
+}
+
+#endif
