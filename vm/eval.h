@@ -22,6 +22,9 @@ struct pol_eval {
   int64_t *resident;   /* nslots: the resident as set by pol_resident_json (inputs only) */
   bool has_resident;
   int64_t *bought;     /* naddons: tier amount bought (fen), or -1 */
+  uint8_t *given;      /* nattrs: 1 if the resident JSON gave attribute i */
+  int64_t *scratch;    /* nsources: funding of the category being compared (pol_quote) */
+  bool has_answer;     /* the last pol_quote succeeded; the answer fields below hold it */
 
   /* the answer of the last pol_quote */
   int32_t date;

@@ -1,0 +1,644 @@
+/*
+ * decls.c — declarations to program tables.  Two passes: the first declares every name
+ * (so a rule may name a window declared below it), the second compiles bodies in file
+ * order.  Lets are evaluated in order, so a let may use only lets above it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cg.h"
+#include "money.h"
+
+#define ROUNDING_UNSET 0xff
+
+static const char *field_str(cg *c, ast_node *f) {
+  if (!f->a || f->a->kind != A_NAME || f->a->op != 1) {
+    cg_error(c, f->loc, "'%s' takes a string", f->name);
+    return NULL;
+  }
+  return f->a->str;
+}
+
+static void header(cg *c, ast_node *h) {
+  for (ast_node *f = h->list; f; f = f->next) {
+    if (strcmp(f->name, "title") == 0) c->p.title = cg_str(c, field_str(c, f));
+    else if (strcmp(f->name, "issuer") == 0) c->p.issuer = cg_str(c, field_str(c, f));
+    else if (strcmp(f->name, "document") == 0) c->p.document = cg_str(c, field_str(c, f));
+    else if (strcmp(f->name, "year") == 0) {
+      int64_t y;
+      if (f->a->kind != A_INT || !gen_literal(c, f->a, (ty){TY_INT, 0}, &y) || y < 1900 || y > 9999)
+        cg_error(c, f->loc, "'year' takes the benefit year, e.g. 2026");
+      else c->p.year = (int32_t)y;
+    } else if (strcmp(f->name, "rounding") == 0) {
+      static const char *const modes[] = {"half_up", "half_even", "down", "up"};
+      const char *m = f->a->kind == A_NAME && f->a->name ? f->a->name : "";
+      c->p.rounding = ROUNDING_UNSET;
+      for (int i = 0; i < 4; i++)
+        if (strcmp(m, modes[i]) == 0) c->p.rounding = (uint8_t)i;
+      if (c->p.rounding == ROUNDING_UNSET)
+        cg_error(c, f->a->loc, "'rounding' is one of half_up, half_even, down, up");
+    } else {
+      cg_error(c, f->loc, "unknown header field '%s' (expected title, issuer, year, document, "
+                          "rounding)", f->name);
+    }
+  }
+}
+
+/* ---- pass 1: names ------------------------------------------------------------------ */
+
+static void declare_attribute(cg *c, ast_node *d) {
+  prg_attr *a = CG_PUSH(c, c->p.attrs, c->p.nattrs, c->cap_attrs);
+  if (!a) return;
+  uint32_t idx = c->p.nattrs - 1;
+  memset(a, 0, sizeof *a);
+  a->key = cg_str(c, d->name);
+  a->label = cg_str(c, d->str);
+  sym *s = sym_declare(c, d->name, SYM_ATTR, idx, d);
+  ast_node *t = d->a;
+  const char *tn = t->name;
+  if (strcmp(tn, "identities") == 0) {
+    a = &c->p.attrs[idx];
+    a->is_identities = 1;
+    a->type = TY_INT;
+    a->slot = SLOT_IDENTITIES;
+    a->presence = PRESENCE_DEFAULT;
+    return;
+  }
+  a->slot = c->p.nslots++;
+  if (strcmp(tn, "bool") == 0) a->type = TY_BOOL;
+  else if (strcmp(tn, "date") == 0) a->type = TY_DATE;
+  else if (strcmp(tn, "money") == 0) a->type = TY_MONEY;
+  else if (strcmp(tn, "int") == 0 && t->a) {
+    a->type = TY_INT;
+    if (!gen_literal(c, t->a, (ty){TY_INT, 0}, &a->lo) ||
+        !gen_literal(c, t->b, (ty){TY_INT, 0}, &a->hi) || a->lo > a->hi)
+      cg_error(c, t->loc, "an int attribute declares its range, e.g. 'int 0..4'");
+  } else if (strcmp(tn, "enum") == 0) {
+    a->type = TY_ENUM;
+    a->enum_first = c->p.nenum_values / 2;
+    int64_t n = 0;
+    for (ast_node *v = t->list; v; v = v->next, n++) {
+      sym *ev = sym_declare(c, v->name, SYM_ENUMVAL, (uint32_t)n, v);
+      if (ev) ev->type = (ty){TY_ENUM, idx};
+      prg_strref *k = CG_PUSH(c, c->p.enum_values, c->p.nenum_values, c->cap_enum);
+      if (k) *k = cg_str(c, v->name);
+      prg_strref *l = CG_PUSH(c, c->p.enum_values, c->p.nenum_values, c->cap_enum);
+      if (l) *l = cg_str(c, v->str);
+      a = &c->p.attrs[idx];
+    }
+    a = &c->p.attrs[idx];
+    a->enum_count = (uint32_t)n;
+    a->lo = 0;
+    a->hi = n - 1;
+  } else {
+    cg_error(c, t->loc, "unknown type '%s' (expected bool, int A..B, date, money or one of { … })",
+             tn);
+  }
+  a = &c->p.attrs[idx];
+  if (s) {
+    s->type = (ty){a->type, a->type == TY_ENUM ? idx : 0};
+    s->typed = true;
+  }
+  ast_node *dv = d->b;
+  if (!dv) {
+    cg_error(c, d->loc, "attribute '%s' needs '= default', 'required' or 'optional'", d->name);
+  } else if (dv->kind == A_NAME && !dv->name && dv->op == 2) {
+    a->presence = PRESENCE_REQUIRED;
+  } else if (dv->kind == A_NAME && !dv->name && dv->op == 3) {
+    a->presence = PRESENCE_OPTIONAL;
+    a->dflt = PRG_ABSENT;
+    if (a->type != TY_DATE) cg_error(c, dv->loc, "only date attributes may be optional");
+    if (s) s->optional = true;
+  } else if (dv->kind == A_NAME && dv->name && strcmp(dv->name, "paid_on") == 0) {
+    a->presence = PRESENCE_QUERY_DATE;
+    if (a->type != TY_DATE) cg_error(c, dv->loc, "only a date defaults to the payment date");
+  } else {
+    a->presence = PRESENCE_DEFAULT;
+    int64_t v = 0;
+    if (gen_literal(c, dv, (ty){a->type, a->type == TY_ENUM ? idx : 0}, &v)) {
+      a = &c->p.attrs[idx];
+      a->dflt = v;
+      if (a->type == TY_INT && (v < a->lo || v > a->hi))
+        cg_error(c, dv->loc, "default %lld is outside %lld..%lld", (long long)v,
+                 (long long)a->lo, (long long)a->hi);
+    }
+  }
+}
+
+static void declare(cg *c, ast_node *d) {
+  prg_name *nm;
+  switch (d->kind) {
+  case A_ATTRIBUTE:
+    declare_attribute(c, d);
+    break;
+  case A_IDENTITY:
+    if (c->p.nidentities >= PRG_MAX_IDENTITIES) {
+      cg_error(c, d->loc, "at most %d identities", PRG_MAX_IDENTITIES);
+      break;
+    }
+    sym_declare(c, d->name, SYM_IDENTITY, c->p.nidentities, d);
+    nm = CG_PUSH(c, c->p.identities, c->p.nidentities, c->cap_ids);
+    if (nm) *nm = (prg_name){cg_str(c, d->name), cg_str(c, d->str)};
+    break;
+  case A_SOURCE:
+    sym_declare(c, d->name, SYM_SOURCE, c->p.nsources, d);
+    nm = CG_PUSH(c, c->p.sources, c->p.nsources, c->cap_srcs);
+    if (nm) *nm = (prg_name){cg_str(c, d->name), cg_str(c, d->str)};
+    break;
+  case A_CONST:
+    sym_declare(c, d->name, SYM_CONST, 0, d);
+    break;
+  case A_LET: {
+    sym_declare(c, d->name, SYM_LET, c->p.nlets, d);
+    prg_let *l = CG_PUSH(c, c->p.lets, c->p.nlets, c->cap_lets);
+    if (l) *l = (prg_let){cg_str(c, d->name), c->p.nslots++, {0, 0}, cg_str(c, d->str)};
+    break;
+  }
+  case A_CATEGORY: {
+    sym_declare(c, d->name, SYM_CATEGORY, c->p.ncategories, d);
+    prg_category *k = CG_PUSH(c, c->p.categories, c->p.ncategories, c->cap_cats);
+    if (k) memset(k, 0, sizeof *k);
+    break;
+  }
+  case A_WINDOW: {
+    sym_declare(c, d->name, SYM_WINDOW, c->p.nwindows, d);
+    prg_window *w = CG_PUSH(c, c->p.windows, c->p.nwindows, c->cap_wins);
+    if (w) memset(w, 0, sizeof *w);
+    break;
+  }
+  case A_COLLECTION:
+    if (!sym_declare(c, "collection", SYM_COLLECTION, 0, d) && !c->oom)
+      cg_error(c, d->loc, "only one collection period may be declared");
+    break;
+  case A_ADDON: {
+    sym_declare(c, d->name, SYM_ADDON, c->p.naddons, d);
+    prg_addon *a = CG_PUSH(c, c->p.addons, c->p.naddons, c->cap_addons);
+    if (a) memset(a, 0, sizeof *a);
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+/* ---- pass 2: bodies ------------------------------------------------------------------- */
+
+static bool day_range(cg *c, ast_node *days, uint8_t *lo, uint8_t *hi) {
+  *lo = 1;
+  *hi = 31;
+  if (!days) return true;
+  int64_t a, b;
+  if (!gen_literal(c, days->a, (ty){TY_INT, 0}, &a) || !gen_literal(c, days->b, (ty){TY_INT, 0}, &b))
+    return false;
+  if (a < 1 || b > 31 || a > b) {
+    cg_error(c, days->loc, "days of the month run 1..31 with the first not after the last");
+    return false;
+  }
+  *lo = (uint8_t)a;
+  *hi = (uint8_t)b;
+  return true;
+}
+
+static bool date_range(cg *c, ast_node *d, int32_t *lo, int32_t *hi) {
+  int64_t a = 0, b = 0;
+  if (!gen_literal(c, d->a, (ty){TY_DATE, 0}, &a) || !gen_literal(c, d->b, (ty){TY_DATE, 0}, &b))
+    return false;
+  if (a > b) {
+    cg_error(c, d->b->loc, "the period ends (%s) before it starts (%s)", d->b->str, d->a->str);
+    return false;
+  }
+  *lo = (int32_t)a;
+  *hi = (int32_t)b;
+  return true;
+}
+
+static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
+  uint32_t first = c->p.neffects;
+  for (ast_node *e = list; e; e = e->next) {
+    prg_effect eff = {0, {0, 0}, PRG_NONE};
+    ty t;
+    switch (e->op) {
+    case 0: eff.kind = EFF_START; eff.value = gen_section(c, e->a, TY_DATE, "'start'"); break;
+    case 1: eff.kind = EFF_END; eff.value = gen_section(c, e->a, TY_DATE, "'end'"); break;
+    case 2:
+      eff.value = gen_section_infer(c, e->a, &t);
+      eff.kind = t.t == TY_DAYS ? EFF_WAIT_DAYS : EFF_WAIT_MONTHS;
+      if (t.t != TY_DAYS && t.t != TY_MONTHS)
+        cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
+                 ty_name(c, t));
+      break;
+    case 4: eff.kind = EFF_SURCHARGE; eff.value = gen_section(c, e->a, TY_MONEY, "'surcharge'"); break;
+    case 5: eff.kind = EFF_FREE; break;
+    case 6: eff.kind = EFF_PAYABLE; break;
+    default: eff.kind = EFF_NOT_PAYABLE; eff.reason = cg_str(c, e->str); break;
+    }
+    prg_effect *p = CG_PUSH(c, c->p.effects, c->p.neffects, c->cap_effs);
+    if (p) *p = eff;
+  }
+  *count = c->p.neffects - first;
+  return first;
+}
+
+static uint32_t line_of(cg *c, ast_loc loc) {
+  uint32_t line, col;
+  diag_locate(&c->diags->sources[loc.src], loc.start, &line, &col);
+  return line;
+}
+
+static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
+  prg_category k = {0};
+  k.key = cg_str(c, d->name);
+  k.label = cg_str(c, d->str);
+  k.cite = cg_str(c, d->cite);
+  k.line = line_of(c, d->loc);
+  k.rest_part = PRG_NONE;
+  if (d->op) {
+    k.otherwise = 1;
+    if ((*otherwise_seen)++) cg_error(c, d->loc, "only one category may hold 'when otherwise'");
+  } else {
+    k.when = gen_section(c, d->a, TY_BOOL, "the condition of a category");
+  }
+  if (d->b) {
+    k.worth = gen_section(c, d->b, TY_MONEY, "'worth'");
+  } else {
+    sym *std = sym_find(c, "standard");
+    if (!std || std->kind != SYM_CONST) {
+      cg_error(c, d->loc, "category '%s' needs 'worth': no constant 'standard' is declared",
+               d->name);
+    } else {
+      ast_node ref = {.kind = A_NAME, .loc = d->loc, .name = "standard"};
+      k.worth = gen_section(c, &ref, TY_MONEY, "the constant 'standard'");
+    }
+  }
+  k.part_first = c->p.nparts;
+  for (ast_node *p = d->list; p; p = p->next) {
+    prg_part part = {PRG_NONE, {0, 0}};
+    if (strcmp(p->name, "individual") != 0) {
+      sym *s = sym_find(c, p->name);
+      if (!s || s->kind != SYM_SOURCE) {
+        cg_error(c, p->loc, "'%s' is not a funding source or 'individual'", p->name);
+        continue;
+      }
+      s->used = true;
+      part.source = s->index;
+    }
+    for (uint32_t i = k.part_first; i < c->p.nparts; i++)
+      if (c->p.parts[i].source == part.source)
+        cg_error(c, p->loc, "'%s' is listed twice in category '%s'", p->name, d->name);
+    if (p->op) {
+      if (k.rest_part != PRG_NONE) cg_error(c, p->loc, "only one part may be 'rest'");
+      k.rest_part = c->p.nparts - k.part_first;
+    } else {
+      part.value = gen_section(c, p->a, TY_MONEY, "a part");
+    }
+    prg_part *pp = CG_PUSH(c, c->p.parts, c->p.nparts, c->cap_parts);
+    if (pp) *pp = part;
+  }
+  k.part_count = c->p.nparts - k.part_first;
+  c->p.categories[idx] = k;
+}
+
+static void choose(cg *c, ast_node *d, int *seen) {
+  if ((*seen)++) cg_error(c, d->loc, "only one 'choose' may be declared");
+  for (ast_node *k = d->list; k; k = k->next) {
+    prg_choose_key key = {KEY_FIRST, PRG_NONE};
+    if (k->op == 2) key.kind = KEY_FIRST;
+    else if (k->op == 3) key.kind = KEY_LAST;
+    else if (strcmp(k->name, "individual") == 0)
+      key.kind = k->op ? KEY_HIGHEST_INDIVIDUAL : KEY_LOWEST_INDIVIDUAL;
+    else if (strcmp(k->name, "funding") == 0)
+      key.kind = k->op ? KEY_HIGHEST_FUNDING : KEY_LOWEST_FUNDING;
+    else {
+      sym *s = sym_find(c, k->name);
+      if (!s || s->kind != SYM_SOURCE) {
+        cg_error(c, k->loc, "'%s' is not 'individual', 'funding' or a funding source", k->name);
+        continue;
+      }
+      key.kind = k->op ? KEY_HIGHEST_SOURCE : KEY_LOWEST_SOURCE;
+      key.source = s->index;
+    }
+    if ((key.kind == KEY_FIRST || key.kind == KEY_LAST) && k->next)
+      cg_error(c, k->next->loc, "nothing can follow '%s': it always decides",
+               key.kind == KEY_FIRST ? "first" : "last");
+    prg_choose_key *p = CG_PUSH(c, c->p.choose, c->p.nchoose, c->cap_choose);
+    if (p) *p = key;
+  }
+}
+
+static void window(cg *c, ast_node *d, uint32_t idx) {
+  prg_window w = {0};
+  w.key = cg_str(c, d->name);
+  w.label = cg_str(c, d->str);
+  w.cite = cg_str(c, d->cite);
+  date_range(c, d, &w.lo, &w.hi);
+  day_range(c, d->c, &w.dlo, &w.dhi);
+  w.eff_first = effects(c, d->list, &w.eff_count);
+  c->p.windows[idx] = w;
+}
+
+static void rule(cg *c, ast_node *d) {
+  prg_rule r = {0};
+  r.key = cg_str(c, d->name);
+  r.label = cg_str(c, d->str);
+  r.cite = cg_str(c, d->cite);
+  r.when = gen_section(c, d->a, TY_BOOL, "the condition of a rule");
+  r.eff_first = effects(c, d->list, &r.eff_count);
+  if (!r.eff_count) cg_warn(c, d->loc, "rule '%s' has no effect", d->name);
+  prg_rule *p = CG_PUSH(c, c->p.rules, c->p.nrules, c->cap_rules);
+  if (p) *p = r;
+}
+
+static void addon(cg *c, ast_node *d, uint32_t idx) {
+  prg_addon a = {0};
+  a.key = cg_str(c, d->name);
+  a.label = cg_str(c, d->str);
+  a.cite = cg_str(c, d->cite);
+  a.paid_by = PRG_NONE;
+  a.tier_first = c->p.ntiers;
+  for (ast_node *t = d->list; t; t = t->next) {
+    prg_tier tier = {cg_str(c, t->name), cg_str(c, t->str), 0};
+    if (!gen_literal(c, t->a, (ty){TY_MONEY, 0}, &tier.amount)) continue;
+    for (uint32_t i = a.tier_first; i < c->p.ntiers; i++)
+      if (c->p.tiers[i].amount == tier.amount)
+        cg_error(c, t->loc, "two tiers of '%s' cost the same", d->name);
+    prg_tier *p = CG_PUSH(c, c->p.tiers, c->p.ntiers, c->cap_tiers);
+    if (p) *p = tier;
+  }
+  a.tier_count = c->p.ntiers - a.tier_first;
+  if (d->a) {
+    sym *s = sym_find(c, d->a->name);
+    if (!s || s->kind != SYM_SOURCE) cg_error(c, d->a->loc, "'%s' is not a funding source", d->a->name);
+    else {
+      s->used = true;
+      a.paid_by = s->index;
+    }
+    a.paid_when = gen_section(c, d->a->a, TY_BOOL, "the condition of 'paid by'");
+  }
+  c->p.addons[idx] = a;
+}
+
+/* ---- examples ------------------------------------------------------------------------ */
+
+static void push_expect(cg *c, prg_expect_kind k, uint32_t arg, int64_t v) {
+  prg_expect *e = CG_PUSH(c, c->p.expects, c->p.nexpects, c->cap_expects);
+  if (e) *e = (prg_expect){(uint8_t)k, arg, v};
+}
+
+static sym *find_kind(cg *c, ast_node *n, const char *name, sym_kind k) {
+  sym *s = k == SYM_CATEGORY ? sym_find_category(c, name) : sym_find(c, name);
+  if (!s || s->kind != k) {
+    cg_error(c, n->loc, "'%s' is not a %s", name, sym_kind_name(k));
+    return NULL;
+  }
+  return s;
+}
+
+static void example_resident(cg *c, ast_node *item, prg_example *ex) {
+  for (ast_node *g = item->list; g; g = g->next) {
+    sym *s = find_kind(c, g, g->name, SYM_ATTR);
+    if (!s) continue;
+    const prg_attr *a = &c->p.attrs[s->index];
+    prg_given gv = {s->index, 0};
+    if (a->is_identities) {
+      if (!g->b) {
+        cg_error(c, g->loc, "identities are written as a set: identities { student }");
+        continue;
+      }
+      for (ast_node *n = g->b->list; n; n = n->next) {
+        sym *id = find_kind(c, n, n->name, SYM_IDENTITY);
+        if (id) gv.value |= (int64_t)((uint64_t)1 << id->index);
+      }
+    } else if (g->b || !gen_literal(c, g->a, s->type, &gv.value)) {
+      if (g->b) cg_error(c, g->loc, "'%s' takes a %s, not a set", g->name, ty_name(c, s->type));
+      continue;
+    } else if (a->type == TY_INT && (gv.value < a->lo || gv.value > a->hi)) {
+      cg_error(c, g->a->loc, "'%s' must be in %lld..%lld", g->name, (long long)a->lo,
+               (long long)a->hi);
+    }
+    for (uint32_t i = ex->given_first; i < c->p.ngivens; i++)
+      if (c->p.givens[i].attr == gv.attr) cg_error(c, g->loc, "'%s' is given twice", g->name);
+    prg_given *p = CG_PUSH(c, c->p.givens, c->p.ngivens, c->cap_givens);
+    if (p) *p = gv;
+  }
+}
+
+static void example_expect(cg *c, ast_node *item) {
+  static const ty T_MONEY = {TY_MONEY, 0}, T_DATE = {TY_DATE, 0}, T_BOOL = {TY_BOOL, 0};
+  for (ast_node *x = item->list; x; x = x->next) {
+    int64_t v = 0;
+    const char *k = x->name;
+    if (strcmp(k, "payable") == 0) {
+      if (gen_literal(c, x->a, T_BOOL, &v)) push_expect(c, EXP_PAYABLE, 0, v);
+    } else if (strcmp(k, "subsidized") == 0) {
+      if (gen_literal(c, x->a, T_BOOL, &v)) push_expect(c, EXP_SUBSIDIZED, 0, v);
+    } else if (strcmp(k, "category") == 0) {
+      sym *s = find_kind(c, x, x->str, SYM_CATEGORY);
+      if (s) push_expect(c, EXP_CATEGORY, s->index, 0);
+    } else if (strcmp(k, "individual") == 0) {
+      if (gen_literal(c, x->a, T_MONEY, &v)) push_expect(c, EXP_INDIVIDUAL, 0, v);
+    } else if (strcmp(k, "start") == 0 || strcmp(k, "end") == 0) {
+      if (gen_literal(c, x->a, T_DATE, &v)) push_expect(c, k[0] == 's' ? EXP_START : EXP_END, 0, v);
+    } else if (strcmp(k, "wait") == 0) {
+      bool days = x->a->kind == A_DURATION && x->a->op == 0;
+      if (gen_literal(c, x->a, (ty){days ? TY_DAYS : TY_MONTHS, 0}, &v))
+        push_expect(c, days ? EXP_WAIT_DAYS : EXP_WAIT_MONTHS, 0, v);
+    } else if (strcmp(k, "funding") == 0) {
+      push_expect(c, EXP_FUNDING_ALL, 0, 0);
+      for (ast_node *f = x->list; f; f = f->next) {
+        sym *s = find_kind(c, f, f->name, SYM_SOURCE);
+        if (s && gen_literal(c, f->a, T_MONEY, &v)) push_expect(c, EXP_FUNDING, s->index, v);
+      }
+    } else if (strcmp(k, "matched") == 0) {
+      push_expect(c, EXP_MATCHED, PRG_NONE, 0);
+      for (ast_node *n = x->b->list; n; n = n->next) {
+        sym *s = find_kind(c, n, n->name, SYM_CATEGORY);
+        if (s) push_expect(c, EXP_MATCHED, s->index, 0);
+      }
+    } else if (strcmp(k, "addons") == 0) {
+      push_expect(c, EXP_ADDON, PRG_NONE, 0);
+      for (ast_node *f = x->list; f; f = f->next) {
+        sym *s = find_kind(c, f, f->name, SYM_ADDON);
+        if (s && gen_literal(c, f->a, T_MONEY, &v)) push_expect(c, EXP_ADDON, s->index, v);
+      }
+    } else {
+      cg_error(c, x->loc, "unknown expectation '%s' (expected payable, category, individual, "
+                          "funding, start, end, wait, matched, subsidized, addons)", k);
+    }
+  }
+}
+
+static void example(cg *c, ast_node *d) {
+  prg_example ex = {0};
+  ex.name = cg_str(c, d->str);
+  ex.line = line_of(c, d->loc);
+  ex.given_first = c->p.ngivens;
+  ex.buy_first = c->p.nbuys;
+  ex.expect_first = c->p.nexpects;
+  bool has_date = false, has_resident = false, has_expect = false;
+  for (ast_node *it = d->list; it; it = it->next) {
+    int64_t v;
+    switch (it->op) {
+    case 0:
+      has_resident = true;
+      example_resident(c, it, &ex);
+      break;
+    case 1:
+      if (strcmp(it->name, "paid_on") != 0) {
+        cg_error(c, it->loc, "unknown example item '%s' (expected resident, paid_on, addons, "
+                             "expect)", it->name);
+      } else if (gen_literal(c, it->a, (ty){TY_DATE, 0}, &v)) {
+        ex.paid_on = (int32_t)v;
+        has_date = true;
+      }
+      break;
+    case 2:
+      for (ast_node *b = it->list; b; b = b->next) {
+        sym *s = find_kind(c, b, b->name, SYM_ADDON);
+        prg_buy buy = {0, 0};
+        if (!s || !gen_literal(c, b->a, (ty){TY_MONEY, 0}, &buy.amount)) continue;
+        buy.addon = s->index;
+        prg_buy *p = CG_PUSH(c, c->p.buys, c->p.nbuys, c->cap_buys);
+        if (p) *p = buy;
+      }
+      break;
+    default:
+      has_expect = true;
+      example_expect(c, it);
+      break;
+    }
+  }
+  ex.given_count = c->p.ngivens - ex.given_first;
+  ex.buy_count = c->p.nbuys - ex.buy_first;
+  ex.expect_count = c->p.nexpects - ex.expect_first;
+  if (!has_resident) cg_error(c, d->loc, "example \"%s\" has no 'resident { … }'", d->str);
+  if (!has_date) cg_error(c, d->loc, "example \"%s\" has no 'paid_on DATE'", d->str);
+  if (!has_expect) cg_error(c, d->loc, "example \"%s\" has no 'expect { … }'", d->str);
+  for (uint32_t i = 0; has_resident && i < c->p.nattrs; i++) {
+    if (c->p.attrs[i].presence != PRESENCE_REQUIRED) continue;
+    bool given = false;
+    for (uint32_t g = ex.given_first; g < c->p.ngivens; g++) given |= c->p.givens[g].attr == i;
+    if (!given)
+      cg_error(c, d->loc, "example \"%s\": the resident lacks required '%s'", d->str,
+               prg_str(&c->p, c->p.attrs[i].key));
+  }
+  prg_example *p = CG_PUSH(c, c->p.examples, c->p.nexamples, c->cap_examples);
+  if (p) *p = ex;
+}
+
+/* ---- driver ----------------------------------------------------------------------------- */
+
+void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
+  c->p.id = cg_str(c, id);
+  c->p.file = cg_str(c, path);
+  c->p.title = c->p.issuer = c->p.document = PRG_NONE;
+  c->p.coll_lo = 1;
+  c->p.coll_hi = 0;
+  c->p.coll_dlo = 1;
+  c->p.coll_dhi = 31;
+  c->p.coll_label = c->p.coll_cite = PRG_NONE;
+  c->p.rounding = ROUNDING_UNSET;
+  c->p.nslots = SLOT__FIXED;
+  sym_declare(c, "paid_on", SYM_PAID_ON, 0, NULL);
+  sym_declare(c, "benefit_year", SYM_BENEFIT_YEAR, 0, NULL);
+  sym_declare(c, "subsidized", SYM_SUBSIDIZED, 0, NULL);
+  sym_declare(c, "category", SYM_CHOSEN, 0, NULL);
+
+  ast_node *hdr = NULL;
+  for (ast_node *d = decls; d; d = d->next) {
+    if (d->kind == A_POLICY) {
+      if (hdr) cg_error(c, d->loc, "only one 'policy { … }' header may be declared");
+      hdr = d;
+      header(c, d);
+    }
+  }
+  if (!hdr && decls) {
+    ast_loc at = {0, 0, decls->loc.src};
+    for (ast_node *d = decls; d; d = d->next) at = d->loc;
+    at.start = at.end = 0;
+    cg_error(c, at, "missing 'policy { title … year … }' header");
+  } else if (hdr && !c->p.year) {
+    cg_error(c, hdr->loc, "the policy header lacks 'year' (the benefit year)");
+  }
+
+  for (ast_node *d = decls; d; d = d->next) declare(c, d);
+
+  /* constants: type-check each once, emitting into scratch code that is dropped */
+  for (ast_node *d = decls; d; d = d->next) {
+    if (d->kind != A_CONST) continue;
+    sym *s = sym_find(c, d->name);
+    if (!s || s->decl != d) continue;
+    uint32_t mark = c->p.ncode;
+    bool used = s->used;
+    s->busy = true;
+    ty t = gen_expr(c, d->a);
+    s->busy = false;
+    s->used = used;
+    s->type = t;
+    s->typed = true;
+    c->p.ncode = mark;
+  }
+
+  uint32_t cat = 0, win = 0, add = 0;
+  int otherwise = 0, chose = 0;
+  for (ast_node *d = decls; d; d = d->next) {
+    switch (d->kind) {
+    case A_LET: {
+      sym *s = sym_find(c, d->name);
+      if (!s || s->decl != d) break;
+      c->let_limit = s->index;
+      ty t;
+      prg_section sec = gen_section_infer(c, d->a, &t);
+      c->p.lets[s->index].value = sec;
+      s->type = t;
+      s->typed = true;
+      c->let_limit = s->index + 1;
+      break;
+    }
+    default:
+      break;
+    }
+  }
+  c->let_limit = c->p.nlets;
+  for (ast_node *d = decls; d; d = d->next) {
+    switch (d->kind) {
+    case A_CATEGORY:
+      c->in_rule = false;
+      category(c, d, cat++, &otherwise);
+      break;
+    case A_CHOOSE:
+      choose(c, d, &chose);
+      break;
+    case A_COLLECTION:
+      if (date_range(c, d, &c->p.coll_lo, &c->p.coll_hi))
+        day_range(c, d->c, &c->p.coll_dlo, &c->p.coll_dhi);
+      c->p.coll_label = cg_str(c, d->str);
+      c->p.coll_cite = cg_str(c, d->cite);
+      break;
+    case A_WINDOW:
+      c->in_rule = true;
+      window(c, d, win++);
+      break;
+    case A_RULE:
+      c->in_rule = true;
+      rule(c, d);
+      break;
+    case A_ADDON:
+      c->in_rule = true;
+      addon(c, d, add++);
+      break;
+    default:
+      break;
+    }
+  }
+  c->in_rule = false;
+  if (c->p.ncategories > 1 && !chose) {
+    ast_loc at = hdr ? hdr->loc : (ast_loc){0, 0, 0};
+    cg_error(c, at, "%u categories but no 'choose': declare how one is chosen when several "
+                    "hold (e.g. 'choose lowest individual then first')", c->p.ncategories);
+  }
+  if (c->p.ncategories == 0 && hdr) cg_error(c, hdr->loc, "the policy declares no category");
+  for (ast_node *d = decls; d; d = d->next)
+    if (d->kind == A_EXAMPLE) example(c, d);
+  if (c->p.rounding == ROUNDING_UNSET) c->p.rounding = ROUND_HALF_UP;
+}

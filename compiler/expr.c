@@ -1,0 +1,571 @@
+/*
+ * expr.c — type checking and code generation of expressions, in one walk.
+ *
+ * Invariants of the code emitted here (the verifier re-checks them on load):
+ *  - every jump is forward and lands inside the section being emitted;
+ *  - an expression leaves exactly one value on the stack;
+ *  - a name of an optional attribute is loaded only under `present(x)` or `x in …`,
+ *    where the absent marker (PRG_ABSENT) compares false.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cg.h"
+#include "money.h"
+#include "opcodes.h"
+
+static const ty T_BOOL = {TY_BOOL, 0}, T_INT = {TY_INT, 0}, T_MONEY = {TY_MONEY, 0},
+                T_DATE = {TY_DATE, 0}, T_RATIO = {TY_RATIO, 0};
+
+static uint32_t emit(cg *c, pol_opcode op, uint32_t a, uint32_t b) {
+  uint32_t *w = CG_PUSH(c, c->p.code, c->p.ncode, c->cap_code);
+  if (w) *w = INSN(op, a, b);
+  return c->p.ncode - 1;
+}
+
+/* Point the jump at `at` to the next instruction to be emitted. */
+static void patch(cg *c, uint32_t at, ast_loc loc) {
+  uint32_t off = c->p.ncode - at - 1;
+  if (off > 0xffff) {
+    cg_error(c, loc, "expression too large: a jump spans more than 65535 instructions");
+    off = 0;
+  }
+  if (at < c->p.ncode) c->p.code[at] = (c->p.code[at] & 0xffffu) | (off << 16);
+}
+
+static bool same(ty a, ty b) { return a.t == b.t && (a.t != TY_ENUM || a.en == b.en); }
+
+static void expect_ty(cg *c, ast_node *e, ty got, prg_type want, const char *what) {
+  if (got.t != want) {
+    ty w = {want, 0};
+    cg_error(c, e->loc, "%s: expected %s, found %s", what, ty_name(c, w), ty_name(c, got));
+  }
+}
+
+/* ---- literals ------------------------------------------------------------------------ */
+
+static bool parse_int(cg *c, ast_node *e, int64_t *v) {
+  const char *s = e->str;
+  int64_t x = 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || x > (INT64_MAX - (*s - '0')) / 10) {
+      cg_error(c, e->loc, "'%s' is not an integer in range", e->str);
+      return false;
+    }
+    x = x * 10 + (*s - '0');
+  }
+  *v = x;
+  return true;
+}
+
+static bool parse_date(cg *c, ast_node *e, int64_t *v) {
+  int32_t d;
+  if (!cal_parse(e->str, strlen(e->str), &d)) {
+    cg_error(c, e->loc, "no such date %s", e->str);
+    return false;
+  }
+  *v = d;
+  return true;
+}
+
+/* The value of a literal node; ty out. */
+static bool literal(cg *c, ast_node *e, ty *t, int64_t *v) {
+  switch (e->kind) {
+  case A_INT:
+    *t = T_INT;
+    return parse_int(c, e, v);
+  case A_NUMBER_UNIT:
+    *t = T_MONEY;
+    if (!money_parse(e->str, strlen(e->str), v)) {
+      cg_error(c, e->loc, "'%s yuan' is not an amount of money (at most two decimals)", e->str);
+      return false;
+    }
+    return true;
+  case A_RATIO:
+    *t = T_RATIO;
+    if (!ratio_parse(e->str, strlen(e->str), v)) {
+      cg_error(c, e->loc, "'%s%%' is not a percentage (at most four decimals)", e->str);
+      return false;
+    }
+    return true;
+  case A_DATE:
+    *t = T_DATE;
+    return parse_date(c, e, v);
+  case A_BOOL:
+    *t = T_BOOL;
+    *v = e->ival;
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool gen_literal(cg *c, ast_node *e, ty want, int64_t *out) {
+  ty t;
+  if (e->kind == A_NEG) {
+    if (!gen_literal(c, e->a, want, out)) return false;
+    *out = -*out;
+    return true;
+  }
+  if (e->kind == A_DURATION) {
+    prg_type dt = e->op ? TY_MONTHS : TY_DAYS;
+    if (want.t != dt) {
+      cg_error(c, e->loc, "expected %s, found %s", ty_name(c, want),
+               ty_name(c, (ty){dt, 0}));
+      return false;
+    }
+    return gen_literal(c, e->a, T_INT, out);
+  }
+  if (e->kind == A_NAME && e->name) {
+    sym *s = sym_find(c, e->name);
+    if (s && s->kind == SYM_ENUMVAL && want.t == TY_ENUM) {
+      if (s->type.en != want.en) {
+        cg_error(c, e->loc, "'%s' is not a value of %s", e->name, ty_name(c, want));
+        return false;
+      }
+      *out = s->index;
+      return true;
+    }
+    if (s && s->kind == SYM_CONST && !s->busy) {
+      s->used = true;
+      s->busy = true;
+      bool ok = gen_literal(c, s->decl->a, want, out);
+      s->busy = false;
+      return ok;
+    }
+    cg_error(c, e->loc, "expected a literal %s here, found '%s'", ty_name(c, want), e->name);
+    return false;
+  }
+  if (!literal(c, e, &t, out)) {
+    if (e->kind != A_INT && e->kind != A_NUMBER_UNIT && e->kind != A_RATIO &&
+        e->kind != A_DATE && e->kind != A_BOOL)
+      cg_error(c, e->loc, "expected a literal %s here", ty_name(c, want));
+    return false;
+  }
+  if (!same(t, want)) {
+    cg_error(c, e->loc, "expected %s, found %s", ty_name(c, want), ty_name(c, t));
+    return false;
+  }
+  return true;
+}
+
+/* A compile-time constant operand (a literal, or a constant bound to one), silently. */
+static bool const_operand(cg *c, ast_node *e, ty *t, int64_t *v) {
+  if (e->kind == A_NAME && e->name) {
+    sym *s = sym_find(c, e->name);
+    if (s && s->kind == SYM_CONST && !s->busy) {
+      s->busy = true;
+      bool ok = const_operand(c, s->decl->a, t, v);
+      s->busy = false;
+      if (ok) s->used = true;
+      return ok;
+    }
+    return false;
+  }
+  if (e->kind == A_NEG) {
+    if (!const_operand(c, e->a, t, v)) return false;
+    *v = -*v;
+    return t->t == TY_INT || t->t == TY_MONEY;
+  }
+  switch (e->kind) {
+  case A_INT: case A_NUMBER_UNIT: case A_RATIO: case A_DATE: case A_BOOL:
+    return literal(c, e, t, v);
+  default:
+    return false;
+  }
+}
+
+/* ---- names ----------------------------------------------------------------------------- */
+
+static sym *optional_attr(cg *c, ast_node *e) {
+  if (e->kind != A_NAME || !e->name) return NULL;
+  sym *s = sym_find(c, e->name);
+  return s && s->kind == SYM_ATTR && s->optional ? s : NULL;
+}
+
+static ty gen_name(cg *c, ast_node *e) {
+  sym *s = sym_find(c, e->name);
+  if (!s) {
+    cg_error(c, e->loc, "unknown name '%s'", e->name);
+    return T_BOOL;
+  }
+  s->used = true;
+  switch (s->kind) {
+  case SYM_CONST: {
+    if (s->busy) {
+      cg_error(c, e->loc, "constant '%s' is defined in terms of itself", e->name);
+      return T_BOOL;
+    }
+    s->busy = true;
+    ty t = gen_expr(c, s->decl->a);
+    s->busy = false;
+    s->type = t;
+    s->typed = true;
+    return t;
+  }
+  case SYM_LET:
+    if (s->index >= c->let_limit) {
+      cg_error(c, e->loc, "let '%s' is used before its definition", e->name);
+      return T_BOOL;
+    }
+    emit(c, OP_LOAD, 0, c->p.lets[s->index].slot);
+    return s->type;
+  case SYM_ATTR: {
+    const prg_attr *a = &c->p.attrs[s->index];
+    if (a->is_identities) {
+      cg_error(c, e->loc, "'identities' is a set; name an identity instead (e.g. 'student')");
+      return T_BOOL;
+    }
+    if (s->optional) {
+      cg_error(c, e->loc,
+               "'%s' is optional and may be absent: use present(%s) or '%s in …'", e->name,
+               e->name, e->name);
+      return T_BOOL;
+    }
+    emit(c, OP_LOAD, 0, a->slot);
+    return s->type;
+  }
+  case SYM_IDENTITY:
+    emit(c, OP_IDENT, s->index, 0);
+    return T_BOOL;
+  case SYM_PAID_ON:
+    emit(c, OP_LOAD, 0, SLOT_PAID_ON);
+    return T_DATE;
+  case SYM_BENEFIT_YEAR:
+    emit(c, OP_CONST, 0, cg_const(c, c->p.year));
+    return T_INT;
+  case SYM_SUBSIDIZED:
+    if (!c->in_rule) {
+      cg_error(c, e->loc, "'subsidized' is known only in rules, after a category is chosen");
+      return T_BOOL;
+    }
+    emit(c, OP_LOAD, 0, SLOT_SUBSIDIZED);
+    return T_BOOL;
+  case SYM_CHOSEN:
+    if (!c->in_rule) {
+      cg_error(c, e->loc, "'category' is known only in rules, after a category is chosen");
+      return T_BOOL;
+    }
+    emit(c, OP_LOAD, 0, SLOT_CATEGORY);
+    return (ty){TY_CATEGORY, 0};
+  case SYM_ENUMVAL:
+    emit(c, OP_CONST, 0, cg_const(c, s->index));
+    return s->type;
+  default:
+    cg_error(c, e->loc, "'%s' is a %s, not a value%s", e->name, sym_kind_name(s->kind),
+             s->kind == SYM_WINDOW || s->kind == SYM_COLLECTION ? " (use 'date in NAME')" : "");
+    return T_BOOL;
+  }
+}
+
+/* ---- operators --------------------------------------------------------------------------- */
+
+static ty gen_logic(cg *c, ast_node *e) {
+  expect_ty(c, e->a, gen_expr(c, e->a), TY_BOOL, e->op == OPR_AND ? "'and'" : "'or'");
+  uint32_t j = emit(c, e->op == OPR_AND ? OP_ANDJ : OP_ORJ, 0, 0);
+  expect_ty(c, e->b, gen_expr(c, e->b), TY_BOOL, e->op == OPR_AND ? "'and'" : "'or'");
+  patch(c, j, e->loc);
+  return T_BOOL;
+}
+
+static const char *op_text(int op) {
+  static const char *const t[] = {"or", "and", "==", "!=", "<", "<=", ">", ">=", "+", "-", "*"};
+  return t[op];
+}
+
+static ty gen_binary(cg *c, ast_node *e) {
+  if (e->op == OPR_AND || e->op == OPR_OR) return gen_logic(c, e);
+  ty a = gen_expr(c, e->a);
+  ty b = gen_expr(c, e->b);
+  switch (e->op) {
+  case OPR_EQ: case OPR_NE: case OPR_LT: case OPR_LE: case OPR_GT: case OPR_GE: {
+    static const pol_opcode cmp[] = {[OPR_EQ] = OP_EQ, [OPR_NE] = OP_NE, [OPR_LT] = OP_LT,
+                                     [OPR_LE] = OP_LE, [OPR_GT] = OP_GT, [OPR_GE] = OP_GE};
+    if (!same(a, b)) {
+      cg_error(c, e->loc, "cannot compare %s with %s", ty_name(c, a), ty_name(c, b));
+    } else if (e->op != OPR_EQ && e->op != OPR_NE &&
+               !(a.t == TY_INT || a.t == TY_MONEY || a.t == TY_DATE || a.t == TY_RATIO)) {
+      cg_error(c, e->loc, "'%s' orders int, money and dates, not %s", op_text(e->op),
+               ty_name(c, a));
+    } else if (a.t == TY_CATEGORY) {
+      cg_error(c, e->loc, "compare the chosen category with 'category in { … }'");
+    }
+    emit(c, cmp[e->op], 0, 0);
+    return T_BOOL;
+  }
+  case OPR_ADD:
+  case OPR_SUB:
+    if (a.t == TY_DATE && (b.t == TY_DAYS || b.t == TY_MONTHS)) {
+      if (e->op == OPR_SUB) emit(c, OP_NEG, 0, 0);
+      emit(c, b.t == TY_DAYS ? OP_ADDDAYS : OP_ADDMONS, 0, 0);
+      return T_DATE;
+    }
+    if (a.t == TY_DATE && b.t == TY_DATE && e->op == OPR_SUB) {
+      emit(c, OP_SUB, 0, 0);
+      return (ty){TY_DAYS, 0};
+    }
+    if (same(a, b) && (a.t == TY_INT || a.t == TY_MONEY || a.t == TY_DAYS || a.t == TY_MONTHS)) {
+      emit(c, e->op == OPR_ADD ? OP_ADD : OP_SUB, 0, 0);
+      return a;
+    }
+    cg_error(c, e->loc, "cannot %s %s and %s", e->op == OPR_ADD ? "add" : "subtract",
+             ty_name(c, a), ty_name(c, b));
+    return a;
+  case OPR_MUL:
+    emit(c, OP_MUL, 0, 0);
+    if (a.t == TY_INT && b.t == TY_INT) return T_INT;
+    if ((a.t == TY_INT && b.t == TY_MONEY) || (a.t == TY_MONEY && b.t == TY_INT)) return T_MONEY;
+    cg_error(c, e->loc, "cannot multiply %s by %s (use 'P of M' for a share of money)",
+             ty_name(c, a), ty_name(c, b));
+    return T_INT;
+  }
+  return T_BOOL;
+}
+
+/* x in lo .. hi: one INRANGE when both bounds are constants, else lo <= x and x <= hi. */
+static ty gen_in_range(cg *c, ast_node *e) {
+  ty tl, th;
+  int64_t lo, hi;
+  bool k = const_operand(c, e->b, &tl, &lo) && const_operand(c, e->c, &th, &hi);
+  sym *opt = optional_attr(c, e->a);
+  ty tx;
+  if (opt) {
+    opt->used = true;
+    emit(c, OP_LOAD, 0, c->p.attrs[opt->index].slot);
+    tx = opt->type;
+    if (!k) {
+      cg_error(c, e->loc, "'%s' may be absent: its range bounds must be constants", e->a->name);
+      return T_BOOL;
+    }
+  } else if (k) {
+    tx = gen_expr(c, e->a);
+  } else {
+    /* lo <= x and x <= hi; x is pure, so evaluating it twice is safe */
+    tx = gen_expr(c, e->b);
+    ty t1 = gen_expr(c, e->a);
+    emit(c, OP_LE, 0, 0);
+    uint32_t j = emit(c, OP_ANDJ, 0, 0);
+    gen_expr(c, e->a);
+    ty t2 = gen_expr(c, e->c);
+    emit(c, OP_LE, 0, 0);
+    patch(c, j, e->loc);
+    if (!same(tx, t1) || !same(t1, t2))
+      cg_error(c, e->loc, "range bounds (%s, %s) do not match the value (%s)", ty_name(c, tx),
+               ty_name(c, t2), ty_name(c, t1));
+    return T_BOOL;
+  }
+  if (!same(tx, tl) || !same(tx, th)) {
+    cg_error(c, e->loc, "range bounds (%s .. %s) do not match the value (%s)", ty_name(c, tl),
+             ty_name(c, th), ty_name(c, tx));
+  } else if (!(tx.t == TY_INT || tx.t == TY_MONEY || tx.t == TY_DATE)) {
+    cg_error(c, e->loc, "ranges hold int, money or dates, not %s", ty_name(c, tx));
+  } else if (lo > hi) {
+    cg_error(c, e->loc, "empty range: %s is after %s", e->b->str ? e->b->str : "the start",
+             e->c->str ? e->c->str : "the end");
+  }
+  uint32_t klo = cg_const(c, lo);
+  if (klo > 255) cg_error(c, e->loc, "too many constants: a range bound must be among the first 256");
+  emit(c, OP_INRANGE, klo, cg_const(c, hi));
+  return T_BOOL;
+}
+
+static ty gen_in_name(cg *c, ast_node *e) {
+  ast_node *n = e->b;
+  sym *s = n->kind == A_NAME && n->name ? sym_find(c, n->name) : NULL;
+  if (!s || (s->kind != SYM_WINDOW && s->kind != SYM_COLLECTION)) {
+    cg_error(c, n->loc, "'in' needs a range 'a .. b', a set '{ … }', or a window name");
+    return T_BOOL;
+  }
+  s->used = true;
+  sym *opt = optional_attr(c, e->a);
+  ty tx;
+  if (opt) {
+    opt->used = true;
+    emit(c, OP_LOAD, 0, c->p.attrs[opt->index].slot);
+    tx = opt->type;
+  } else {
+    tx = gen_expr(c, e->a);
+  }
+  expect_ty(c, e->a, tx, TY_DATE, "the value tested against a window");
+  if (s->kind == SYM_WINDOW) emit(c, OP_INWIN, 0, s->index);
+  else emit(c, OP_INCOLL, 0, 0);
+  return T_BOOL;
+}
+
+static ty gen_in_set(cg *c, ast_node *e) {
+  ty tx = gen_expr(c, e->a);
+  uint64_t mask = 0;
+  for (ast_node *n = e->b->list; n; n = n->next) {
+    sym *s = tx.t == TY_CATEGORY ? sym_find_category(c, n->name) : sym_find(c, n->name);
+    int64_t bit = -1;
+    if (tx.t == TY_CATEGORY && s && s->kind == SYM_CATEGORY) bit = s->index;
+    else if (tx.t == TY_ENUM && s && s->kind == SYM_ENUMVAL && s->type.en == tx.en) bit = s->index;
+    if (bit < 0) {
+      cg_error(c, n->loc, "'%s' is not a %s%s", n->name,
+               tx.t == TY_CATEGORY ? "category" : "value of ", tx.t == TY_CATEGORY ? "" : ty_name(c, tx));
+      continue;
+    }
+    if (bit > 63) {
+      cg_error(c, n->loc, "sets hold the first 64 categories or values only");
+      continue;
+    }
+    s->used = true;
+    mask |= (uint64_t)1 << bit;
+  }
+  if (tx.t != TY_CATEGORY && tx.t != TY_ENUM)
+    cg_error(c, e->a->loc, "'in { … }' tests enum values or the chosen category, not %s",
+             ty_name(c, tx));
+  emit(c, OP_INSET, 0, cg_const(c, (int64_t)mask));
+  return T_BOOL;
+}
+
+/* ---- calls --------------------------------------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+  int nargs;
+  prg_type args[3]; /* TY_CATEGORY here means "int, money or date, all alike" */
+  prg_type ret;
+  pol_opcode op;
+} builtin;
+
+static const builtin builtins[] = {
+    {"age", 2, {TY_DATE, TY_DATE}, TY_INT, OP_AGE},
+    {"year", 1, {TY_DATE}, TY_INT, OP_YEAR},
+    {"month", 1, {TY_DATE}, TY_INT, OP_MONTH},
+    {"day", 1, {TY_DATE}, TY_INT, OP_DAY},
+    {"end_of_month", 1, {TY_DATE}, TY_DATE, OP_EOM},
+    {"date", 3, {TY_INT, TY_INT, TY_INT}, TY_DATE, OP_MKDATE},
+    {"min", 2, {TY_CATEGORY, TY_CATEGORY}, TY_CATEGORY, OP_MIN},
+    {"max", 2, {TY_CATEGORY, TY_CATEGORY}, TY_CATEGORY, OP_MAX},
+};
+
+static ty gen_call(cg *c, ast_node *e) {
+  int n = 0;
+  for (ast_node *a = e->list; a; a = a->next) n++;
+  if (strcmp(e->name, "present") == 0) {
+    sym *opt = n == 1 ? optional_attr(c, e->list) : NULL;
+    if (!opt) {
+      cg_error(c, e->loc, "present() takes one optional attribute");
+      return T_BOOL;
+    }
+    opt->used = true;
+    emit(c, OP_PRESENT, 0, c->p.attrs[opt->index].slot);
+    return T_BOOL;
+  }
+  for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
+    const builtin *b = &builtins[i];
+    if (strcmp(b->name, e->name) != 0) continue;
+    if (n != b->nargs) {
+      cg_error(c, e->loc, "%s() takes %d argument%s, not %d", b->name, b->nargs,
+               b->nargs == 1 ? "" : "s", n);
+      return (ty){b->ret == TY_CATEGORY ? TY_INT : b->ret, 0};
+    }
+    ty first = {TY_BOOL, 0};
+    int k = 0;
+    for (ast_node *a = e->list; a; a = a->next, k++) {
+      ty t = gen_expr(c, a);
+      if (b->args[k] == TY_CATEGORY) {
+        if (k == 0) first = t;
+        if (!(t.t == TY_INT || t.t == TY_MONEY || t.t == TY_DATE) || (k > 0 && !same(t, first)))
+          cg_error(c, a->loc, "%s() compares two int, money or date values of one type", b->name);
+      } else if (t.t != b->args[k]) {
+        cg_error(c, a->loc, "argument %d of %s(): expected %s, found %s", k + 1, b->name,
+                 ty_name(c, (ty){b->args[k], 0}), ty_name(c, t));
+      }
+    }
+    emit(c, b->op, 0, 0);
+    return b->ret == TY_CATEGORY ? first : (ty){b->ret, 0};
+  }
+  cg_error(c, e->loc, "unknown function '%s' (known: age, year, month, day, end_of_month, date, "
+                      "min, max, present)", e->name);
+  for (ast_node *a = e->list; a; a = a->next) gen_expr(c, a);
+  return T_INT;
+}
+
+/* ---- the walk -------------------------------------------------------------------------------- */
+
+ty gen_expr(cg *c, ast_node *e) {
+  if (!e) return T_BOOL;
+  ty t;
+  int64_t v;
+  switch (e->kind) {
+  case A_INT: case A_NUMBER_UNIT: case A_RATIO: case A_DATE: case A_BOOL:
+    if (!literal(c, e, &t, &v)) v = 0;
+    emit(c, OP_CONST, 0, cg_const(c, v));
+    return t;
+  case A_NAME:
+    return gen_name(c, e);
+  case A_NOT:
+    expect_ty(c, e->a, gen_expr(c, e->a), TY_BOOL, "'not'");
+    emit(c, OP_NOT, 0, 0);
+    return T_BOOL;
+  case A_NEG:
+    t = gen_expr(c, e->a);
+    if (t.t != TY_INT && t.t != TY_MONEY) cg_error(c, e->loc, "cannot negate %s", ty_name(c, t));
+    emit(c, OP_NEG, 0, 0);
+    return t;
+  case A_BINARY:
+    return gen_binary(c, e);
+  case A_IN_RANGE:
+    return gen_in_range(c, e);
+  case A_IN_NAME:
+    return gen_in_name(c, e);
+  case A_IN_SET:
+    return gen_in_set(c, e);
+  case A_IF: {
+    expect_ty(c, e->a, gen_expr(c, e->a), TY_BOOL, "the condition of 'if'");
+    uint32_t jf = emit(c, OP_JMPF, 0, 0);
+    ty a = gen_expr(c, e->b);
+    uint32_t j = emit(c, OP_JMP, 0, 0);
+    patch(c, jf, e->loc);
+    ty b = gen_expr(c, e->c);
+    patch(c, j, e->loc);
+    if (!same(a, b))
+      cg_error(c, e->loc, "the branches of 'if' differ: %s and %s", ty_name(c, a), ty_name(c, b));
+    return a;
+  }
+  case A_DURATION:
+    expect_ty(c, e->a, gen_expr(c, e->a), TY_INT, e->op ? "a number of months" : "a number of days");
+    return (ty){e->op ? TY_MONTHS : TY_DAYS, 0};
+  case A_OF: {
+    ty r = gen_expr(c, e->a);
+    ty m = gen_expr(c, e->b);
+    if (r.t != TY_RATIO || m.t != TY_MONEY)
+      cg_error(c, e->loc, "'P of M' takes a percentage and money, not %s and %s", ty_name(c, r),
+               ty_name(c, m));
+    if (c->p.rounding == 0xff)
+      cg_error(c, e->loc, "'of' rounds to the fen: declare 'rounding half_up' (or half_even, "
+                          "down, up) in the policy header");
+    emit(c, OP_RATIO, c->p.rounding == 0xff ? 0 : c->p.rounding, 0);
+    return T_MONEY;
+  }
+  case A_CALL:
+    return gen_call(c, e);
+  default:
+    cg_error(c, e->loc, "not an expression");
+    return T_BOOL;
+  }
+}
+
+prg_section gen_section_infer(cg *c, ast_node *e, ty *out) {
+  prg_section s = {c->p.ncode, 0};
+  *out = gen_expr(c, e);
+  emit(c, OP_RET, 0, 0);
+  s.end = c->p.ncode;
+  return s;
+}
+
+prg_section gen_section(cg *c, ast_node *e, prg_type want, const char *what) {
+  prg_section s = {c->p.ncode, 0};
+  ty t = gen_expr(c, e);
+  if (t.t != want) {
+    cg_error(c, e->loc, "%s must be %s, but this is %s", what, ty_name(c, (ty){want, 0}),
+             ty_name(c, t));
+  }
+  emit(c, OP_RET, 0, 0);
+  s.end = c->p.ncode;
+  return s;
+}
+

@@ -1,0 +1,338 @@
+/*
+ * polc.c — the command-line interface.  Uses only the public API (pol.h).
+ * Exit status (QUERY.md): 0 success, 1 negative answer / failures / findings,
+ * 2 bad usage or bad input (message on stderr naming the input).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pol.h"
+
+enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_BAD = 2 };
+
+typedef struct {
+  const char *name;
+  int (*run)(int argc, char **argv);
+  const char *usage;
+  const char *help;
+} command;
+
+static const command *find_command(const char *name);
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg) {
+  fprintf(stderr, "polc %s: ", cmd);
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\n(see 'polc %s --help')\n", cmd);
+  return EXIT_BAD;
+}
+
+static int wants_help(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
+static int print_help(const char *name) {
+  const command *c = find_command(name);
+  printf("usage: %s\n\n%s", c->usage, c->help);
+  return EXIT_OK;
+}
+
+/* Compile or load a policy; on failure print its diagnostics and return NULL. */
+static pol_program *open_policy(const char *path) {
+  pol_program *p = NULL;
+  pol_diags *d = NULL;
+  pol_status st = pol_open(path, &p, &d);
+  if (d && pol_diags_count(d, 0)) {
+    char *text = pol_diags_render(d, POL_FMT_TEXT);
+    if (text) fputs(text, stderr);
+    free(text);
+  }
+  if (st == POL_OK && p) {
+    pol_diags_free(d);
+    return p;
+  }
+  if (st == POL_ENOMEM) fprintf(stderr, "polc: %s: out of memory\n", path);
+  else if (!d || !pol_diags_count(d, 1)) fprintf(stderr, "polc: %s: cannot be compiled\n", path);
+  pol_diags_free(d);
+  return NULL;
+}
+
+static char *read_text(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  for (;;) {
+    if (n + 1 >= cap) {
+      cap = cap ? cap * 2 : 4096;
+      char *b = realloc(buf, cap);
+      if (!b) break;
+      buf = b;
+    }
+    size_t k = fread(buf + n, 1, cap - n - 1, f);
+    n += k;
+    if (k == 0) break;
+  }
+  fclose(f);
+  if (buf) buf[n] = 0;
+  return buf;
+}
+
+/* ---- quote / eligible -------------------------------------------------------------- */
+
+static int query(int argc, char **argv, const char *cmd, pol_answer_kind kind) {
+  const char *policy = NULL, *resident = NULL, *date = NULL, *format = "json";
+  const char *addons[64];
+  int naddons = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char **dst = strcmp(a, "--resident") == 0 ? &resident
+                       : strcmp(a, "--date") == 0   ? &date
+                       : strcmp(a, "--format") == 0 ? &format
+                                                    : NULL;
+    if (dst || (strcmp(a, "--addon") == 0 && kind == POL_ANSWER_QUOTE)) {
+      if (i + 1 >= argc) return usage_error(cmd, "%s needs a value", a);
+      if (dst) *dst = argv[++i];
+      else if (naddons < 64) addons[naddons++] = argv[++i];
+      else return usage_error(cmd, "too many %s options", a);
+    } else if (a[0] == '-' && a[1]) {
+      return usage_error(cmd, "unknown option '%s'", a);
+    } else if (!policy) {
+      policy = a;
+    } else {
+      return usage_error(cmd, "unexpected argument '%s'", a);
+    }
+  }
+  if (!policy) return usage_error(cmd, "%s", "missing POLICY");
+  if (!resident) return usage_error(cmd, "%s", "missing --resident R (JSON or @file.json)");
+  if (!date) return usage_error(cmd, "%s", "missing --date YYYY-MM-DD");
+  if (strcmp(format, "json") != 0) return usage_error(cmd, "--format: expected json, got '%s'", format);
+  int32_t day;
+  if (pol_date_parse(date, &day) != POL_OK) {
+    fprintf(stderr, "polc %s: --date: expected a date \"YYYY-MM-DD\", got \"%s\"\n", cmd, date);
+    return EXIT_BAD;
+  }
+  char *json = NULL;
+  if (resident[0] == '@') {
+    json = read_text(resident + 1);
+    if (!json) {
+      fprintf(stderr, "polc %s: --resident %s: cannot read the file\n", cmd, resident);
+      return EXIT_BAD;
+    }
+  }
+  pol_program *p = open_policy(policy);
+  if (!p) {
+    free(json);
+    return EXIT_BAD;
+  }
+  int rc = EXIT_BAD;
+  pol_eval *ev = pol_eval_new(p);
+  if (!ev) {
+    fprintf(stderr, "polc: out of memory\n");
+  } else if (pol_resident_json(ev, json ? json : resident, day) != POL_OK) {
+    fprintf(stderr, "polc %s: %s\n", cmd, pol_eval_error(ev));
+  } else {
+    int ok = 1;
+    for (int i = 0; ok && i < naddons; i++) {
+      if (pol_buy_addon(ev, addons[i]) != POL_OK) {
+        fprintf(stderr, "polc %s: %s\n", cmd, pol_eval_error(ev));
+        ok = 0;
+      }
+    }
+    if (ok && pol_quote(ev, day) != POL_OK) {
+      fprintf(stderr, "polc %s: %s: %s\n", cmd, policy, pol_eval_error(ev));
+    } else if (ok) {
+      char *out = pol_answer_json(ev, kind);
+      if (out) {
+        fputs(out, stdout);
+        rc = pol_answer_payable(ev) ? EXIT_OK : EXIT_NEGATIVE;
+      }
+      free(out);
+    }
+  }
+  pol_eval_free(ev);
+  pol_program_free(p);
+  free(json);
+  return rc;
+}
+
+static int cmd_quote(int argc, char **argv) { return query(argc, argv, "quote", POL_ANSWER_QUOTE); }
+static int cmd_eligible(int argc, char **argv) {
+  return query(argc, argv, "eligible", POL_ANSWER_ELIGIBLE);
+}
+
+/* ---- compile / test / disasm / schema ------------------------------------------------ */
+
+static int cmd_compile(int argc, char **argv) {
+  const char *in = NULL, *out = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "-o") == 0) {
+      if (i + 1 >= argc) return usage_error("compile", "%s needs a file name", "-o");
+      out = argv[++i];
+    } else if (argv[i][0] == '-') {
+      return usage_error("compile", "unknown option '%s'", argv[i]);
+    } else if (!in) {
+      in = argv[i];
+    } else {
+      return usage_error("compile", "unexpected argument '%s'", argv[i]);
+    }
+  }
+  if (!in) return usage_error("compile", "%s", "missing POLICY");
+  char *deflt = NULL;
+  if (!out) {
+    size_t n = strlen(in);
+    deflt = malloc(n + 6);
+    if (!deflt) return EXIT_BAD;
+    memcpy(deflt, in, n + 1);
+    if (n > 4 && strcmp(in + n - 4, ".pol") == 0) deflt[n - 4] = 0;
+    strcat(deflt, ".polb");
+    out = deflt;
+  }
+  pol_program *p = open_policy(in);
+  int rc = EXIT_BAD;
+  unsigned char *bytes = NULL;
+  size_t len = 0;
+  if (p && pol_save(p, &bytes, &len) == POL_OK) {
+    FILE *f = fopen(out, "wb");
+    if (f && fwrite(bytes, 1, len, f) == len && fclose(f) == 0) rc = EXIT_OK;
+    else {
+      if (f) fclose(f);
+      fprintf(stderr, "polc compile: %s: cannot write\n", out);
+    }
+  }
+  free(bytes);
+  free(deflt);
+  pol_program_free(p);
+  return rc;
+}
+
+static int each_policy(int argc, char **argv, const char *cmd,
+                       int (*fn)(pol_program *p, void *ud), void *ud) {
+  int n = 0, rc = EXIT_OK;
+  for (int i = 1; i < argc; i++) {
+    if (argv[i][0] == '-') continue;
+    n++;
+    pol_program *p = open_policy(argv[i]);
+    if (!p) {
+      rc = EXIT_BAD;
+      continue;
+    }
+    int r = fn(p, ud);
+    if (r > rc) rc = r;
+    pol_program_free(p);
+  }
+  if (!n) return usage_error(cmd, "%s", "missing POLICY");
+  return rc;
+}
+
+static int run_test(pol_program *p, void *ud) {
+  (void)ud;
+  char *report = NULL;
+  pol_status st = pol_test(p, &report);
+  if (report) fputs(report, stdout);
+  free(report);
+  return st == POL_OK ? EXIT_OK : st == POL_NEGATIVE ? EXIT_NEGATIVE : EXIT_BAD;
+}
+
+static int run_disasm(pol_program *p, void *ud) {
+  (void)ud;
+  char *s = pol_disasm(p);
+  if (!s) return EXIT_BAD;
+  fputs(s, stdout);
+  free(s);
+  return EXIT_OK;
+}
+
+static int run_schema(pol_program *p, void *ud) {
+  char *s = pol_schema(p, *(pol_format *)ud);
+  if (!s) return EXIT_BAD;
+  fputs(s, stdout);
+  free(s);
+  return EXIT_OK;
+}
+
+static int cmd_test(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] == '-') return usage_error("test", "unknown option '%s'", argv[i]);
+  return each_policy(argc, argv, "test", run_test, NULL);
+}
+
+static int cmd_disasm(int argc, char **argv) {
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] == '-') return usage_error("disasm", "unknown option '%s'", argv[i]);
+  return each_policy(argc, argv, "disasm", run_disasm, NULL);
+}
+
+static int cmd_schema(int argc, char **argv) {
+  pol_format fmt = POL_FMT_TEXT;
+  int kept = 1;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--format") == 0) {
+      if (i + 1 >= argc) return usage_error("schema", "%s needs a value", "--format");
+      const char *f = argv[++i];
+      if (strcmp(f, "json") == 0) fmt = POL_FMT_JSON;
+      else if (strcmp(f, "text") == 0) fmt = POL_FMT_TEXT;
+      else return usage_error("schema", "--format: expected text or json, got '%s'", f);
+    } else if (argv[i][0] == '-') {
+      return usage_error("schema", "unknown option '%s'", argv[i]);
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  return each_policy(kept, argv, "schema", run_schema, &fmt);
+}
+
+/* ---- dispatch ------------------------------------------------------------------------ */
+
+static const command commands[] = {
+    {"quote", cmd_quote,
+     "polc quote POLICY --resident R --date D [--addon NAME=AMOUNT]... [--format json]",
+     "Quote the contribution of resident R (a JSON object, or @file.json) paying on date D\n"
+     "(YYYY-MM-DD) under POLICY (.pol or .polb).  Prints the JSON answer of QUERY.md.\n"
+     "--addon buys an add-on tier, e.g. --addon accident=30.\n"
+     "Exit: 0 payable, 1 not payable on that date (the answer says why), 2 bad input.\n"},
+    {"eligible", cmd_eligible, "polc eligible POLICY --resident R --date D [--format json]",
+     "Answer eligibility without the money: payable, reason, subsidized, matched,\n"
+     "category, benefit_start, benefit_end.\n"
+     "Exit: 0 payable, 1 not payable, 2 bad input.\n"},
+    {"compile", cmd_compile, "polc compile POLICY.pol [-o OUT.polb]",
+     "Compile a policy to a verified bytecode file (default: POLICY.polb beside it).\n"
+     "A .polb is accepted wherever a .pol is.  Exit: 0 compiled, 2 errors.\n"},
+    {"test", cmd_test, "polc test POLICY...",
+     "Run each policy's inline examples and report failures with expected and actual\n"
+     "values.  Exit: 0 all pass, 1 some fail, 2 a policy does not compile.\n"},
+    {"disasm", cmd_disasm, "polc disasm POLICY...", "List the bytecode of each section.\n"},
+    {"schema", cmd_schema, "polc schema POLICY [--format text|json]",
+     "List every key a resident may carry under POLICY, with type, default and label,\n"
+     "then its identities and funding sources.\n"},
+};
+
+static const command *find_command(const char *name) {
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (strcmp(commands[i].name, name) == 0) return &commands[i];
+  return NULL;
+}
+
+static int main_help(FILE *f) {
+  fputs("polc — compile and query resident medical-insurance contribution policies\n\n"
+        "usage: polc COMMAND [ARGS]   (polc COMMAND --help for more)\n\ncommands:\n", f);
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(f, "  %s\n", commands[i].usage);
+  return f == stdout ? EXIT_OK : EXIT_BAD;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) return main_help(stderr);
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0)
+    return main_help(stdout);
+  const command *c = find_command(argv[1]);
+  if (!c) {
+    fprintf(stderr, "polc: unknown command '%s'\n", argv[1]);
+    return main_help(stderr);
+  }
+  if (wants_help(argc - 1, argv + 1)) return print_help(c->name);
+  return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,22 @@
+/* lex.h — the scanner's per-file state (flex `extra`); no globals. */
+#ifndef POL_LEX_H
+#define POL_LEX_H
+
+#include <stdint.h>
+
+#include "ast.h"
+#include "diag.h"
+
+typedef struct {
+  ast_arena *arena;
+  pol_diags *diags;
+  uint32_t src;      /* diag source index */
+  uint32_t offset;   /* byte offset of the next token */
+  ast_node *result;  /* the parsed declaration list */
+} lex_state;
+
+/* Parse `text` (len bytes, registered as diag source `src`) into st->result.
+ * Errors go to st->diags; returns the number of syntax errors. */
+int parse_source(lex_state *st, const char *text, size_t len);
+
+#endif

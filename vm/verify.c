@@ -1,0 +1,502 @@
+/*
+ * verify.c — the bytecode verifier: re-establishes every invariant of program.h for a
+ * program read from a .polb file, before anything runs it.
+ *
+ * Order, each stage relying on the one before (like the eBPF verifier's two passes):
+ *   1. tables: the string pool ends in NUL and every string field is an offset inside it;
+ *      every index and range between tables is in bounds; counts and enums in range;
+ *   2. for each section referenced anywhere (vfy_each_section):
+ *      a. structure: the range lies inside `code`; every opcode exists; every operand is
+ *         in range for its kind (opcodes.h); unused operand fields are 0; every jump lands
+ *         on an instruction of its own section (jumps are forward by encoding);
+ *      b. stack: one linear pass in pc order carries the depth before each instruction
+ *         (forward jumps mean every predecessor of pc is visited before pc); depths agree
+ *         where paths merge, never drop below what an instruction pops, never exceed
+ *         PRG_STACK_MAX; every instruction is reachable; RET sees depth exactly 1; no
+ *         path falls off the end of the section.
+ * Messages name the section, the pc and the opcode:
+ *   "section 3 (category subsistence_allowance: when), pc 17 (JMPF): jump target 40
+ *    beyond section end 25"
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "opcodes.h"
+#include "vmint.h"
+
+typedef struct {
+  const pol_program *p;
+  char *err;
+  size_t errsz;
+  int8_t *depth; /* ncode entries: stack depth before pc, -1 not reached yet */
+} vfy;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static bool fail(vfy *v, const char *fmt, ...) {
+  if (v->errsz > 0) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(v->err, v->errsz, fmt, ap);
+    va_end(ap);
+  }
+  return false;
+}
+
+/* ---- sections ---------------------------------------------------------------------- */
+
+static const char *const effect_names[] = {"start",     "end",  "wait_months", "wait_days",
+                                           "surcharge", "free", "payable",     "not_payable"};
+
+typedef struct {
+  const pol_program *p;
+  bool (*fn)(void *ud, const vfy_section *s);
+  void *ud;
+  uint32_t next; /* number of the next present section */
+} walk;
+
+static bool visit(walk *w, prg_section s, const char *owner, prg_strref key, bool required,
+                  const char *role, const char *role_arg) {
+  vfy_section vs;
+  vs.s = s;
+  vs.required = required;
+  vs.owner = owner;
+  vs.key = prg_str(w->p, key);
+  snprintf(vs.role, sizeof vs.role, "%s%s%s", role, role_arg ? " " : "",
+           role_arg ? role_arg : "");
+  vs.number = (s.start == 0 && s.end == 0) ? PRG_NONE : w->next++;
+  return w->fn(w->ud, &vs);
+}
+
+static bool visit_effects(walk *w, const char *owner, prg_strref key, uint32_t first,
+                          uint32_t count) {
+  const pol_program *p = w->p;
+  for (uint32_t i = 0; i < count; i++) {
+    const prg_effect *e = &p->effects[first + i];
+    bool valued = e->kind <= EFF_SURCHARGE;
+    const char *name = e->kind <= EFF_NOT_PAYABLE ? effect_names[e->kind] : "?";
+    if (!visit(w, e->value, owner, key, valued, "effect", name)) return false;
+  }
+  return true;
+}
+
+bool vfy_each_section(const pol_program *p, bool (*fn)(void *ud, const vfy_section *s),
+                      void *ud) {
+  walk w = {p, fn, ud, 0};
+  for (uint32_t i = 0; i < p->nlets; i++) {
+    const prg_let *l = &p->lets[i];
+    if (!visit(&w, l->value, "let", l->key, true, "value", NULL)) return false;
+  }
+  for (uint32_t i = 0; i < p->ncategories; i++) {
+    const prg_category *c = &p->categories[i];
+    if (!visit(&w, c->when, "category", c->key, !c->otherwise, "when", NULL) ||
+        !visit(&w, c->worth, "category", c->key, true, "worth", NULL))
+      return false;
+    for (uint32_t j = 0; j < c->part_count; j++) {
+      const prg_part *pt = &p->parts[c->part_first + j];
+      const char *src = pt->source == PRG_NONE ? "individual"
+                                                : prg_str(p, p->sources[pt->source].key);
+      if (!visit(&w, pt->value, "category", c->key, j != c->rest_part, "part", src))
+        return false;
+    }
+  }
+  for (uint32_t i = 0; i < p->nwindows; i++) {
+    const prg_window *win = &p->windows[i];
+    if (!visit_effects(&w, "window", win->key, win->eff_first, win->eff_count)) return false;
+  }
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prg_rule *r = &p->rules[i];
+    if (!visit(&w, r->when, "rule", r->key, true, "when", NULL) ||
+        !visit_effects(&w, "rule", r->key, r->eff_first, r->eff_count))
+      return false;
+  }
+  for (uint32_t i = 0; i < p->naddons; i++) {
+    const prg_addon *a = &p->addons[i];
+    if (!visit(&w, a->paid_when, "addon", a->key, false, "paid_when", NULL)) return false;
+  }
+  return true;
+}
+
+void vfy_section_name(const vfy_section *s, char *buf, size_t bufsz) {
+  if (s->number == PRG_NONE)
+    snprintf(buf, bufsz, "%s %s: %s", s->owner, s->key, s->role);
+  else
+    snprintf(buf, bufsz, "section %u (%s %s: %s)", (unsigned)s->number, s->owner, s->key,
+             s->role);
+}
+
+/* ---- tables ------------------------------------------------------------------------ */
+
+/* a + n <= limit without wrapping */
+static bool range_ok(uint32_t first, uint32_t count, uint32_t limit) {
+  return (uint64_t)first + count <= limit;
+}
+
+static bool check_str(vfy *v, prg_strref r, const char *table, uint32_t i, const char *field) {
+  if (r == PRG_NONE || r < v->p->nstrings) return true;
+  if (i == PRG_NONE)
+    return fail(v, "%s%s: string offset %u outside the %u-byte string pool", table, field,
+                (unsigned)r, (unsigned)v->p->nstrings);
+  return fail(v, "%s[%u]%s: string offset %u outside the %u-byte string pool", table,
+              (unsigned)i, field, (unsigned)r, (unsigned)v->p->nstrings);
+}
+
+/* Every `str` field of every record, driven by the layout lists of vmint.h. */
+static bool check_strings(vfy *v) {
+  const pol_program *p = v->p;
+  if (p->nstrings > 0 && p->strings[p->nstrings - 1] != '\0')
+    return fail(v, "strings: the %u-byte string pool does not end in NUL",
+                (unsigned)p->nstrings);
+#define STR_FIELD_u8(f, field, i, table)
+#define STR_FIELD_ch(f, field, i, table)
+#define STR_FIELD_u32(f, field, i, table)
+#define STR_FIELD_i32(f, field, i, table)
+#define STR_FIELD_i64(f, field, i, table)
+#define STR_FIELD_sec(f, field, i, table)
+#define STR_FIELD_str(f, field, i, table) \
+  if (!check_str(v, f, table, i, field)) return false;
+#define STR_FIELD(type, member) STR_FIELD_##type((*r) member, #member, i, tname)
+  {
+    const pol_program *r = p;
+    const uint32_t i = PRG_NONE;
+    const char *tname = "header";
+    PRG_HEADER_FIELDS(STR_FIELD)
+  }
+#define STR_TABLE(table, count, type, fields)                                            \
+  for (uint32_t i = 0; i < p->count; i++) {                                              \
+    const char *tname = #table;                                                          \
+    const type *r = &p->table[i];                                                        \
+    (void)tname;                                                                         \
+    (void)r;                                                                             \
+    fields(STR_FIELD)                                                                    \
+  }
+  PRG_TABLES(STR_TABLE)
+#undef STR_TABLE
+#undef STR_FIELD
+#undef STR_FIELD_u8
+#undef STR_FIELD_ch
+#undef STR_FIELD_u32
+#undef STR_FIELD_i32
+#undef STR_FIELD_i64
+#undef STR_FIELD_sec
+#undef STR_FIELD_str
+  return true;
+}
+
+static bool check_days(vfy *v, const char *what, uint8_t dlo, uint8_t dhi) {
+  if (dlo < 1 || dhi > 31 || dlo > dhi)
+    return fail(v, "%s: day-of-month filter %u..%u is not within 1..31", what, dlo, dhi);
+  return true;
+}
+
+static bool check_tables(vfy *v) {
+  const pol_program *p = v->p;
+  char what[160];
+
+#define NEED(table, count)                                                              \
+  if (p->count > 0 && p->table == NULL)                                                 \
+    return fail(v, "%s: %u records but no table", #table, (unsigned)p->count);
+#define NEED_TABLE(table, count, type, fields) NEED(table, count)
+  PRG_TABLES(NEED_TABLE)
+#undef NEED_TABLE
+#undef NEED
+
+  if (p->nslots < SLOT__FIXED)
+    return fail(v, "header: %u slots, fewer than the %d fixed slots", (unsigned)p->nslots,
+                SLOT__FIXED);
+  if (p->nidentities > PRG_MAX_IDENTITIES)
+    return fail(v, "identities: %u identities, more than %d", (unsigned)p->nidentities,
+                PRG_MAX_IDENTITIES);
+  if (p->rounding > ROUND_UP)
+    return fail(v, "header: rounding mode %u out of range (0..3)", p->rounding);
+  if (p->coll_lo <= p->coll_hi && !check_days(v, "header: collection", p->coll_dlo, p->coll_dhi))
+    return false;
+  if (p->nenum_values % 2 != 0)
+    return fail(v, "enum_values: %u entries, not key/label pairs", (unsigned)p->nenum_values);
+  if (!check_strings(v)) return false;
+
+  for (uint32_t i = 0; i < p->nattrs; i++) {
+    const prg_attr *a = &p->attrs[i];
+    snprintf(what, sizeof what, "attrs[%u] (%s)", (unsigned)i, prg_str(p, a->key));
+    if (a->slot >= p->nslots)
+      return fail(v, "%s: slot %u out of range (%u slots)", what, (unsigned)a->slot,
+                  (unsigned)p->nslots);
+    if (a->type > TY_CATEGORY) return fail(v, "%s: type %u out of range", what, a->type);
+    if (a->presence > PRESENCE_QUERY_DATE)
+      return fail(v, "%s: presence %u out of range", what, a->presence);
+    if (a->is_identities && a->slot != SLOT_IDENTITIES)
+      return fail(v, "%s: the identities attribute must use slot %d, not %u", what,
+                  SLOT_IDENTITIES, (unsigned)a->slot);
+    if (a->type == TY_ENUM && !range_ok(a->enum_first, a->enum_count, p->nenum_values / 2))
+      return fail(v, "%s: enum values %u+%u outside the %u values", what,
+                  (unsigned)a->enum_first, (unsigned)a->enum_count,
+                  (unsigned)(p->nenum_values / 2));
+  }
+  for (uint32_t i = 0; i < p->nlets; i++) {
+    const prg_let *l = &p->lets[i];
+    if (l->slot >= p->nslots)
+      return fail(v, "lets[%u] (%s): slot %u out of range (%u slots)", (unsigned)i,
+                  prg_str(p, l->key), (unsigned)l->slot, (unsigned)p->nslots);
+  }
+  for (uint32_t i = 0; i < p->nparts; i++) {
+    const prg_part *pt = &p->parts[i];
+    if (pt->source != PRG_NONE && pt->source >= p->nsources)
+      return fail(v, "parts[%u]: source %u out of range (%u sources)", (unsigned)i,
+                  (unsigned)pt->source, (unsigned)p->nsources);
+  }
+  for (uint32_t i = 0; i < p->ncategories; i++) {
+    const prg_category *c = &p->categories[i];
+    snprintf(what, sizeof what, "categories[%u] (%s)", (unsigned)i, prg_str(p, c->key));
+    if (!range_ok(c->part_first, c->part_count, p->nparts))
+      return fail(v, "%s: parts %u+%u outside the %u parts", what, (unsigned)c->part_first,
+                  (unsigned)c->part_count, (unsigned)p->nparts);
+    if (c->rest_part != PRG_NONE && c->rest_part >= c->part_count)
+      return fail(v, "%s: rest part %u out of range (%u parts)", what,
+                  (unsigned)c->rest_part, (unsigned)c->part_count);
+    if (c->otherwise > 1) return fail(v, "%s: otherwise flag %u is not 0 or 1", what, c->otherwise);
+  }
+  for (uint32_t i = 0; i < p->nchoose; i++) {
+    const prg_choose_key *ck = &p->choose[i];
+    if (ck->kind > KEY_LAST)
+      return fail(v, "choose[%u]: kind %u out of range", (unsigned)i, ck->kind);
+    if ((ck->kind == KEY_LOWEST_SOURCE || ck->kind == KEY_HIGHEST_SOURCE) &&
+        ck->source >= p->nsources)
+      return fail(v, "choose[%u]: source %u out of range (%u sources)", (unsigned)i,
+                  (unsigned)ck->source, (unsigned)p->nsources);
+  }
+  for (uint32_t i = 0; i < p->neffects; i++) {
+    const prg_effect *e = &p->effects[i];
+    if (e->kind > EFF_NOT_PAYABLE)
+      return fail(v, "effects[%u]: kind %u out of range", (unsigned)i, e->kind);
+  }
+  for (uint32_t i = 0; i < p->nwindows; i++) {
+    const prg_window *w = &p->windows[i];
+    snprintf(what, sizeof what, "windows[%u] (%s)", (unsigned)i, prg_str(p, w->key));
+    if (!range_ok(w->eff_first, w->eff_count, p->neffects))
+      return fail(v, "%s: effects %u+%u outside the %u effects", what, (unsigned)w->eff_first,
+                  (unsigned)w->eff_count, (unsigned)p->neffects);
+    if (!check_days(v, what, w->dlo, w->dhi)) return false;
+  }
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prg_rule *r = &p->rules[i];
+    if (!range_ok(r->eff_first, r->eff_count, p->neffects))
+      return fail(v, "rules[%u] (%s): effects %u+%u outside the %u effects", (unsigned)i,
+                  prg_str(p, r->key), (unsigned)r->eff_first, (unsigned)r->eff_count,
+                  (unsigned)p->neffects);
+  }
+  for (uint32_t i = 0; i < p->naddons; i++) {
+    const prg_addon *a = &p->addons[i];
+    snprintf(what, sizeof what, "addons[%u] (%s)", (unsigned)i, prg_str(p, a->key));
+    if (!range_ok(a->tier_first, a->tier_count, p->ntiers))
+      return fail(v, "%s: tiers %u+%u outside the %u tiers", what, (unsigned)a->tier_first,
+                  (unsigned)a->tier_count, (unsigned)p->ntiers);
+    if (a->paid_by != PRG_NONE && a->paid_by >= p->nsources)
+      return fail(v, "%s: paid by source %u out of range (%u sources)", what,
+                  (unsigned)a->paid_by, (unsigned)p->nsources);
+  }
+  for (uint32_t i = 0; i < p->nexamples; i++) {
+    const prg_example *e = &p->examples[i];
+    snprintf(what, sizeof what, "examples[%u] (%s)", (unsigned)i, prg_str(p, e->name));
+    if (!range_ok(e->given_first, e->given_count, p->ngivens))
+      return fail(v, "%s: givens %u+%u outside the %u givens", what, (unsigned)e->given_first,
+                  (unsigned)e->given_count, (unsigned)p->ngivens);
+    if (!range_ok(e->buy_first, e->buy_count, p->nbuys))
+      return fail(v, "%s: buys %u+%u outside the %u buys", what, (unsigned)e->buy_first,
+                  (unsigned)e->buy_count, (unsigned)p->nbuys);
+    if (!range_ok(e->expect_first, e->expect_count, p->nexpects))
+      return fail(v, "%s: expects %u+%u outside the %u expects", what,
+                  (unsigned)e->expect_first, (unsigned)e->expect_count, (unsigned)p->nexpects);
+  }
+  for (uint32_t i = 0; i < p->ngivens; i++)
+    if (p->givens[i].attr >= p->nattrs)
+      return fail(v, "givens[%u]: attribute %u out of range (%u attributes)", (unsigned)i,
+                  (unsigned)p->givens[i].attr, (unsigned)p->nattrs);
+  for (uint32_t i = 0; i < p->nbuys; i++)
+    if (p->buys[i].addon >= p->naddons)
+      return fail(v, "buys[%u]: add-on %u out of range (%u add-ons)", (unsigned)i,
+                  (unsigned)p->buys[i].addon, (unsigned)p->naddons);
+  for (uint32_t i = 0; i < p->nexpects; i++) {
+    const prg_expect *e = &p->expects[i];
+    if (e->kind > EXP_ADDON)
+      return fail(v, "expects[%u]: kind %u out of range", (unsigned)i, e->kind);
+    if (e->kind == EXP_FUNDING && e->arg >= p->nsources)
+      return fail(v, "expects[%u]: source %u out of range (%u sources)", (unsigned)i,
+                  (unsigned)e->arg, (unsigned)p->nsources);
+    /* EXP_ADDON and EXP_MATCHED open their list with arg PRG_NONE */
+    if (e->kind == EXP_ADDON && e->arg != PRG_NONE && e->arg >= p->naddons)
+      return fail(v, "expects[%u]: add-on %u out of range (%u add-ons)", (unsigned)i,
+                  (unsigned)e->arg, (unsigned)p->naddons);
+    if ((e->kind == EXP_CATEGORY || (e->kind == EXP_MATCHED && e->arg != PRG_NONE)) &&
+        e->arg >= p->ncategories)
+      return fail(v, "expects[%u]: category %u out of range (%u categories)", (unsigned)i,
+                  (unsigned)e->arg, (unsigned)p->ncategories);
+  }
+  return true;
+}
+
+/* ---- code -------------------------------------------------------------------------- */
+
+typedef struct {
+  vfy *v;
+  char name[200]; /* "section 3 (category x: when)" */
+} sec_ctx;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static bool insn_fail(sec_ctx *c, uint32_t pc, uint32_t op, const char *fmt, ...) {
+  char what[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (op < OP__COUNT)
+    return fail(c->v, "%s, pc %u (%s): %s", c->name, (unsigned)pc, vm_ops[op].name, what);
+  return fail(c->v, "%s, pc %u: %s", c->name, (unsigned)pc, what);
+}
+
+/* Pass a: opcode, operands, jump targets. */
+static bool check_operands(sec_ctx *c, uint32_t start, uint32_t end) {
+  const pol_program *p = c->v->p;
+  for (uint32_t pc = start; pc < end; pc++) {
+    uint32_t insn = p->code[pc], op = INSN_OP(insn), a = INSN_A(insn), b = INSN_B(insn);
+    if (op >= OP__COUNT)
+      return insn_fail(c, pc, op, "unknown opcode %u (there are %d)", (unsigned)op, OP__COUNT);
+    uint8_t kind = vm_ops[op].kind;
+    bool uses_a = kind == OPK_BIT || kind == OPK_MODE || kind == OPK_CONST2;
+    bool uses_b = kind != OPK_NONE && kind != OPK_BIT && kind != OPK_MODE;
+    if (!uses_a && a != 0)
+      return insn_fail(c, pc, op, "unused operand A is %u, must be 0", (unsigned)a);
+    if (!uses_b && b != 0)
+      return insn_fail(c, pc, op, "unused operand B is %u, must be 0", (unsigned)b);
+    switch ((pol_operand_kind)kind) {
+    case OPK_NONE:
+      break;
+    case OPK_K:
+      if (b >= p->nconsts)
+        return insn_fail(c, pc, op, "constant %u out of range (%u constants)", (unsigned)b,
+                         (unsigned)p->nconsts);
+      break;
+    case OPK_CONST2:
+      if (a >= p->nconsts)
+        return insn_fail(c, pc, op, "constant %u out of range (%u constants)", (unsigned)a,
+                         (unsigned)p->nconsts);
+      if (b >= p->nconsts)
+        return insn_fail(c, pc, op, "constant %u out of range (%u constants)", (unsigned)b,
+                         (unsigned)p->nconsts);
+      break;
+    case OPK_SLOT:
+      if (b >= p->nslots)
+        return insn_fail(c, pc, op, "slot %u out of range (%u slots)", (unsigned)b,
+                         (unsigned)p->nslots);
+      break;
+    case OPK_BIT:
+      if (a >= p->nidentities || a >= PRG_MAX_IDENTITIES)
+        return insn_fail(c, pc, op, "identity bit %u out of range (%u identities)",
+                         (unsigned)a, (unsigned)p->nidentities);
+      break;
+    case OPK_WINDOW:
+      if (b >= p->nwindows)
+        return insn_fail(c, pc, op, "window %u out of range (%u windows)", (unsigned)b,
+                         (unsigned)p->nwindows);
+      break;
+    case OPK_MODE:
+      if (a > ROUND_UP)
+        return insn_fail(c, pc, op, "rounding mode %u out of range (0..%d)", (unsigned)a,
+                         ROUND_UP);
+      break;
+    case OPK_JUMP: {
+      uint64_t target = (uint64_t)pc + 1 + b;
+      if (target > end)
+        return insn_fail(c, pc, op, "jump target %llu beyond section end %u",
+                         (unsigned long long)target, (unsigned)end);
+      if (target == end)
+        return insn_fail(c, pc, op,
+                         "jump target %llu is the section end; the section must end in RET",
+                         (unsigned long long)target);
+      break;
+    }
+    }
+  }
+  return true;
+}
+
+/* Record depth d before pc `to`, reached from `from` by a jump or by falling through. */
+static bool merge(sec_ctx *c, uint32_t from, uint32_t op, uint32_t to, int d, bool jump) {
+  int8_t *depth = c->v->depth;
+  if (depth[to] < 0) {
+    depth[to] = (int8_t)d;
+    return true;
+  }
+  if (depth[to] == d) return true;
+  return insn_fail(c, from, op,
+                   "%s pc %u with stack depth %d, but another path reaches it with depth %d",
+                   jump ? "jumps to" : "falls through to", (unsigned)to, d, depth[to]);
+}
+
+/* Pass b: stack depth along every path.  Operands are known good. */
+static bool check_stack(sec_ctx *c, uint32_t start, uint32_t end) {
+  const pol_program *p = c->v->p;
+  int8_t *depth = c->v->depth;
+  memset(depth + start, -1, end - start);
+  depth[start] = 0;
+  for (uint32_t pc = start; pc < end; pc++) {
+    uint32_t insn = p->code[pc], op = INSN_OP(insn);
+    const vm_opinfo *info = &vm_ops[op];
+    int d = depth[pc];
+    if (d < 0) return insn_fail(c, pc, op, "unreachable instruction");
+    if (d < info->pops)
+      return insn_fail(c, pc, op, "stack underflow: pops %u, depth is %d", info->pops, d);
+    int after = d - info->pops + info->pushes;
+    if (after > PRG_STACK_MAX)
+      return insn_fail(c, pc, op, "stack overflow: depth %d exceeds %d", after, PRG_STACK_MAX);
+    if (op == OP_RET) {
+      if (d != 1) return insn_fail(c, pc, op, "returns with stack depth %d, must be 1", d);
+      continue;
+    }
+    int fall = after;
+    if (info->kind == OPK_JUMP) {
+      /* taken: pops/pushes of the table; not taken: a conditional jump pops its operand */
+      if (!merge(c, pc, op, pc + 1 + INSN_B(insn), after, true)) return false;
+      if (op == OP_JMP) continue;
+      fall = d - info->pops;
+    }
+    if (pc + 1 == end) return insn_fail(c, pc, op, "falls off the end of the section without RET");
+    if (!merge(c, pc, op, pc + 1, fall, false)) return false;
+  }
+  return true;
+}
+
+static bool check_section(void *ud, const vfy_section *s) {
+  sec_ctx c;
+  c.v = ud;
+  vfy_section_name(s, c.name, sizeof c.name);
+  uint32_t start = s->s.start, end = s->s.end, ncode = c.v->p->ncode;
+  if (start == 0 && end == 0) {
+    if (s->required) return fail(c.v, "%s: missing (no code)", c.name);
+    return true;
+  }
+  if (start >= end)
+    return fail(c.v, "%s: empty code range %u..%u", c.name, (unsigned)start, (unsigned)end);
+  if (end > ncode)
+    return fail(c.v, "%s: code range %u..%u outside the %u instructions", c.name,
+                (unsigned)start, (unsigned)end, (unsigned)ncode);
+  return check_operands(&c, start, end) && check_stack(&c, start, end);
+}
+
+bool vfy_program(const pol_program *p, char *err, size_t errsz) {
+  vfy v = {p, err, errsz, NULL};
+  if (errsz > 0) err[0] = '\0';
+  if (!check_tables(&v)) return false;
+  if (p->ncode > 0) {
+    v.depth = malloc(p->ncode);
+    if (v.depth == NULL) return fail(&v, "out of memory verifying %u instructions", (unsigned)p->ncode);
+  }
+  bool ok = vfy_each_section(p, check_section, &v);
+  free(v.depth);
+  return ok;
+}
