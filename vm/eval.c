@@ -30,536 +30,523 @@
 /* ---- allocation --------------------------------------------------------------------- */
 
 /* At least one element, so that NULL always means out of memory. */
-static void *alloc_n(size_t n, size_t size)
-{
-    return calloc(n ? n : 1, size);
+static void *alloc_n(size_t n, size_t size) {
+  return calloc(n ? n : 1, size);
 }
 
 /* The fixed slots exist even in a (malformed) program that counts fewer. */
-static size_t slot_count(const pol_program *p)
-{
-    return p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+static size_t slot_count(const pol_program *p) {
+  return p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
 }
 
-pol_eval *pol_eval_new(const pol_program *p)
-{
-    if (p == NULL)
-        return NULL;
-    pol_eval *ev = calloc(1, sizeof *ev);
-    if (ev == NULL)
-        return NULL;
-    ev->p = p;
-    ev->slots = alloc_n(slot_count(p), sizeof *ev->slots);
-    ev->resident = alloc_n(slot_count(p), sizeof *ev->resident);
-    ev->bought = alloc_n(p->naddons, sizeof *ev->bought);
-    ev->given = alloc_n(p->nattrs, sizeof *ev->given);
-    ev->scratch = alloc_n(p->nsources, sizeof *ev->scratch);
-    ev->matched = alloc_n(p->ncategories, sizeof *ev->matched);
-    ev->funding = alloc_n(p->nsources, sizeof *ev->funding);
-    ev->applied = alloc_n(p->nrules, sizeof *ev->applied);
-    ev->addon_amount = alloc_n(p->naddons, sizeof *ev->addon_amount);
-    ev->addon_payer = alloc_n(p->naddons, sizeof *ev->addon_payer);
-    if (!ev->slots || !ev->resident || !ev->bought || !ev->given || !ev->scratch ||
-        !ev->matched || !ev->funding || !ev->applied || !ev->addon_amount ||
-        !ev->addon_payer) {
-        pol_eval_free(ev);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < p->naddons; i++) {
-        ev->bought[i] = -1;
-        ev->addon_amount[i] = -1;
-        ev->addon_payer[i] = PRG_NONE;
-    }
-    ev->window = PRG_NONE;
-    ev->category = PRG_NONE;
-    return ev;
+pol_eval *pol_eval_new(const pol_program *p) {
+  if (p == NULL)
+    return NULL;
+  pol_eval *ev = calloc(1, sizeof *ev);
+  if (ev == NULL)
+    return NULL;
+  ev->p = p;
+  ev->slots = alloc_n(slot_count(p), sizeof *ev->slots);
+  ev->resident = alloc_n(slot_count(p), sizeof *ev->resident);
+  ev->bought = alloc_n(p->naddons, sizeof *ev->bought);
+  ev->given = alloc_n(p->nattrs, sizeof *ev->given);
+  ev->scratch = alloc_n(p->nsources, sizeof *ev->scratch);
+  ev->matched = alloc_n(p->ncategories, sizeof *ev->matched);
+  ev->funding = alloc_n(p->nsources, sizeof *ev->funding);
+  ev->applied = alloc_n(p->nrules, sizeof *ev->applied);
+  ev->addon_amount = alloc_n(p->naddons, sizeof *ev->addon_amount);
+  ev->addon_payer = alloc_n(p->naddons, sizeof *ev->addon_payer);
+  if (!ev->slots || !ev->resident || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
+      !ev->funding || !ev->applied || !ev->addon_amount || !ev->addon_payer) {
+    pol_eval_free(ev);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < p->naddons; i++) {
+    ev->bought[i] = -1;
+    ev->addon_amount[i] = -1;
+    ev->addon_payer[i] = PRG_NONE;
+  }
+  ev->window = PRG_NONE;
+  ev->category = PRG_NONE;
+  return ev;
 }
 
-void pol_eval_free(pol_eval *ev)
-{
-    if (ev == NULL)
-        return;
-    free(ev->slots);
-    free(ev->resident);
-    free(ev->bought);
-    free(ev->given);
-    free(ev->scratch);
-    free(ev->matched);
-    free(ev->funding);
-    free(ev->applied);
-    free(ev->addon_amount);
-    free(ev->addon_payer);
-    free(ev);
+void pol_eval_free(pol_eval *ev) {
+  if (ev == NULL)
+    return;
+  free(ev->slots);
+  free(ev->resident);
+  free(ev->bought);
+  free(ev->given);
+  free(ev->scratch);
+  free(ev->matched);
+  free(ev->funding);
+  free(ev->applied);
+  free(ev->addon_amount);
+  free(ev->addon_payer);
+  free(ev);
 }
 
-const char *pol_eval_error(const pol_eval *ev)
-{
-    return ev ? ev->error : "no evaluation context";
+const char *pol_eval_error(const pol_eval *ev) {
+  return ev ? ev->error : "no evaluation context";
 }
 
-int pol_answer_payable(const pol_eval *ev)
-{
-    return ev != NULL && ev->has_answer && ev->payable;
+int pol_answer_payable(const pol_eval *ev) {
+  return ev != NULL && ev->has_answer && ev->payable;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
 static pol_status fail(pol_eval *ev, pol_status st, const char *fmt, ...) PRINTF_LIKE(3, 4);
 
-static pol_status fail(pol_eval *ev, pol_status st, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ev->error, sizeof ev->error, fmt, ap);
-    va_end(ap);
-    return st;
+static pol_status fail(pol_eval *ev, pol_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ev->error, sizeof ev->error, fmt, ap);
+  va_end(ap);
+  return st;
 }
 
 /* start == end == 0 marks an absent section; any empty one has no code to run. */
-static bool absent(prg_section s)
-{
-    return s.start >= s.end;
+static bool absent(prg_section s) {
+  return s.start >= s.end;
 }
 
-static bool add_ok(int64_t a, int64_t b, int64_t *out)
-{
-    if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
-        return false;
-    *out = a + b;
-    return true;
+static bool add_ok(int64_t a, int64_t b, int64_t *out) {
+  if ((b > 0 && a > INT64_MAX - b) || (b < 0 && a < INT64_MIN - b))
+    return false;
+  *out = a + b;
+  return true;
 }
 
-static bool sub_ok(int64_t a, int64_t b, int64_t *out)
-{
-    if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
-        return false;
-    *out = a - b;
-    return true;
+static bool sub_ok(int64_t a, int64_t b, int64_t *out) {
+  if ((b < 0 && a > INT64_MAX + b) || (b > 0 && a < INT64_MIN + b))
+    return false;
+  *out = a - b;
+  return true;
 }
 
-static bool is_day(int64_t v)
-{
-    return v >= CAL_MIN_DAY && v <= CAL_MAX_DAY;
+static bool is_day(int64_t v) {
+  return v >= CAL_MIN_DAY && v <= CAL_MAX_DAY;
 }
 
-static const char *source_key(const pol_program *p, uint32_t source)
-{
-    return source == PRG_NONE ? "individual" : prg_str(p, p->sources[source].key);
+static const char *source_key(const pol_program *p, uint32_t source) {
+  return source == PRG_NONE ? "individual" : prg_str(p, p->sources[source].key);
 }
 
 /* ---- categories --------------------------------------------------------------------- */
 
 /* One category's amounts; its funding by source is in a separate nsources array. */
 typedef struct {
-    int64_t worth, individual, funding; /* funding: sum over sources */
+  int64_t worth, individual, funding; /* funding: sum over sources */
 } amounts;
 
 /* Worth and parts of category ci into *a and funding[nsources].  Parts must add up to
  * the worth and none may be negative (LANGUAGE.md "Categories"). */
-static pol_status eval_category(pol_eval *ev, uint32_t ci, amounts *a, int64_t *funding)
-{
-    const pol_program *p = ev->p;
-    const prg_category *cat = &p->categories[ci];
-    const char *key = prg_str(p, cat->key);
-    char x[MONEY_MAX_TEXT], y[MONEY_MAX_TEXT];
-    pol_status st;
+static pol_status eval_category(pol_eval *ev, uint32_t ci, amounts *a, int64_t *funding) {
+  const pol_program *p = ev->p;
+  const prg_category *cat = &p->categories[ci];
+  const char *key = prg_str(p, cat->key);
+  char x[MONEY_MAX_TEXT], y[MONEY_MAX_TEXT];
+  pol_status st;
 
-    memset(funding, 0, p->nsources * sizeof *funding);
-    a->individual = 0;
-    a->funding = 0;
-    a->worth = 0;
-    if (!absent(cat->worth) && (st = vm_run(ev, cat->worth, &a->worth)) != POL_OK)
-        return st;
+  memset(funding, 0, p->nsources * sizeof *funding);
+  a->individual = 0;
+  a->funding = 0;
+  a->worth = 0;
+  if (!absent(cat->worth) && (st = vm_run(ev, cat->worth, &a->worth)) != POL_OK)
+    return st;
 
-    /* Every part, the rest last; the first negative one is reported after the sum. */
-    int64_t sum = 0;
-    uint32_t neg_source = PRG_NONE;
-    int64_t neg_value = 0;
-    bool has_neg = false;
-    for (uint32_t pass = 0; pass < 2; pass++) {
-        for (uint32_t k = 0; k < cat->part_count; k++) {
-            bool is_rest = k == cat->rest_part;
-            if (is_rest != (pass == 1))
-                continue;
-            const prg_part *part = &p->parts[cat->part_first + k];
-            int64_t v;
-            if (!is_rest) {
-                if ((st = vm_run(ev, part->value, &v)) != POL_OK)
-                    return st;
-            } else if (absent(cat->worth)) {
-                v = 0; /* no worth to take the rest of: the parts are the worth */
-            } else if (!sub_ok(a->worth, sum, &v)) {
-                return fail(ev, POL_ERUNTIME, "category %s: the rest overflows", key);
-            }
-            if (part->source != PRG_NONE && part->source >= p->nsources)
-                return fail(ev, POL_ERUNTIME, "category %s: part of an unknown source", key);
-            int64_t *to = part->source == PRG_NONE ? &a->individual : &funding[part->source];
-            if (!add_ok(*to, v, to) || !add_ok(sum, v, &sum))
-                return fail(ev, POL_ERUNTIME, "category %s: parts overflow", key);
-            if (v < 0 && !has_neg) {
-                has_neg = true;
-                neg_source = part->source;
-                neg_value = v;
-            }
-        }
+  /* Every part, the rest last; the first negative one is reported after the sum. */
+  int64_t sum = 0;
+  uint32_t neg_source = PRG_NONE;
+  int64_t neg_value = 0;
+  bool has_neg = false;
+  for (uint32_t pass = 0; pass < 2; pass++) {
+    for (uint32_t k = 0; k < cat->part_count; k++) {
+      bool is_rest = k == cat->rest_part;
+      if (is_rest != (pass == 1))
+        continue;
+      const prg_part *part = &p->parts[cat->part_first + k];
+      int64_t v;
+      if (!is_rest) {
+        if ((st = vm_run(ev, part->value, &v)) != POL_OK)
+          return st;
+      } else if (absent(cat->worth)) {
+        v = 0; /* no worth to take the rest of: the parts are the worth */
+      } else if (!sub_ok(a->worth, sum, &v)) {
+        return fail(ev, POL_ERUNTIME, "category %s: the rest overflows", key);
+      }
+      if (part->source != PRG_NONE && part->source >= p->nsources)
+        return fail(ev, POL_ERUNTIME, "category %s: part of an unknown source", key);
+      int64_t *to = part->source == PRG_NONE ? &a->individual : &funding[part->source];
+      if (!add_ok(*to, v, to) || !add_ok(sum, v, &sum))
+        return fail(ev, POL_ERUNTIME, "category %s: parts overflow", key);
+      if (v < 0 && !has_neg) {
+        has_neg = true;
+        neg_source = part->source;
+        neg_value = v;
+      }
     }
-    if (absent(cat->worth))
-        a->worth = sum;
-    if (sum != a->worth) {
-        money_format(sum, x);
-        money_format(a->worth, y);
-        return fail(ev, POL_ERUNTIME, "category %s: parts add up to %s yuan, not its worth %s yuan",
-                    key, x, y);
-    }
-    if (has_neg) {
-        money_format(neg_value, x);
-        return fail(ev, POL_ERUNTIME, "category %s: part %s is negative (%s yuan)", key,
-                    source_key(p, neg_source), x);
-    }
-    for (uint32_t s = 0; s < p->nsources; s++)
-        if (!add_ok(a->funding, funding[s], &a->funding))
-            return fail(ev, POL_ERUNTIME, "category %s: funding overflows", key);
-    return POL_OK;
+  }
+  if (absent(cat->worth))
+    a->worth = sum;
+  if (sum != a->worth) {
+    money_format(sum, x);
+    money_format(a->worth, y);
+    return fail(ev, POL_ERUNTIME, "category %s: parts add up to %s yuan, not its worth %s yuan",
+                key, x, y);
+  }
+  if (has_neg) {
+    money_format(neg_value, x);
+    return fail(ev, POL_ERUNTIME, "category %s: part %s is negative (%s yuan)", key,
+                source_key(p, neg_source), x);
+  }
+  for (uint32_t s = 0; s < p->nsources; s++)
+    if (!add_ok(a->funding, funding[s], &a->funding))
+      return fail(ev, POL_ERUNTIME, "category %s: funding overflows", key);
+  return POL_OK;
 }
 
-static int cmp64(int64_t a, int64_t b)
-{
-    return (a > b) - (a < b);
+static int cmp64(int64_t a, int64_t b) {
+  return (a > b) - (a < b);
 }
 
 /* > 0 if candidate c (index ci) beats the best so far b (index bi < ci) under the
  * program's choose keys; ties left by the keys go to the lower index, i.e. to b. */
 static int better(const pol_program *p, const amounts *c, const int64_t *cf, uint32_t ci,
-                  const amounts *b, const int64_t *bf, uint32_t bi)
-{
-    for (uint32_t k = 0; k < p->nchoose; k++) {
-        const prg_choose_key *key = &p->choose[k];
-        int64_t cv = 0, bv = 0;
-        int dir = 1; /* +1: highest wins, -1: lowest wins */
-        switch (key->kind) {
-        case KEY_LOWEST_INDIVIDUAL: dir = -1; /* fall through */
-        case KEY_HIGHEST_INDIVIDUAL: cv = c->individual; bv = b->individual; break;
-        case KEY_LOWEST_FUNDING: dir = -1; /* fall through */
-        case KEY_HIGHEST_FUNDING: cv = c->funding; bv = b->funding; break;
-        case KEY_LOWEST_SOURCE: dir = -1; /* fall through */
-        case KEY_HIGHEST_SOURCE:
-            if (key->source < p->nsources) {
-                cv = cf[key->source];
-                bv = bf[key->source];
-            }
-            break;
-        case KEY_FIRST: return ci < bi ? 1 : -1;
-        case KEY_LAST: return ci > bi ? 1 : -1;
-        default: break;
-        }
-        int r = dir * cmp64(cv, bv);
-        if (r != 0)
-            return r;
+                  const amounts *b, const int64_t *bf, uint32_t bi) {
+  for (uint32_t k = 0; k < p->nchoose; k++) {
+    const prg_choose_key *key = &p->choose[k];
+    int64_t cv = 0, bv = 0;
+    int dir = 1; /* +1: highest wins, -1: lowest wins */
+    switch (key->kind) {
+    case KEY_LOWEST_INDIVIDUAL: dir = -1; /* fall through */
+    case KEY_HIGHEST_INDIVIDUAL:
+      cv = c->individual;
+      bv = b->individual;
+      break;
+    case KEY_LOWEST_FUNDING: dir = -1; /* fall through */
+    case KEY_HIGHEST_FUNDING:
+      cv = c->funding;
+      bv = b->funding;
+      break;
+    case KEY_LOWEST_SOURCE: dir = -1; /* fall through */
+    case KEY_HIGHEST_SOURCE:
+      if (key->source < p->nsources) {
+        cv = cf[key->source];
+        bv = bf[key->source];
+      }
+      break;
+    case KEY_FIRST: return ci < bi ? 1 : -1;
+    case KEY_LAST: return ci > bi ? 1 : -1;
+    default: break;
     }
-    return ci < bi ? 1 : -1;
+    int r = dir * cmp64(cv, bv);
+    if (r != 0)
+      return r;
+  }
+  return ci < bi ? 1 : -1;
 }
 
 /* ---- effects ------------------------------------------------------------------------ */
 
 /* What windows and rules decide; a later effect replaces an earlier one. */
 typedef struct {
-    int32_t start, end;
-    int64_t wait_months, wait_days, surcharge;
-    bool free;
+  int32_t start, end;
+  int64_t wait_months, wait_days, surcharge;
+  bool free;
 } effects;
 
 static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, uint32_t first,
-                                uint32_t count, effects *e)
-{
-    const pol_program *p = ev->p;
-    for (uint32_t i = 0; i < count; i++) {
-        const prg_effect *eff = &p->effects[first + i];
-        int64_t v = 0;
-        pol_status st;
-        if (eff->kind <= EFF_SURCHARGE && (st = vm_run(ev, eff->value, &v)) != POL_OK)
-            return st;
-        switch (eff->kind) {
-        case EFF_START:
-        case EFF_END:
-            if (!is_day(v))
-                return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what,
-                            prg_str(p, who), eff->kind == EFF_START ? "start" : "end");
-            if (eff->kind == EFF_START)
-                e->start = (int32_t)v;
-            else
-                e->end = (int32_t)v;
-            break;
-        case EFF_WAIT_MONTHS: e->wait_months = v; e->wait_days = 0; break;
-        case EFF_WAIT_DAYS: e->wait_days = v; e->wait_months = 0; break;
-        case EFF_SURCHARGE: e->surcharge = v; break;
-        case EFF_FREE: e->free = true; break;
-        case EFF_PAYABLE:
-            ev->payable = true;
-            ev->reason[0] = '\0';
-            break;
-        case EFF_NOT_PAYABLE:
-            ev->payable = false;
-            snprintf(ev->reason, sizeof ev->reason, "%s", prg_str(p, eff->reason));
-            break;
-        default:
-            return fail(ev, POL_ERUNTIME, "%s %s: unknown effect %u", what, prg_str(p, who),
-                        (unsigned)eff->kind);
-        }
+                                uint32_t count, effects *e) {
+  const pol_program *p = ev->p;
+  for (uint32_t i = 0; i < count; i++) {
+    const prg_effect *eff = &p->effects[first + i];
+    int64_t v = 0;
+    pol_status st;
+    if (eff->kind <= EFF_SURCHARGE && (st = vm_run(ev, eff->value, &v)) != POL_OK)
+      return st;
+    switch (eff->kind) {
+    case EFF_START:
+    case EFF_END:
+      if (!is_day(v))
+        return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what, prg_str(p, who),
+                    eff->kind == EFF_START ? "start" : "end");
+      if (eff->kind == EFF_START)
+        e->start = (int32_t)v;
+      else
+        e->end = (int32_t)v;
+      break;
+    case EFF_WAIT_MONTHS:
+      e->wait_months = v;
+      e->wait_days = 0;
+      break;
+    case EFF_WAIT_DAYS:
+      e->wait_days = v;
+      e->wait_months = 0;
+      break;
+    case EFF_SURCHARGE: e->surcharge = v; break;
+    case EFF_FREE: e->free = true; break;
+    case EFF_PAYABLE:
+      ev->payable = true;
+      ev->reason[0] = '\0';
+      break;
+    case EFF_NOT_PAYABLE:
+      ev->payable = false;
+      snprintf(ev->reason, sizeof ev->reason, "%s", prg_str(p, eff->reason));
+      break;
+    default:
+      return fail(ev, POL_ERUNTIME, "%s %s: unknown effect %u", what, prg_str(p, who),
+                  (unsigned)eff->kind);
     }
-    return POL_OK;
+  }
+  return POL_OK;
 }
 
 /* ---- windows ------------------------------------------------------------------------ */
 
 /* First day of w that the day filter admits (its lo if none within a month). */
-static int32_t first_payable(const prg_window *w)
-{
-    for (int32_t d = w->lo; d <= w->hi && d - w->lo < 31; d++)
-        if (vm_in_window(w, d))
-            return d;
-    return w->lo;
+static int32_t first_payable(const prg_window *w) {
+  for (int32_t d = w->lo; d <= w->hi && d - w->lo < 31; d++)
+    if (vm_in_window(w, d))
+      return d;
+  return w->lo;
 }
 
-static int32_t last_payable(const prg_window *w)
-{
-    for (int32_t d = w->hi; d >= w->lo && w->hi - d < 31; d--)
-        if (vm_in_window(w, d))
-            return d;
-    return w->hi;
+static int32_t last_payable(const prg_window *w) {
+  for (int32_t d = w->hi; d >= w->lo && w->hi - d < 31; d--)
+    if (vm_in_window(w, d))
+      return d;
+  return w->hi;
 }
 
 /* The window whose range holds the date (the first in file order), payable and reason. */
-static void find_window(pol_eval *ev, int32_t date)
-{
-    const pol_program *p = ev->p;
-    const prg_window *earliest = NULL, *latest = NULL;
-    ev->window = PRG_NONE;
-    for (uint32_t i = 0; i < p->nwindows; i++) {
-        const prg_window *w = &p->windows[i];
-        if (w->lo > w->hi)
-            continue;
-        if (date >= w->lo && date <= w->hi) {
-            ev->window = i;
-            break;
-        }
+static void find_window(pol_eval *ev, int32_t date) {
+  const pol_program *p = ev->p;
+  const prg_window *earliest = NULL, *latest = NULL;
+  ev->window = PRG_NONE;
+  for (uint32_t i = 0; i < p->nwindows; i++) {
+    const prg_window *w = &p->windows[i];
+    if (w->lo > w->hi)
+      continue;
+    if (date >= w->lo && date <= w->hi) {
+      ev->window = i;
+      break;
     }
-    char d[11], edge[11];
-    cal_format(date, d);
-    if (ev->window != PRG_NONE) {
-        const prg_window *w = &p->windows[ev->window];
-        ev->payable = vm_in_window(w, date);
-        if (!ev->payable)
-            snprintf(ev->reason, sizeof ev->reason,
-                     "payments are accepted on days %u\u2013%u of each month", (unsigned)w->dlo,
-                     (unsigned)w->dhi);
-        return;
-    }
-    /* No window holds the date; it may still lie between two of them. */
-    for (uint32_t i = 0; i < p->nwindows; i++) {
-        const prg_window *w = &p->windows[i];
-        if (w->lo > w->hi)
-            continue;
-        if (earliest == NULL || w->lo < earliest->lo)
-            earliest = w;
-        if (latest == NULL || w->hi > latest->hi)
-            latest = w;
-    }
-    ev->payable = false;
-    if (earliest != NULL && date < earliest->lo) {
-        cal_format(first_payable(earliest), edge);
-        snprintf(ev->reason, sizeof ev->reason, "%s is before the collection period opens on %s",
-                 d, edge);
-    } else if (latest != NULL && date > latest->hi) {
-        cal_format(last_payable(latest), edge);
-        snprintf(ev->reason, sizeof ev->reason, "%s is after the last payment date %s", d, edge);
-    } else {
-        snprintf(ev->reason, sizeof ev->reason, "%s is outside every payment window", d);
-    }
+  }
+  char d[11], edge[11];
+  cal_format(date, d);
+  if (ev->window != PRG_NONE) {
+    const prg_window *w = &p->windows[ev->window];
+    ev->payable = vm_in_window(w, date);
+    if (!ev->payable)
+      snprintf(ev->reason, sizeof ev->reason,
+               "payments are accepted on days %u\u2013%u of each month", (unsigned)w->dlo,
+               (unsigned)w->dhi);
+    return;
+  }
+  /* No window holds the date; it may still lie between two of them. */
+  for (uint32_t i = 0; i < p->nwindows; i++) {
+    const prg_window *w = &p->windows[i];
+    if (w->lo > w->hi)
+      continue;
+    if (earliest == NULL || w->lo < earliest->lo)
+      earliest = w;
+    if (latest == NULL || w->hi > latest->hi)
+      latest = w;
+  }
+  ev->payable = false;
+  if (earliest != NULL && date < earliest->lo) {
+    cal_format(first_payable(earliest), edge);
+    snprintf(ev->reason, sizeof ev->reason, "%s is before the collection period opens on %s", d,
+             edge);
+  } else if (latest != NULL && date > latest->hi) {
+    cal_format(last_payable(latest), edge);
+    snprintf(ev->reason, sizeof ev->reason, "%s is after the last payment date %s", d, edge);
+  } else {
+    snprintf(ev->reason, sizeof ev->reason, "%s is outside every payment window", d);
+  }
 }
 
 /* ---- the quote ---------------------------------------------------------------------- */
 
-static void reset_answer(pol_eval *ev, int32_t date)
-{
-    const pol_program *p = ev->p;
-    ev->has_answer = false;
-    ev->date = date;
-    ev->payable = false;
-    ev->reason[0] = '\0';
-    ev->window = PRG_NONE;
-    ev->category = PRG_NONE;
-    memset(ev->matched, 0, p->ncategories * sizeof *ev->matched);
-    memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
-    memset(ev->applied, 0, p->nrules * sizeof *ev->applied);
-    ev->worth = 0;
-    ev->individual = 0;
-    ev->start = 0;
-    ev->end = 0;
-    ev->wait_months = 0;
-    ev->wait_days = 0;
-    for (uint32_t i = 0; i < p->naddons; i++) {
-        ev->addon_amount[i] = -1;
-        ev->addon_payer[i] = PRG_NONE;
-    }
+static void reset_answer(pol_eval *ev, int32_t date) {
+  const pol_program *p = ev->p;
+  ev->has_answer = false;
+  ev->date = date;
+  ev->payable = false;
+  ev->reason[0] = '\0';
+  ev->window = PRG_NONE;
+  ev->category = PRG_NONE;
+  memset(ev->matched, 0, p->ncategories * sizeof *ev->matched);
+  memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
+  memset(ev->applied, 0, p->nrules * sizeof *ev->applied);
+  ev->worth = 0;
+  ev->individual = 0;
+  ev->start = 0;
+  ev->end = 0;
+  ev->wait_months = 0;
+  ev->wait_days = 0;
+  for (uint32_t i = 0; i < p->naddons; i++) {
+    ev->addon_amount[i] = -1;
+    ev->addon_payer[i] = PRG_NONE;
+  }
 }
 
 /* Steps c–e: which categories hold and which one is chosen; slots CATEGORY, SUBSIDIZED. */
-static pol_status choose_category(pol_eval *ev)
-{
-    const pol_program *p = ev->p;
-    pol_status st;
-    bool any = false;
-    uint32_t otherwise = PRG_NONE;
-    for (uint32_t i = 0; i < p->ncategories; i++) {
-        const prg_category *cat = &p->categories[i];
-        if (cat->otherwise) {
-            if (otherwise == PRG_NONE)
-                otherwise = i;
-            continue;
-        }
-        int64_t v = 0;
-        if (!absent(cat->when) && (st = vm_run(ev, cat->when, &v)) != POL_OK)
-            return st;
-        ev->matched[i] = v != 0;
-        any = any || v != 0;
+static pol_status choose_category(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  pol_status st;
+  bool any = false;
+  uint32_t otherwise = PRG_NONE;
+  for (uint32_t i = 0; i < p->ncategories; i++) {
+    const prg_category *cat = &p->categories[i];
+    if (cat->otherwise) {
+      if (otherwise == PRG_NONE)
+        otherwise = i;
+      continue;
     }
-    if (!any && otherwise != PRG_NONE)
-        ev->matched[otherwise] = 1;
+    int64_t v = 0;
+    if (!absent(cat->when) && (st = vm_run(ev, cat->when, &v)) != POL_OK)
+      return st;
+    ev->matched[i] = v != 0;
+    any = any || v != 0;
+  }
+  if (!any && otherwise != PRG_NONE)
+    ev->matched[otherwise] = 1;
 
-    /* ev->funding holds the best so far, ev->scratch the candidate; they swap roles
+  /* ev->funding holds the best so far, ev->scratch the candidate; they swap roles
      * when the candidate wins, so no copy and no allocation is needed. */
-    amounts best = {0, 0, 0}, cand;
-    for (uint32_t i = 0; i < p->ncategories; i++) {
-        if (!ev->matched[i])
-            continue;
-        if ((st = eval_category(ev, i, &cand, ev->scratch)) != POL_OK)
-            return st;
-        if (ev->category == PRG_NONE ||
-            better(p, &cand, ev->scratch, i, &best, ev->funding, ev->category) > 0) {
-            int64_t *t = ev->funding;
-            ev->funding = ev->scratch;
-            ev->scratch = t;
-            best = cand;
-            ev->category = i;
-        }
+  amounts best = {0, 0, 0}, cand;
+  for (uint32_t i = 0; i < p->ncategories; i++) {
+    if (!ev->matched[i])
+      continue;
+    if ((st = eval_category(ev, i, &cand, ev->scratch)) != POL_OK)
+      return st;
+    if (ev->category == PRG_NONE ||
+        better(p, &cand, ev->scratch, i, &best, ev->funding, ev->category) > 0) {
+      int64_t *t = ev->funding;
+      ev->funding = ev->scratch;
+      ev->scratch = t;
+      best = cand;
+      ev->category = i;
     }
-    ev->worth = best.worth;
-    ev->individual = best.individual;
-    if (ev->category == PRG_NONE)
-        memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
-    bool subsidized = false;
-    for (uint32_t s = 0; s < p->nsources; s++)
-        subsidized = subsidized || ev->funding[s] > 0;
-    /* -1 is outside 0..63, so `category in {…}` (OP_INSET) is false without a category. */
-    ev->slots[SLOT_CATEGORY] = ev->category == PRG_NONE ? -1 : (int64_t)ev->category;
-    ev->slots[SLOT_SUBSIDIZED] = subsidized;
-    return POL_OK;
+  }
+  ev->worth = best.worth;
+  ev->individual = best.individual;
+  if (ev->category == PRG_NONE)
+    memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
+  bool subsidized = false;
+  for (uint32_t s = 0; s < p->nsources; s++)
+    subsidized = subsidized || ev->funding[s] > 0;
+  /* -1 is outside 0..63, so `category in {…}` (OP_INSET) is false without a category. */
+  ev->slots[SLOT_CATEGORY] = ev->category == PRG_NONE ? -1 : (int64_t)ev->category;
+  ev->slots[SLOT_SUBSIDIZED] = subsidized;
+  return POL_OK;
 }
 
 /* Step i: add-ons included for this resident, and who pays them. */
-static pol_status eval_addons(pol_eval *ev)
-{
-    const pol_program *p = ev->p;
-    for (uint32_t i = 0; i < p->naddons; i++) {
-        const prg_addon *a = &p->addons[i];
-        int64_t paid = 0;
-        pol_status st;
-        if (a->paid_by != PRG_NONE) {
-            paid = 1; /* `paid by S` without `when`: always */
-            if (!absent(a->paid_when) && (st = vm_run(ev, a->paid_when, &paid)) != POL_OK)
-                return st;
-        }
-        if (paid) {
-            ev->addon_amount[i] = ev->bought[i] >= 0 ? ev->bought[i]
-                                  : a->tier_count > 0 ? p->tiers[a->tier_first].amount
-                                                      : 0;
-            ev->addon_payer[i] = a->paid_by;
-        } else if (ev->bought[i] >= 0) {
-            ev->addon_amount[i] = ev->bought[i];
-            ev->addon_payer[i] = PRG_NONE;
-        }
+static pol_status eval_addons(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  for (uint32_t i = 0; i < p->naddons; i++) {
+    const prg_addon *a = &p->addons[i];
+    int64_t paid = 0;
+    pol_status st;
+    if (a->paid_by != PRG_NONE) {
+      paid = 1; /* `paid by S` without `when`: always */
+      if (!absent(a->paid_when) && (st = vm_run(ev, a->paid_when, &paid)) != POL_OK)
+        return st;
     }
-    return POL_OK;
+    if (paid) {
+      ev->addon_amount[i] = ev->bought[i] >= 0  ? ev->bought[i]
+                            : a->tier_count > 0 ? p->tiers[a->tier_first].amount
+                                                : 0;
+      ev->addon_payer[i] = a->paid_by;
+    } else if (ev->bought[i] >= 0) {
+      ev->addon_amount[i] = ev->bought[i];
+      ev->addon_payer[i] = PRG_NONE;
+    }
+  }
+  return POL_OK;
 }
 
-pol_status pol_quote(pol_eval *ev, int32_t date)
-{
-    if (ev == NULL)
-        return POL_EINPUT;
-    const pol_program *p = ev->p;
-    pol_status st;
-    reset_answer(ev, date);
-    if (!ev->has_resident)
-        return fail(ev, POL_EINPUT, "no resident");
-    if (!is_day(date))
-        return fail(ev, POL_EINPUT, "payment date out of range");
-    if (!cal_valid(p->year, 1, 1))
-        return fail(ev, POL_ERUNTIME, "benefit year %d out of range", (int)p->year);
+pol_status pol_quote(pol_eval *ev, int32_t date) {
+  if (ev == NULL)
+    return POL_EINPUT;
+  const pol_program *p = ev->p;
+  pol_status st;
+  reset_answer(ev, date);
+  if (!ev->has_resident)
+    return fail(ev, POL_EINPUT, "no resident");
+  if (!is_day(date))
+    return fail(ev, POL_EINPUT, "payment date out of range");
+  if (!cal_valid(p->year, 1, 1))
+    return fail(ev, POL_ERUNTIME, "benefit year %d out of range", (int)p->year);
 
-    /* a. inputs */
-    memcpy(ev->slots, ev->resident, slot_count(p) * sizeof *ev->slots);
-    ev->slots[SLOT_PAID_ON] = date;
-    for (uint32_t i = 0; i < p->nattrs; i++)
-        if (p->attrs[i].presence == PRESENCE_QUERY_DATE && !ev->given[i])
-            ev->slots[p->attrs[i].slot] = date;
+  /* a. inputs */
+  memcpy(ev->slots, ev->resident, slot_count(p) * sizeof *ev->slots);
+  ev->slots[SLOT_PAID_ON] = date;
+  for (uint32_t i = 0; i < p->nattrs; i++)
+    if (p->attrs[i].presence == PRESENCE_QUERY_DATE && !ev->given[i])
+      ev->slots[p->attrs[i].slot] = date;
 
-    /* b. lets, in order: a let may use the ones before it */
-    for (uint32_t i = 0; i < p->nlets; i++)
-        if ((st = vm_run(ev, p->lets[i].value, &ev->slots[p->lets[i].slot])) != POL_OK)
-            return st;
+  /* b. lets, in order: a let may use the ones before it */
+  for (uint32_t i = 0; i < p->nlets; i++)
+    if ((st = vm_run(ev, p->lets[i].value, &ev->slots[p->lets[i].slot])) != POL_OK)
+      return st;
 
-    /* c–e. categories */
-    if ((st = choose_category(ev)) != POL_OK)
-        return st;
+  /* c–e. categories */
+  if ((st = choose_category(ev)) != POL_OK)
+    return st;
 
-    /* f. the window */
-    effects e = {cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
-    find_window(ev, date);
-    if (ev->window != PRG_NONE) {
-        const prg_window *w = &p->windows[ev->window];
-        if ((st = apply_effects(ev, "window", w->key, w->eff_first, w->eff_count, &e)) != POL_OK)
-            return st;
-    }
+  /* f. the window */
+  effects e = {cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
+  find_window(ev, date);
+  if (ev->window != PRG_NONE) {
+    const prg_window *w = &p->windows[ev->window];
+    if ((st = apply_effects(ev, "window", w->key, w->eff_first, w->eff_count, &e)) != POL_OK)
+      return st;
+  }
 
-    /* g. rules, in file order */
-    for (uint32_t i = 0; i < p->nrules; i++) {
-        const prg_rule *r = &p->rules[i];
-        int64_t holds = 1;
-        if (!absent(r->when) && (st = vm_run(ev, r->when, &holds)) != POL_OK)
-            return st;
-        if (!holds)
-            continue;
-        ev->applied[i] = 1;
-        if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, &e)) != POL_OK)
-            return st;
-    }
+  /* g. rules, in file order */
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prg_rule *r = &p->rules[i];
+    int64_t holds = 1;
+    if (!absent(r->when) && (st = vm_run(ev, r->when, &holds)) != POL_OK)
+      return st;
+    if (!holds)
+      continue;
+    ev->applied[i] = 1;
+    if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, &e)) != POL_OK)
+      return st;
+  }
 
-    /* h. amounts and benefit dates */
-    if (ev->category == PRG_NONE) {
-        ev->payable = false;
-        snprintf(ev->reason, sizeof ev->reason,
-                 "no category of the policy applies to this resident");
-    } else if (e.free) {
-        ev->worth = 0;
-        ev->individual = 0;
-        memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
-    } else if (!add_ok(ev->individual, e.surcharge, &ev->individual) ||
-               !add_ok(ev->worth, e.surcharge, &ev->worth)) {
-        return fail(ev, POL_ERUNTIME, "the surcharge overflows");
-    }
-    int32_t after_months;
-    int64_t start;
-    if (!cal_add_months(e.start, e.wait_months, &after_months) ||
-        !add_ok(after_months, e.wait_days, &start) || !is_day(start))
-        return fail(ev, POL_ERUNTIME, "the benefit start after the waiting period is not a date");
-    ev->start = (int32_t)start;
-    ev->end = e.end;
-    ev->wait_months = e.wait_months;
-    ev->wait_days = e.wait_days;
+  /* h. amounts and benefit dates */
+  if (ev->category == PRG_NONE) {
+    ev->payable = false;
+    snprintf(ev->reason, sizeof ev->reason, "no category of the policy applies to this resident");
+  } else if (e.free) {
+    ev->worth = 0;
+    ev->individual = 0;
+    memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
+  } else if (!add_ok(ev->individual, e.surcharge, &ev->individual) ||
+             !add_ok(ev->worth, e.surcharge, &ev->worth)) {
+    return fail(ev, POL_ERUNTIME, "the surcharge overflows");
+  }
+  int32_t after_months;
+  int64_t start;
+  if (!cal_add_months(e.start, e.wait_months, &after_months) ||
+      !add_ok(after_months, e.wait_days, &start) || !is_day(start))
+    return fail(ev, POL_ERUNTIME, "the benefit start after the waiting period is not a date");
+  ev->start = (int32_t)start;
+  ev->end = e.end;
+  ev->wait_months = e.wait_months;
+  ev->wait_days = e.wait_days;
 
-    /* i. add-ons: none without a category, whose answer is negative */
-    if (ev->category != PRG_NONE && (st = eval_addons(ev)) != POL_OK)
-        return st;
-    ev->has_answer = true;
-    return POL_OK;
+  /* i. add-ons: none without a category, whose answer is negative */
+  if (ev->category != PRG_NONE && (st = eval_addons(ev)) != POL_OK)
+    return st;
+  ev->has_answer = true;
+  return POL_OK;
 }

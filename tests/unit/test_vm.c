@@ -481,8 +481,10 @@ static void test_addmons(void **state) {
 
 static void test_jmp(void **state) {
   (void)state;
-  /* JMP over an instruction that would overflow */
-  assert_int_equal(eval_ok(KS(INT64_MIN, 42), CODE(K(1), IB(JMP, 2), K(0), I(NEG), RET)), 42);
+  /* if K[0] then 42 else -INT64_MIN: the JMP skips the overflowing else branch */
+  assert_int_equal(eval_ok(KS(1, 42, INT64_MIN),
+                           CODE(K(0), IB(JMPF, 2), K(1), IB(JMP, 2), K(2), I(NEG), RET)),
+                   42);
   assert_int_equal(eval_ok(KS(7), CODE(K(0), IB(JMP, 0), RET)), 7);
 }
 

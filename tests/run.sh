@@ -1,0 +1,67 @@
+#!/bin/sh
+# tests/run.sh — the whole test suite; `make check` runs it.  Ends with one summary line.
+#
+#   build/tests/test_*        cmocka unit tests (scanner, parser, checker, codegen, VM, ...)
+#   polc test                 every inline example of policies/ and examples/patterns/
+#   tests/cli/NAME.args       a polc command line (shell words, run from the repo root);
+#                             NAME.out is its exact stdout+stderr, NAME.status its exit status
+#   tests/bad/NAME.pol        a malformed policy; NAME.err is the exact stderr of
+#                             `polc compile`, which must exit 2
+#
+# POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+POLC=${POLC:-build/polc}
+BUILD=${BUILD:-build}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL %s\n' "$1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /' | head -40; }
+
+for t in "$BUILD"/tests/test_*; do
+  [ -x "$t" ] || continue
+  if out=$("$t" 2>&1); then ok; else bad "$t" "$out"; fi
+done
+
+for p in policies/*.pol examples/patterns/*.pol; do
+  [ -f "$p" ] || continue
+  if out=$("$POLC" test "$p" 2>&1); then ok; else bad "polc test $p" "$out"; fi
+done
+
+for a in tests/cli/*.args; do
+  [ -f "$a" ] || continue
+  n=${a%.args}
+  eval "set -- $(cat "$a")"
+  "$POLC" "$@" >"$tmp/out" 2>&1
+  st=$?
+  want=$(cat "$n.status" 2>/dev/null || echo 0)
+  if [ "$st" != "$want" ]; then
+    bad "$a" "exit status $st, expected $want
+$(cat "$tmp/out")"
+  elif ! diff -u "$n.out" "$tmp/out" >"$tmp/diff" 2>&1; then
+    bad "$a" "$(cat "$tmp/diff")"
+  else
+    ok
+  fi
+done
+
+for p in tests/bad/*.pol; do
+  [ -f "$p" ] || continue
+  n=${p%.pol}
+  "$POLC" compile "$p" -o "$tmp/x.polb" >"$tmp/out" 2>"$tmp/err"
+  st=$?
+  if [ "$st" != 2 ]; then
+    bad "$p" "exit status $st, expected 2"
+  elif ! diff -u "$n.err" "$tmp/err" >"$tmp/diff" 2>&1; then
+    bad "$p" "$(cat "$tmp/diff")"
+  else
+    ok
+  fi
+done
+
+total=$((pass + fail))
+echo "tests: $total run, $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
