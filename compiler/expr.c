@@ -323,38 +323,39 @@ static ty gen_binary(cg *c, ast_node *e) {
   return T_BOOL;
 }
 
+/* The tested value of `x in …`: an optional attribute may be loaded here, because an
+ * absent one holds PRG_ABSENT (INT64_MIN), which no range of real dates contains:
+ * INRANGE and `lo <= x` are both false for it. */
+static ty gen_tested(cg *c, ast_node *x) {
+  sym *opt = optional_attr(c, x);
+  if (!opt) return gen_expr(c, x);
+  opt->used = true;
+  emit(c, OP_LOAD, 0, c->p.attrs[opt->index].slot);
+  return opt->type;
+}
+
 /* x in lo .. hi: one INRANGE when both bounds are constants, else lo <= x and x <= hi. */
 static ty gen_in_range(cg *c, ast_node *e) {
   ty tl, th;
   int64_t lo, hi;
-  bool k = const_operand(c, e->b, &tl, &lo) && const_operand(c, e->c, &th, &hi);
-  sym *opt = optional_attr(c, e->a);
-  ty tx;
-  if (opt) {
-    opt->used = true;
-    emit(c, OP_LOAD, 0, c->p.attrs[opt->index].slot);
-    tx = opt->type;
-    if (!k) {
-      cg_error(c, e->loc, "'%s' may be absent: its range bounds must be constants", e->a->name);
-      return T_BOOL;
-    }
-  } else if (k) {
-    tx = gen_expr(c, e->a);
-  } else {
-    /* lo <= x and x <= hi; x is pure, so evaluating it twice is safe */
-    tx = gen_expr(c, e->b);
-    ty t1 = gen_expr(c, e->a);
+  if (!(const_operand(c, e->b, &tl, &lo) && const_operand(c, e->c, &th, &hi))) {
+    /* x is pure, so evaluating it twice is safe */
+    ty tb = gen_expr(c, e->b);
+    ty tx = gen_tested(c, e->a);
     emit(c, OP_LE, 0, 0);
     uint32_t j = emit(c, OP_ANDJ, 0, 0);
-    gen_expr(c, e->a);
-    ty t2 = gen_expr(c, e->c);
+    gen_tested(c, e->a);
+    ty te = gen_expr(c, e->c);
     emit(c, OP_LE, 0, 0);
     patch(c, j, e->loc);
-    if (!same(tx, t1) || !same(t1, t2))
-      cg_error(c, e->loc, "range bounds (%s, %s) do not match the value (%s)", ty_name(c, tx),
-               ty_name(c, t2), ty_name(c, t1));
+    if (!same(tx, tb) || !same(tx, te))
+      cg_error(c, e->loc, "range bounds (%s .. %s) do not match the value (%s)", ty_name(c, tb),
+               ty_name(c, te), ty_name(c, tx));
+    else if (!(tx.t == TY_INT || tx.t == TY_MONEY || tx.t == TY_DATE))
+      cg_error(c, e->loc, "ranges hold int, money or dates, not %s", ty_name(c, tx));
     return T_BOOL;
   }
+  ty tx = gen_tested(c, e->a);
   if (!same(tx, tl) || !same(tx, th)) {
     cg_error(c, e->loc, "range bounds (%s .. %s) do not match the value (%s)", ty_name(c, tl),
              ty_name(c, th), ty_name(c, tx));
@@ -378,15 +379,7 @@ static ty gen_in_name(cg *c, ast_node *e) {
     return T_BOOL;
   }
   s->used = true;
-  sym *opt = optional_attr(c, e->a);
-  ty tx;
-  if (opt) {
-    opt->used = true;
-    emit(c, OP_LOAD, 0, c->p.attrs[opt->index].slot);
-    tx = opt->type;
-  } else {
-    tx = gen_expr(c, e->a);
-  }
+  ty tx = gen_tested(c, e->a);
   expect_ty(c, e->a, tx, TY_DATE, "the value tested against a window");
   if (s->kind == SYM_WINDOW) emit(c, OP_INWIN, 0, s->index);
   else emit(c, OP_INCOLL, 0, 0);
