@@ -252,6 +252,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
   k.label = cg_str(c, d->str);
   k.cite = cg_str(c, d->cite);
   k.line = line_of(c, d->loc);
+  k.pos = d->loc.start;
   k.rest_part = PRG_NONE;
   if (d->op) {
     k.otherwise = 1;
@@ -331,6 +332,7 @@ static void window(cg *c, ast_node *d, uint32_t idx) {
   w.key = cg_str(c, d->name);
   w.label = cg_str(c, d->str);
   w.cite = cg_str(c, d->cite);
+  w.pos = d->loc.start;
   date_range(c, d, &w.lo, &w.hi);
   day_range(c, d->c, &w.dlo, &w.dhi);
   w.eff_first = effects(c, d->list, &w.eff_count);
@@ -342,6 +344,7 @@ static void rule(cg *c, ast_node *d) {
   r.key = cg_str(c, d->name);
   r.label = cg_str(c, d->str);
   r.cite = cg_str(c, d->cite);
+  r.pos = d->loc.start;
   r.when = gen_section(c, d->a, TY_BOOL, "the condition of a rule");
   r.eff_first = effects(c, d->list, &r.eff_count);
   if (!r.eff_count) cg_warn(c, d->loc, "rule '%s' has no effect", d->name);
@@ -354,6 +357,7 @@ static void addon(cg *c, ast_node *d, uint32_t idx) {
   a.key = cg_str(c, d->name);
   a.label = cg_str(c, d->str);
   a.cite = cg_str(c, d->cite);
+  a.pos = d->loc.start;
   a.paid_by = PRG_NONE;
   a.tier_first = c->p.ntiers;
   for (ast_node *t = d->list; t; t = t->next) {
@@ -614,6 +618,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
         day_range(c, d->c, &c->p.coll_dlo, &c->p.coll_dhi);
       c->p.coll_label = cg_str(c, d->str);
       c->p.coll_cite = cg_str(c, d->cite);
+      c->p.coll_pos = d->loc.start;
       break;
     case A_WINDOW:
       c->in_rule = true;

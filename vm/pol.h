@@ -89,6 +89,14 @@ const char *pol_eval_error(const pol_eval *ev);
  * POL_OK all passed, POL_NEGATIVE some failed. */
 pol_status pol_test(const pol_program *p, char **report);
 
+/* Analyse a policy for overlapping and missing categories, amounts that do not add up,
+ * date windows with gaps or overlaps, and dead rules; every finding carries a witness
+ * (resident JSON and date) replayed on the VM.  `source` is the policy text (for carets;
+ * NULL for a .polb).  verbose: also list overlaps the choice rule settles, as notes.
+ * POL_OK no errors, POL_NEGATIVE errors found. */
+pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose,
+                     pol_diags **out);
+
 /* Human-readable listing of the bytecode. */
 char *pol_disasm(const pol_program *p);
 

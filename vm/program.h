@@ -68,6 +68,7 @@ typedef struct {
   uint32_t part_first, part_count; /* in prg.parts; exactly one may be the rest */
   uint32_t rest_part;  /* index among this category's parts that is `rest`, or PRG_NONE */
   uint32_t line;       /* source line, for messages */
+  uint32_t pos;        /* byte offset of the declaration in the policy source */
 } prg_category;
 
 typedef enum {
@@ -86,12 +87,14 @@ typedef struct {
   int32_t lo, hi;       /* inclusive date range */
   uint8_t dlo, dhi;     /* day-of-month filter, 1..31 when none */
   uint32_t eff_first, eff_count; /* in prg.effects */
+  uint32_t pos;
 } prg_window;
 
 typedef struct {
   prg_strref key, label, cite;
   prg_section when;
   uint32_t eff_first, eff_count;
+  uint32_t pos;
 } prg_rule;
 
 typedef enum {
@@ -111,6 +114,7 @@ typedef struct {
   uint32_t tier_first, tier_count;
   uint32_t paid_by;     /* source, or PRG_NONE */
   prg_section paid_when; /* bool */
+  uint32_t pos;
 } prg_addon;
 
 typedef struct { prg_strref key; uint32_t slot; prg_section value; prg_strref label; } prg_let;
@@ -141,6 +145,7 @@ typedef struct pol_program {
   uint8_t rounding;
   int32_t coll_lo, coll_hi; uint8_t coll_dlo, coll_dhi; /* collection period; lo > hi: none */
   prg_strref coll_label, coll_cite;
+  uint32_t coll_pos;
 
   char *strings; uint32_t nstrings;
   int64_t *consts; uint32_t nconsts;

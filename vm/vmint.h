@@ -39,7 +39,7 @@ extern const vm_opinfo vm_ops[OP__COUNT];
 #define PRG_HEADER_FIELDS(F)                                                          \
   F(str, .id) F(str, .title) F(str, .issuer) F(str, .document) F(str, .file)          \
   F(i32, .year) F(u8, .rounding) F(i32, .coll_lo) F(i32, .coll_hi) F(u8, .coll_dlo)   \
-  F(u8, .coll_dhi) F(str, .coll_label) F(str, .coll_cite) F(u32, .nslots)
+  F(u8, .coll_dhi) F(str, .coll_label) F(str, .coll_cite) F(u32, .coll_pos) F(u32, .nslots)
 
 #define PRG_CHAR_FIELDS(F) F(ch, )
 #define PRG_I64_FIELDS(F) F(i64, )
@@ -52,19 +52,20 @@ extern const vm_opinfo vm_ops[OP__COUNT];
 #define PRG_LET_FIELDS(F) F(str, .key) F(u32, .slot) F(sec, .value) F(str, .label)
 #define PRG_CATEGORY_FIELDS(F)                                                        \
   F(str, .key) F(str, .label) F(str, .cite) F(u8, .otherwise) F(sec, .when)          \
-  F(sec, .worth) F(u32, .part_first) F(u32, .part_count) F(u32, .rest_part) F(u32, .line)
+  F(sec, .worth) F(u32, .part_first) F(u32, .part_count) F(u32, .rest_part) F(u32, .line) \
+  F(u32, .pos)
 #define PRG_PART_FIELDS(F) F(u32, .source) F(sec, .value)
 #define PRG_CHOOSE_FIELDS(F) F(u8, .kind) F(u32, .source)
 #define PRG_WINDOW_FIELDS(F)                                                          \
   F(str, .key) F(str, .label) F(str, .cite) F(i32, .lo) F(i32, .hi) F(u8, .dlo)        \
-  F(u8, .dhi) F(u32, .eff_first) F(u32, .eff_count)
+  F(u8, .dhi) F(u32, .eff_first) F(u32, .eff_count) F(u32, .pos)
 #define PRG_RULE_FIELDS(F)                                                            \
   F(str, .key) F(str, .label) F(str, .cite) F(sec, .when) F(u32, .eff_first)          \
-  F(u32, .eff_count)
+  F(u32, .eff_count) F(u32, .pos)
 #define PRG_EFFECT_FIELDS(F) F(u8, .kind) F(sec, .value) F(str, .reason)
 #define PRG_ADDON_FIELDS(F)                                                           \
   F(str, .key) F(str, .label) F(str, .cite) F(u32, .tier_first) F(u32, .tier_count)   \
-  F(u32, .paid_by) F(sec, .paid_when)
+  F(u32, .paid_by) F(sec, .paid_when) F(u32, .pos)
 #define PRG_TIER_FIELDS(F) F(str, .key) F(str, .label) F(i64, .amount)
 #define PRG_EXAMPLE_FIELDS(F)                                                         \
   F(str, .name) F(u32, .line) F(i32, .paid_on) F(u32, .given_first)                   \
