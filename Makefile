@@ -17,9 +17,9 @@ GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c $(B)/gen/prelude.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
            $(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(GEN_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
-UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) $(B)/tests/test_vm_switch
 
-.PHONY: all deps check demo clean bench asan valgrind
+.PHONY: all deps check demo clean asan valgrind
 all: deps $(B)/polc $(B)/libpol.a
 
 deps:
@@ -57,6 +57,16 @@ $(B)/tests/%: tests/unit/%.c $(B)/libpol.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -o $@ $< $(B)/libpol.a $(LIBS) -lcmocka
 
+# The VM's unit tests once more with switch dispatch instead of computed goto: the
+# interpreter object compiled with -DPOL_VM_SWITCH is linked ahead of the library.
+$(B)/obj/vm/vm_switch.o: vm/vm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DPOL_VM_SWITCH $(INC) -c $< -o $@
+
+$(B)/tests/test_vm_switch: tests/unit/test_vm.c $(B)/obj/vm/vm_switch.o $(B)/libpol.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) -o $@ $< $(B)/obj/vm/vm_switch.o $(B)/libpol.a $(LIBS) -lcmocka
+
 check: all $(UNIT_BIN)
 	@sh tests/run.sh
 
@@ -66,6 +76,16 @@ demo: all
 asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check POLC=build/asan/polc
+
+# Every policy's examples and a quote under valgrind: no leak, no invalid access.
+valgrind: all
+	@for p in policies/*.pol examples/patterns/*.pol; do \
+	  valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
+	    $(B)/polc test $$p >/dev/null || exit 1; done
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
+	  $(B)/polc quote policies/pingshun-2026.pol --date 2025-11-10 \
+	  --resident '{"birth_date":"1975-03-02","identities":["subsistence_allowance"]}' >/dev/null
+	@echo "valgrind: clean"
 
 clean:
 	rm -rf $(B)

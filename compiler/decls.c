@@ -530,6 +530,22 @@ static void example(cg *c, ast_node *d) {
   if (p) *p = ex;
 }
 
+/* Declarations of the policy (not the prelude, source 0) that nothing uses. */
+static void warn_unused(cg *c) {
+  for (uint32_t i = 0; i < c->nsyms; i++) {
+    sym *s = &c->syms[i];
+    if (s->used || !s->decl || s->decl->loc.src == 0) continue;
+    switch (s->kind) {
+    case SYM_CONST: case SYM_LET: case SYM_ATTR: case SYM_IDENTITY: case SYM_SOURCE:
+      diag_add(c->diags, DIAG_WARNING, s->decl->loc.src, s->decl->loc.start, s->decl->loc.end,
+               "unused", "%s '%s' is declared but never used", sym_kind_name(s->kind), s->name);
+      break;
+    default:
+      break;
+    }
+  }
+}
+
 /* ---- driver ----------------------------------------------------------------------------- */
 
 void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
@@ -646,4 +662,5 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   for (ast_node *d = decls; d; d = d->next)
     if (d->kind == A_EXAMPLE) example(c, d);
   if (c->p.rounding == ROUNDING_UNSET) c->p.rounding = ROUND_HALF_UP;
+  warn_unused(c);
 }

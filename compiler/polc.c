@@ -39,12 +39,13 @@ static int print_help(const char *name) {
   return EXIT_OK;
 }
 
-/* Compile or load a policy; on failure print its diagnostics and return NULL. */
-static pol_program *open_policy(const char *path) {
+/* Compile or load a policy; on failure print its diagnostics and return NULL.
+ * Warnings are printed only by the writer's commands (compile, test), never on a query. */
+static pol_program *open_policy_warn(const char *path, int warnings) {
   pol_program *p = NULL;
   pol_diags *d = NULL;
   pol_status st = pol_open(path, &p, &d);
-  if (d && pol_diags_count(d, 0)) {
+  if (d && pol_diags_count(d, !warnings)) {
     char *text = pol_diags_render(d, POL_FMT_TEXT);
     if (text) fputs(text, stderr);
     free(text);
@@ -58,6 +59,8 @@ static pol_program *open_policy(const char *path) {
   pol_diags_free(d);
   return NULL;
 }
+
+static pol_program *open_policy(const char *path) { return open_policy_warn(path, 0); }
 
 static char *read_text(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -190,7 +193,7 @@ static int cmd_compile(int argc, char **argv) {
     strcat(deflt, ".polb");
     out = deflt;
   }
-  pol_program *p = open_policy(in);
+  pol_program *p = open_policy_warn(in, 1);
   int rc = EXIT_BAD;
   unsigned char *bytes = NULL;
   size_t len = 0;

@@ -115,9 +115,9 @@ static pol_program *base(void) {
 
   TABLE(p, categories, ncategories, 2);
   p->categories[0] = (prg_category){intern(p, "subsistence_allowance"), intern(p, "低保人员"),
-                                    intern(p, "二、2"), 0, {4, 6}, {6, 8}, 0, 2, PRG_NONE, 12};
+                                    intern(p, "二、2"), 0, {4, 6}, {6, 8}, 0, 2, PRG_NONE, 12, 0};
   p->categories[1] = (prg_category){intern(p, "ordinary"), PRG_NONE, PRG_NONE, 1, {0, 0},
-                                    {6, 8}, 2, 1, 0, 20};
+                                    {6, 8}, 2, 1, 0, 20, 0};
   TABLE(p, parts, nparts, 3);
   p->parts[0] = (prg_part){0, {8, 10}};
   p->parts[1] = (prg_part){PRG_NONE, {10, 12}};
@@ -128,16 +128,16 @@ static pol_program *base(void) {
 
   TABLE(p, windows, nwindows, 1);
   p->windows[0] = (prg_window){intern(p, "main"), PRG_NONE, intern(p, "二、3"),
-                               D(2025, 10, 17), D(2025, 12, 31), 1, 25, 0, 1};
+                               D(2025, 10, 17), D(2025, 12, 31), 1, 25, 0, 1, 0};
   TABLE(p, effects, neffects, 3);
   p->effects[0] = (prg_effect){EFF_START, {12, 14}, PRG_NONE};
   p->effects[1] = (prg_effect){EFF_SURCHARGE, {21, 23}, PRG_NONE};
   p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期")};
   TABLE(p, rules, nrules, 1);
-  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2};
+  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0};
 
   TABLE(p, addons, naddons, 1);
-  p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {23, 25}};
+  p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {23, 25}, 0};
   TABLE(p, tiers, ntiers, 1);
   p->tiers[0] = (prg_tier){intern(p, "basic"), PRG_NONE, 2000};
 

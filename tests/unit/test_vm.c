@@ -87,7 +87,7 @@ static void vmt_window(vmt *t, int32_t lo, int32_t hi, uint8_t dlo, uint8_t dhi)
   pol_program *p = t->p;
   p->windows = realloc(p->windows, (p->nwindows + 1) * sizeof *p->windows);
   assert_non_null(p->windows);
-  p->windows[p->nwindows++] = (prg_window){PRG_NONE, PRG_NONE, PRG_NONE, lo, hi, dlo, dhi, 0, 0};
+  p->windows[p->nwindows++] = (prg_window){PRG_NONE, PRG_NONE, PRG_NONE, lo, hi, dlo, dhi, 0, 0, 0};
 }
 
 /* Verify, then run the let section on a hand-made evaluation context. */
@@ -357,12 +357,12 @@ static void test_inwin(void **state) {
 
 static void test_vm_in_window(void **state) {
   (void)state;
-  prg_window w = {PRG_NONE, PRG_NONE, PRG_NONE, D(2026, 1, 1), D(2026, 2, 25), 1, 25, 0, 0};
+  prg_window w = {PRG_NONE, PRG_NONE, PRG_NONE, D(2026, 1, 1), D(2026, 2, 25), 1, 25, 0, 0, 0};
   assert_true(vm_in_window(&w, D(2026, 1, 1)));
   assert_true(vm_in_window(&w, D(2026, 2, 25)));
   assert_false(vm_in_window(&w, D(2026, 1, 26)));
   assert_false(vm_in_window(&w, D(2025, 12, 31)));
-  prg_window all = {PRG_NONE, PRG_NONE, PRG_NONE, D(2026, 2, 26), D(2026, 12, 31), 1, 31, 0, 0};
+  prg_window all = {PRG_NONE, PRG_NONE, PRG_NONE, D(2026, 2, 26), D(2026, 12, 31), 1, 31, 0, 0, 0};
   assert_true(vm_in_window(&all, D(2026, 3, 31)));
   assert_false(vm_in_window(&all, D(2027, 1, 1)));
 }
