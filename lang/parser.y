@@ -11,6 +11,8 @@ typedef void *yyscan_t;
 %define api.prefix {parse_}
 %define api.location.type {ast_loc}
 %define parse.error custom
+%define parse.lac full
+/* YYSYMBOL_67_ below is the token '=' (bison names char tokens by number) */
 %locations
 %expect 0
 %param {yyscan_t scanner}
@@ -334,14 +336,34 @@ name_list: IDENT                         { $$ = named(st, A_NAME, $1, NULL, @$);
  * bad characters come first, so a token error right after one adds nothing new. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_state *st) {
   (void)scanner;
-  enum { MAX = 8 };
+  enum { MAX = 80, LIST = 6 };
   yysymbol_kind_t expected[MAX];
   int n = yypcontext_expected_tokens(ctx, expected, MAX);
   yysymbol_kind_t got = yypcontext_token(ctx);
   const PARSE_LTYPE *loc = yypcontext_location(ctx);
   char buf[512];
   int len = snprintf(buf, sizeof buf, "unexpected %s", yysymbol_name(got));
-  if (n > 0) {
+  int operand = 0, decl = 0;
+  for (int i = 0; i < n; i++) {
+    operand |= expected[i] == YYSYMBOL_NUMBER || expected[i] == YYSYMBOL_DATE;
+    decl |= expected[i] == YYSYMBOL_CATEGORY;
+  }
+  if (got == YYSYMBOL_YYUNDEF) {
+    /* the scanner has already said what is wrong with this text */
+    return 0;
+  } else if (n > LIST && operand) {
+    snprintf(buf + len, sizeof buf - (size_t)len, ", expected an expression");
+  } else if (n > LIST && decl) {
+    snprintf(buf + len, sizeof buf - (size_t)len, ", expected a declaration (policy, const, "
+             "let, attribute, category, choose, collection, window, rule, addon, example)");
+  } else if (got == YYSYMBOL_67_) {
+    snprintf(buf + len, sizeof buf - (size_t)len, " (to compare, write '==')");
+  } else if (n > LIST) {
+    len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected one of: ");
+    for (int i = 0; i < LIST && len < (int)sizeof buf; i++)
+      len += snprintf(buf + len, sizeof buf - (size_t)len, "%s, ", yysymbol_name(expected[i]));
+    snprintf(buf + len, sizeof buf - (size_t)len, "...");
+  } else if (n > 0) {
     len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected ");
     for (int i = 0; i < n && len < (int)sizeof buf; i++)
       len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s",
