@@ -20,6 +20,9 @@ typedef enum {
 
 /* A static type: the VM's value kind plus, for enums, which attribute declares it. */
 typedef struct { prg_type t; uint32_t en; } ty;
+/* The type of an expression already reported as wrong: accepted everywhere, silently,
+ * so one mistake gives one message. */
+#define TY_ERR ((prg_type)0x7f)
 
 typedef struct {
   const char *name;

@@ -224,7 +224,7 @@ static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
     case 2:
       eff.value = gen_section_infer(c, e->a, &t);
       eff.kind = t.t == TY_DAYS ? EFF_WAIT_DAYS : EFF_WAIT_MONTHS;
-      if (t.t != TY_DAYS && t.t != TY_MONTHS)
+      if (t.t != TY_DAYS && t.t != TY_MONTHS && t.t != TY_ERR)
         cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
                  ty_name(c, t));
       break;

@@ -15,6 +15,7 @@
 #include "money.h"
 #include "opcodes.h"
 
+static const ty T_ERR = {TY_ERR, 0};
 static const ty T_BOOL = {TY_BOOL, 0}, T_INT = {TY_INT, 0}, T_MONEY = {TY_MONEY, 0},
                 T_DATE = {TY_DATE, 0}, T_RATIO = {TY_RATIO, 0};
 
@@ -37,7 +38,7 @@ static void patch(cg *c, uint32_t at, ast_loc loc) {
 static bool same(ty a, ty b) { return a.t == b.t && (a.t != TY_ENUM || a.en == b.en); }
 
 static void expect_ty(cg *c, ast_node *e, ty got, prg_type want, const char *what) {
-  if (got.t != want) {
+  if (got.t != want && got.t != TY_ERR) {
     ty w = {want, 0};
     cg_error(c, e->loc, "%s: expected %s, found %s", what, ty_name(c, w), ty_name(c, got));
   }
@@ -188,14 +189,21 @@ static ty gen_name(cg *c, ast_node *e) {
   sym *s = sym_find(c, e->name);
   if (!s) {
     cg_error(c, e->loc, "unknown name '%s'", e->name);
-    return T_BOOL;
+    return T_ERR;
   }
   s->used = true;
   switch (s->kind) {
   case SYM_CONST: {
+    if (s->typed && s->type.t == TY_ERR) { /* already reported */
+      emit(c, OP_CONST, 0, cg_const(c, 0));
+      return T_ERR;
+    }
     if (s->busy) {
       cg_error(c, e->loc, "constant '%s' is defined in terms of itself", e->name);
-      return T_BOOL;
+      s->typed = true;
+      s->type = T_ERR;
+      emit(c, OP_CONST, 0, cg_const(c, 0));
+      return T_ERR;
     }
     s->busy = true;
     ty t = gen_expr(c, s->decl->a);
@@ -207,7 +215,7 @@ static ty gen_name(cg *c, ast_node *e) {
   case SYM_LET:
     if (s->index >= c->let_limit) {
       cg_error(c, e->loc, "let '%s' is used before its definition", e->name);
-      return T_BOOL;
+      return T_ERR;
     }
     emit(c, OP_LOAD, 0, c->p.lets[s->index].slot);
     return s->type;
@@ -215,20 +223,20 @@ static ty gen_name(cg *c, ast_node *e) {
     const prg_attr *a = &c->p.attrs[s->index];
     if (a->is_identities) {
       cg_error(c, e->loc, "'identities' is a set; name an identity instead (e.g. 'student')");
-      return T_BOOL;
+      return T_ERR;
     }
     if (s->optional) {
       cg_error(c, e->loc,
                "'%s' is optional and may be absent: use present(%s) or '%s in …'", e->name,
                e->name, e->name);
-      return T_BOOL;
+      return T_ERR;
     }
     emit(c, OP_LOAD, 0, a->slot);
     return s->type;
   }
   case SYM_IDENTITY:
     emit(c, OP_IDENT, s->index, 0);
-    return T_BOOL;
+    return T_ERR;
   case SYM_PAID_ON:
     emit(c, OP_LOAD, 0, SLOT_PAID_ON);
     return T_DATE;
@@ -238,14 +246,14 @@ static ty gen_name(cg *c, ast_node *e) {
   case SYM_SUBSIDIZED:
     if (!c->in_rule) {
       cg_error(c, e->loc, "'subsidized' is known only in rules, after a category is chosen");
-      return T_BOOL;
+      return T_ERR;
     }
     emit(c, OP_LOAD, 0, SLOT_SUBSIDIZED);
-    return T_BOOL;
+    return T_ERR;
   case SYM_CHOSEN:
     if (!c->in_rule) {
       cg_error(c, e->loc, "'category' is known only in rules, after a category is chosen");
-      return T_BOOL;
+      return T_ERR;
     }
     emit(c, OP_LOAD, 0, SLOT_CATEGORY);
     return (ty){TY_CATEGORY, 0};
@@ -255,7 +263,7 @@ static ty gen_name(cg *c, ast_node *e) {
   default:
     cg_error(c, e->loc, "'%s' is a %s, not a value%s", e->name, sym_kind_name(s->kind),
              s->kind == SYM_WINDOW || s->kind == SYM_COLLECTION ? " (use 'date in NAME')" : "");
-    return T_BOOL;
+    return T_ERR;
   }
 }
 
@@ -278,6 +286,10 @@ static ty gen_binary(cg *c, ast_node *e) {
   if (e->op == OPR_AND || e->op == OPR_OR) return gen_logic(c, e);
   ty a = gen_expr(c, e->a);
   ty b = gen_expr(c, e->b);
+  if (a.t == TY_ERR || b.t == TY_ERR) {
+    emit(c, OP_ADD, 0, 0); /* keeps the stack shape; the program is never run */
+    return T_ERR;
+  }
   switch (e->op) {
   case OPR_EQ: case OPR_NE: case OPR_LT: case OPR_LE: case OPR_GT: case OPR_GE: {
     static const pol_opcode cmp[] = {[OPR_EQ] = OP_EQ, [OPR_NE] = OP_NE, [OPR_LT] = OP_LT,
@@ -348,6 +360,8 @@ static ty gen_in_range(cg *c, ast_node *e) {
     ty te = gen_expr(c, e->c);
     emit(c, OP_LE, 0, 0);
     patch(c, j, e->loc);
+    if (tx.t == TY_ERR || tb.t == TY_ERR || te.t == TY_ERR)
+      return T_BOOL;
     if (!same(tx, tb) || !same(tx, te))
       cg_error(c, e->loc, "range bounds (%s .. %s) do not match the value (%s)", ty_name(c, tb),
                ty_name(c, te), ty_name(c, tx));
@@ -356,7 +370,8 @@ static ty gen_in_range(cg *c, ast_node *e) {
     return T_BOOL;
   }
   ty tx = gen_tested(c, e->a);
-  if (!same(tx, tl) || !same(tx, th)) {
+  if (tx.t == TY_ERR) {
+  } else if (!same(tx, tl) || !same(tx, th)) {
     cg_error(c, e->loc, "range bounds (%s .. %s) do not match the value (%s)", ty_name(c, tl),
              ty_name(c, th), ty_name(c, tx));
   } else if (!(tx.t == TY_INT || tx.t == TY_MONEY || tx.t == TY_DATE)) {
@@ -388,6 +403,13 @@ static ty gen_in_name(cg *c, ast_node *e) {
 
 static ty gen_in_set(cg *c, ast_node *e) {
   ty tx = gen_expr(c, e->a);
+  if (tx.t != TY_CATEGORY && tx.t != TY_ENUM) {
+    if (tx.t != TY_ERR)
+      cg_error(c, e->a->loc, "'in { … }' tests enum values or the chosen category, not %s%s",
+               ty_name(c, tx), tx.t == TY_INT ? "; for a range write 'x in 1 .. 2'" : "");
+    emit(c, OP_INSET, 0, cg_const(c, 0));
+    return T_ERR;
+  }
   uint64_t mask = 0;
   for (ast_node *n = e->b->list; n; n = n->next) {
     sym *s = tx.t == TY_CATEGORY ? sym_find_category(c, n->name) : sym_find(c, n->name);
@@ -406,9 +428,6 @@ static ty gen_in_set(cg *c, ast_node *e) {
     s->used = true;
     mask |= (uint64_t)1 << bit;
   }
-  if (tx.t != TY_CATEGORY && tx.t != TY_ENUM)
-    cg_error(c, e->a->loc, "'in { … }' tests enum values or the chosen category, not %s",
-             ty_name(c, tx));
   emit(c, OP_INSET, 0, cg_const(c, (int64_t)mask));
   return T_BOOL;
 }
@@ -459,9 +478,12 @@ static ty gen_call(cg *c, ast_node *e) {
     int k = 0;
     for (ast_node *a = e->list; a; a = a->next, k++) {
       ty t = gen_expr(c, a);
-      if (b->args[k] == TY_CATEGORY) {
+      if (t.t == TY_ERR) {
+        first = t;
+      } else if (b->args[k] == TY_CATEGORY) {
         if (k == 0) first = t;
-        if (!(t.t == TY_INT || t.t == TY_MONEY || t.t == TY_DATE) || (k > 0 && !same(t, first)))
+        if (!(t.t == TY_INT || t.t == TY_MONEY || t.t == TY_DATE) ||
+            (k > 0 && first.t != TY_ERR && !same(t, first)))
           cg_error(c, a->loc, "%s() compares two int, money or date values of one type", b->name);
       } else if (t.t != b->args[k]) {
         cg_error(c, a->loc, "argument %d of %s(): expected %s, found %s", k + 1, b->name,
@@ -496,7 +518,7 @@ ty gen_expr(cg *c, ast_node *e) {
     return T_BOOL;
   case A_NEG:
     t = gen_expr(c, e->a);
-    if (t.t != TY_INT && t.t != TY_MONEY) cg_error(c, e->loc, "cannot negate %s", ty_name(c, t));
+    if (t.t != TY_INT && t.t != TY_MONEY && t.t != TY_ERR) cg_error(c, e->loc, "cannot negate %s", ty_name(c, t));
     emit(c, OP_NEG, 0, 0);
     return t;
   case A_BINARY:
@@ -515,6 +537,7 @@ ty gen_expr(cg *c, ast_node *e) {
     patch(c, jf, e->loc);
     ty b = gen_expr(c, e->c);
     patch(c, j, e->loc);
+    if (a.t == TY_ERR || b.t == TY_ERR) return T_ERR;
     if (!same(a, b))
       cg_error(c, e->loc, "the branches of 'if' differ: %s and %s", ty_name(c, a), ty_name(c, b));
     return a;
@@ -525,7 +548,7 @@ ty gen_expr(cg *c, ast_node *e) {
   case A_OF: {
     ty r = gen_expr(c, e->a);
     ty m = gen_expr(c, e->b);
-    if (r.t != TY_RATIO || m.t != TY_MONEY)
+    if ((r.t != TY_RATIO || m.t != TY_MONEY) && r.t != TY_ERR && m.t != TY_ERR)
       cg_error(c, e->loc, "'P of M' takes a percentage and money, not %s and %s", ty_name(c, r),
                ty_name(c, m));
     if (c->p.rounding == 0xff)
@@ -553,7 +576,7 @@ prg_section gen_section_infer(cg *c, ast_node *e, ty *out) {
 prg_section gen_section(cg *c, ast_node *e, prg_type want, const char *what) {
   prg_section s = {c->p.ncode, 0};
   ty t = gen_expr(c, e);
-  if (t.t != want) {
+  if (t.t != want && t.t != TY_ERR) {
     cg_error(c, e->loc, "%s must be %s, but this is %s", what, ty_name(c, (ty){want, 0}),
              ty_name(c, t));
   }

@@ -65,6 +65,7 @@ sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_nod
 }
 
 const char *ty_name(const cg *c, ty t) {
+  if (t.t == TY_ERR) return "error";
   switch (t.t) {
   case TY_BOOL: return "bool";
   case TY_INT: return "int";

@@ -343,10 +343,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
   const PARSE_LTYPE *loc = yypcontext_location(ctx);
   char buf[512];
   int len = snprintf(buf, sizeof buf, "unexpected %s", yysymbol_name(got));
-  int operand = 0, decl = 0;
+  int operand = 0, decl = 0, eq = 0;
   for (int i = 0; i < n; i++) {
     operand |= expected[i] == YYSYMBOL_NUMBER || expected[i] == YYSYMBOL_DATE;
     decl |= expected[i] == YYSYMBOL_CATEGORY;
+    eq |= expected[i] == YYSYMBOL_EQ;
   }
   if (got == YYSYMBOL_YYUNDEF) {
     /* the scanner has already said what is wrong with this text */
@@ -356,7 +357,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
   } else if (n > LIST && decl) {
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected a declaration (policy, const, "
              "let, attribute, category, choose, collection, window, rule, addon, example)");
-  } else if (got == YYSYMBOL_67_) {
+  } else if (got == YYSYMBOL_67_ && eq) {
     snprintf(buf + len, sizeof buf - (size_t)len, " (to compare, write '==')");
   } else if (n > LIST) {
     len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected one of: ");

@@ -208,6 +208,13 @@ static bool check_tables(vfy *v) {
   if (p->nslots < SLOT__FIXED)
     return fail(v, "header: %u slots, fewer than the %d fixed slots", (unsigned)p->nslots,
                 SLOT__FIXED);
+  /* slots are the fixed ones, then attributes and lets: a larger count would only make
+   * pol_eval_new allocate what a corrupt header asks for */
+  if ((uint64_t)p->nslots > (uint64_t)SLOT__FIXED + p->nattrs + p->nlets)
+    return fail(v, "header: %u slots, more than the %llu of %d fixed slots, %u attributes "
+                   "and %u lets",
+                (unsigned)p->nslots, (unsigned long long)SLOT__FIXED + p->nattrs + p->nlets,
+                SLOT__FIXED, (unsigned)p->nattrs, (unsigned)p->nlets);
   if (p->nidentities > PRG_MAX_IDENTITIES)
     return fail(v, "identities: %u identities, more than %d", (unsigned)p->nidentities,
                 PRG_MAX_IDENTITIES);
@@ -311,10 +318,17 @@ static bool check_tables(vfy *v) {
       return fail(v, "%s: expects %u+%u outside the %u expects", what,
                   (unsigned)e->expect_first, (unsigned)e->expect_count, (unsigned)p->nexpects);
   }
-  for (uint32_t i = 0; i < p->ngivens; i++)
-    if (p->givens[i].attr >= p->nattrs)
+  for (uint32_t i = 0; i < p->ngivens; i++) {
+    const prg_given *g = &p->givens[i];
+    if (g->attr >= p->nattrs)
       return fail(v, "givens[%u]: attribute %u out of range (%u attributes)", (unsigned)i,
-                  (unsigned)p->givens[i].attr, (unsigned)p->nattrs);
+                  (unsigned)g->attr, (unsigned)p->nattrs);
+    /* pol_test names an enum value by indexing enum_values with it */
+    const prg_attr *a = &p->attrs[g->attr];
+    if (a->type == TY_ENUM && (g->value < 0 || (uint64_t)g->value >= a->enum_count))
+      return fail(v, "givens[%u]: value %lld of %s outside its %u enum values", (unsigned)i,
+                  (long long)g->value, prg_str(p, a->key), (unsigned)a->enum_count);
+  }
   for (uint32_t i = 0; i < p->nbuys; i++)
     if (p->buys[i].addon >= p->naddons)
       return fail(v, "buys[%u]: add-on %u out of range (%u add-ons)", (unsigned)i,

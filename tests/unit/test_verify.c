@@ -557,6 +557,20 @@ static void test_indices(void **state) {
   p->expects[1].arg = 1;
   rejects(p, "expects[1]: source 1 out of range (1 sources)");
   p = base();
+  p->expects[0].arg = 2;
+  rejects(p, "expects[0]: category 2 out of range (2 categories)");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_MATCHED, 5, 0};
+  rejects(p, "expects[0]: category 5 out of range (2 categories)");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_ADDON, 1, 2000};
+  rejects(p, "expects[0]: add-on 1 out of range (1 add-ons)");
+  p = base();
+  p->attrs[0].type = TY_ENUM;
+  p->attrs[0].enum_count = 1;
+  p->givens[0].value = 1;
+  rejects(p, "givens[0]: value 1 of birth_date outside its 1 enum values");
+  p = base();
   p->effects[0].kind = 9;
   rejects(p, "effects[0]: kind 9 out of range");
 }
@@ -569,6 +583,10 @@ static void test_header(void **state) {
   p = base();
   p->nslots = 3;
   rejects(p, "header: 3 slots, fewer than the 4 fixed slots");
+  p = base();
+  p->nslots = 0x7f800007; /* would make pol_eval_new allocate 17 GB */
+  rejects(p, "header: 2139095047 slots, more than the 7 of 4 fixed slots, 2 attributes and 1 "
+             "lets");
   p = base();
   p->rounding = 4;
   rejects(p, "header: rounding mode 4 out of range (0..3)");
@@ -585,6 +603,18 @@ static void test_header(void **state) {
   free(p->tiers);
   p->tiers = NULL;
   rejects(p, "tiers: 1 records but no table");
+}
+
+static void test_expect_headers(void **state) {
+  (void)state;
+  /* `matched { … }` and `addons { … }` open with an entry whose arg is PRG_NONE */
+  pol_program *p = base();
+  p->expects[0] = (prg_expect){EXP_MATCHED, PRG_NONE, 0};
+  p->expects[1] = (prg_expect){EXP_ADDON, PRG_NONE, 0};
+  char err[256];
+  bool ok = vfy_program(p, err, sizeof err);
+  prg_free(p);
+  if (!ok) fail_msg("%s", err);
 }
 
 static void test_nidentities_64(void **state) {
@@ -643,6 +673,7 @@ int main(void) {
     cmocka_unit_test(test_other_ranges),
     cmocka_unit_test(test_indices),
     cmocka_unit_test(test_header),
+    cmocka_unit_test(test_expect_headers),
     cmocka_unit_test(test_nidentities_64),
     cmocka_unit_test(test_small_err_buffer),
   };

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,7 @@
 #include "program.h"
 #include "vmint.h"
 
-#define NSLOTS 8
+#define NSLOTS 7 /* 4 fixed, attributes A and B, the let */
 #define SLOT_A SLOT__FIXED       /* 4 */
 #define SLOT_B (SLOT__FIXED + 1) /* 5 */
 
@@ -69,6 +70,12 @@ static void vmt_init(vmt *t, const int64_t *k, uint32_t nk, const uint32_t *code
   p->code = dup(code, nc * sizeof *code);
   p->ncode = nc;
   p->nslots = NSLOTS;
+  p->attrs = calloc(2, sizeof *p->attrs);
+  assert_non_null(p->attrs);
+  p->nattrs = 2;
+  for (uint32_t i = 0; i < 2; i++)
+    p->attrs[i] = (prg_attr){PRG_NONE, PRG_NONE, TY_INT, PRESENCE_OPTIONAL, SLOT_A + i,
+                             INT64_MIN, INT64_MAX, 0, 0, 0, 0};
   p->lets = calloc(1, sizeof *p->lets);
   assert_non_null(p->lets);
   p->nlets = 1;
@@ -623,6 +630,28 @@ static void test_opinfo(void **state) {
   assert_int_equal(vm_ops[OP_INRANGE].kind, OPK_CONST2);
 }
 
+/* docs/BYTECODE.md lists every opcode with the X-macro's number, kind and stack effect. */
+static void test_doc_table(void **state) {
+  (void)state;
+  static const char *const kinds[] = {"NONE", "K", "SLOT", "BIT", "JUMP", "WINDOW", "MODE",
+                                      "CONST2"};
+  FILE *f = fopen("docs/BYTECODE.md", "r");
+  if (f == NULL) {
+    skip(); /* not run from the repository root */
+    return;
+  }
+  static char doc[65536];
+  size_t n = fread(doc, 1, sizeof doc - 1, f);
+  fclose(f);
+  doc[n] = '\0';
+  for (int op = 0; op < OP__COUNT; op++) {
+    char row[128];
+    snprintf(row, sizeof row, "\n| %d | `%s` | %s | %u | %u |", op, vm_ops[op].name,
+             kinds[vm_ops[op].kind], vm_ops[op].pops, vm_ops[op].pushes);
+    if (strstr(doc, row) == NULL) fail_msg("docs/BYTECODE.md lacks the row \"%s\"", row + 1);
+  }
+}
+
 static void test_disasm(void **state) {
   (void)state;
   vmt t;
@@ -643,7 +672,7 @@ static void test_disasm(void **state) {
   char *s = pol_disasm(p);
   assert_non_null(s);
   assert_string_equal(s,
-                      "; policy pingshun-2026: 8 instructions, 3 constants, 8 slots\n"
+                      "; policy pingshun-2026: 8 instructions, 3 constants, 7 slots\n"
                       "\n"
                       "let age_paid value:  ; section 0, pc 0000..0008\n"
                       "  0000  LOAD      S0    ; paid_on\n"
@@ -680,7 +709,7 @@ int main(void) {
     cmocka_unit_test(test_orj),         cmocka_unit_test(test_ret),
     cmocka_unit_test(test_deep_stack),  cmocka_unit_test(test_expression),
     cmocka_unit_test(test_absent_section), cmocka_unit_test(test_opinfo),
-    cmocka_unit_test(test_disasm),
+    cmocka_unit_test(test_disasm),      cmocka_unit_test(test_doc_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
