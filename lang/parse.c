@@ -11,8 +11,10 @@ int parse_source(lex_state *st, const char *text, size_t len) {
   YY_BUFFER_STATE buf = lex__scan_bytes(text, (int)len, scanner);
   st->offset = 0;
   st->result = NULL;
+  uint32_t before = st->diags->nerrors;
   int rc = parse_parse(scanner, st);
   lex__delete_buffer(buf, scanner);
   lex_lex_destroy(scanner);
-  return rc;
+  int errors = (int)(st->diags->nerrors - before);
+  return errors ? errors : rc != 0; /* rc != 0 without a message: out of memory */
 }

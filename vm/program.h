@@ -8,7 +8,11 @@
  *  - jumps go forward and stay inside their section;
  *  - the stack never exceeds PRG_STACK_MAX.
  * Nothing in here is written after construction; an evaluation keeps its own state
- * (vm/vm.h: vm_ctx).
+ * (vm/eval.h: pol_eval).
+ *
+ * Every stored field is also listed in vm/vmint.h (PRG_*_FIELDS), from which the .polb
+ * writer, reader and prg_free are generated: a field added here goes there too, and
+ * PRG_VERSION goes up.
  */
 #ifndef POL_PROGRAM_H
 #define POL_PROGRAM_H
@@ -17,7 +21,7 @@
 #include <stdint.h>
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 1
+#define PRG_VERSION 2
 #define PRG_STACK_MAX 32
 #define PRG_MAX_IDENTITIES 64
 #define PRG_ABSENT INT64_MIN /* the value of an optional attribute not given */
@@ -51,7 +55,8 @@ typedef struct {
   uint32_t slot;
   int64_t lo, hi;   /* TY_INT range; TY_ENUM: 0..count-1 */
   int64_t dflt;     /* PRESENCE_DEFAULT */
-  uint32_t enum_first, enum_count; /* TY_ENUM: names in prg.enum_values */
+  uint32_t enum_first, enum_count; /* TY_ENUM: value i (0-based) has key
+                                      enum_values[2*(enum_first+i)], label at +1 */
   uint8_t is_identities; /* the `identities` array attribute (slot SLOT_IDENTITIES) */
 } prg_attr;
 
