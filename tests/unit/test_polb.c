@@ -239,7 +239,8 @@ static void test_layout(void **state) {
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_memory_equal(b, "POLB\1\0\0\0", 8);
+  assert_memory_equal(b, "POLB", 4);
+  assert_int_equal(b[4] | b[5] << 8 | b[6] << 16 | (uint32_t)b[7] << 24, PRG_VERSION);
   uint32_t id = b[8] | b[9] << 8 | (uint32_t)b[10] << 16 | (uint32_t)b[11] << 24;
   assert_int_equal(id, p->id);
   /* year -2026 little-endian at 8 + 5 * 4 */
@@ -397,9 +398,12 @@ static void test_bad_magic_version_trailing(void **state) {
   b[0] = 'X';
   read_fails(b, n, "offset 0: not a .polb file: expected the magic \"POLB\"");
   b[0] = 'P';
-  b[4] = 2;
-  read_fails(b, n, "offset 4: version 2 is not supported (expected 1)");
-  b[4] = 1;
+  b[4] = PRG_VERSION + 1;
+  char vmsg[80];
+  snprintf(vmsg, sizeof vmsg, "offset 4: version %d is not supported (expected %d)",
+           PRG_VERSION + 1, PRG_VERSION);
+  read_fails(b, n, vmsg);
+  b[4] = PRG_VERSION;
   unsigned char *longer = malloc(n + 1);
   assert_non_null(longer);
   memcpy(longer, b, n);
