@@ -392,7 +392,8 @@ static void push_expect(cg *c, prg_expect_kind k, uint32_t arg, int64_t v) {
 static sym *find_kind(cg *c, ast_node *n, const char *name, sym_kind k) {
   sym *s = k == SYM_CATEGORY ? sym_find_category(c, name) : sym_find(c, name);
   if (!s || s->kind != k) {
-    cg_error(c, n->loc, "'%s' is not a %s", name, sym_kind_name(k));
+    const char *kn = sym_kind_name(k);
+    cg_error(c, n->loc, "'%s' is not %s %s", name, strchr("aeiou", kn[0]) ? "an" : "a", kn);
     return NULL;
   }
   return s;

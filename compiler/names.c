@@ -49,8 +49,9 @@ sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_nod
     if (decl && old->decl) {
       uint32_t line, col;
       diag_locate(&c->diags->sources[old->decl->loc.src], old->decl->loc.start, &line, &col);
-      cg_error(c, decl->loc, "'%s' is already declared as a %s at %s:%u", name,
-               sym_kind_name(old->kind), c->diags->sources[old->decl->loc.src].path, line);
+      const char *kn = sym_kind_name(old->kind);
+      cg_error(c, decl->loc, "'%s' is already declared as %s %s at %s:%u", name,
+               strchr("aeiou", kn[0]) ? "an" : "a", kn, c->diags->sources[old->decl->loc.src].path, line);
     }
     return NULL;
   }

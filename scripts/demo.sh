@@ -15,3 +15,6 @@ q policies/shanyin-2026.pol '{"birth_date":"1990-07-07","lapsed_years":3}' 2026-
 q policies/tunliu-2025.pol '{"birth_date":"2001-01-01","disability_grade":1}' 2024-10-10
 echo
 for p in policies/*.pol; do "$POLC" test "$p" | tail -n 1; done
+echo
+echo '$ polc check policies/*.pol   (warnings point at real contradictions in the notices)'
+"$POLC" check policies/*.pol 2>&1 | grep -E 'error:|warning:' | grep -v 'treated as if' || true
