@@ -671,54 +671,29 @@ static void eval_cat(chk *c, uint32_t i, int64_t *row) {
   memset(row, 0, (4 + p->nsources) * sizeof *row);
   if (cat->otherwise) { row[0] = 1; } else {
     int64_t v = 0;
-    if (absent_sec(cat->when)) return;
     if (vm_run(c->ev, cat->when, &v) != POL_OK) { row[0] = 1; row[1] = 2; return; }
     if (!v) return;
     row[0] = 1;
   }
-  int64_t worth = 0, sum = 0;
-  bool neg = false;
-  if (!absent_sec(cat->worth) && vm_run(c->ev, cat->worth, &worth) != POL_OK) { row[1] = 2; return; }
-  for (int pass = 0; pass < 2; pass++)
-    for (uint32_t k = 0; k < cat->part_count; k++) {
-      bool rest = k == cat->rest_part;
-      if (rest != (pass == 1)) continue;
-      const prg_part *part = &p->parts[cat->part_first + k];
-      int64_t v;
-      if (!rest) {
-        if (vm_run(c->ev, part->value, &v) != POL_OK) { row[1] = 2; return; }
-      } else {
-        v = absent_sec(cat->worth) ? 0 : worth - sum;
-      }
-      if (v < 0) neg = true;
-      sum += v;
-      if (part->source == PRG_NONE) row[3] += v;
-      else if (part->source < p->nsources) row[4 + part->source] += v;
-    }
-  if (absent_sec(cat->worth)) worth = sum;
-  row[2] = worth;
-  if (sum != worth || neg) row[1] = 1;
+  eval_amounts a;
+  bool bad;
+  if (eval_category(c->ev, i, &a, row + 4, &bad) != POL_OK) {
+    row[1] = 2;
+    return;
+  }
+  row[2] = a.worth;
+  row[3] = a.individual;
+  if (bad) row[1] = 1;
 }
 
 /* ---- findings ------------------------------------------------------------------------ */
 
-static void json_str(sbuf *b, const char *s) {
-  sb(b, "\"");
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') sb(b, "\\%c", *s);
-    else sb(b, "%c", *s);
-  }
-  sb(b, "\"");
-}
-
 /* The resident at slots as compact JSON: required keys and every value that differs
- * from its default. */
+ * from its default, each rendered as resident JSON by eval_value_json. */
 static char *resident_json(chk *c, const int64_t *slots) {
   const pol_program *p = c->p;
-  sbuf b = {0};
-  sb(&b, "{");
-  bool first = true;
-  for (uint32_t i = 0; i < p->nattrs; i++) {
+  json_t *o = json_object();
+  for (uint32_t i = 0; o && i < p->nattrs; i++) {
     const prg_attr *a = &p->attrs[i];
     int64_t v = a->is_identities ? slots[SLOT_IDENTITIES] : slots[a->slot];
     if (a->is_identities) {
@@ -730,36 +705,11 @@ static char *resident_json(chk *c, const int64_t *slots) {
     } else if (a->presence == PRESENCE_QUERY_DATE && v == slots[SLOT_PAID_ON]) {
       continue;
     }
-    sb(&b, "%s\"%s\":", first ? "" : ",", prg_str(p, a->key));
-    first = false;
-    if (a->is_identities) {
-      sb(&b, "[");
-      bool f2 = true;
-      for (uint32_t k = 0; k < p->nidentities && k < 64; k++)
-        if (((uint64_t)v >> k) & 1) {
-          sb(&b, "%s", f2 ? "" : ",");
-          json_str(&b, prg_str(p, p->identities[k].key));
-          f2 = false;
-        }
-      sb(&b, "]");
-    } else if (a->type == TY_DATE) {
-      char d[11];
-      cal_format((int32_t)v, d);
-      sb(&b, "\"%s\"", d);
-    } else if (a->type == TY_BOOL) {
-      sb(&b, "%s", v ? "true" : "false");
-    } else if (a->type == TY_ENUM && (uint64_t)v < a->enum_count) {
-      json_str(&b, prg_str(p, p->enum_values[2 * (a->enum_first + (uint32_t)v)]));
-    } else if (a->type == TY_MONEY) {
-      char m[MONEY_MAX_TEXT];
-      money_format(v, m);
-      sb(&b, "%s", m);
-    } else {
-      sb(&b, "%lld", (long long)v);
-    }
+    json_object_set_new(o, prg_str(p, a->key), eval_value_json(p, a, v));
   }
-  sb(&b, "}");
-  return b.s;
+  char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(o);
+  return text;
 }
 
 static finding *add_finding(chk *c, diag_severity sev, const char *rule, uint32_t pos, int rk,

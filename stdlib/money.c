@@ -58,49 +58,58 @@ void money_format(int64_t fen, char buf[MONEY_MAX_TEXT])
 }
 
 /*
- * Grammar: '-'? DIGIT+ ('.' DIGIT{1,2})?  — leading zeros allowed, no '+', no spaces,
- * no exponent.  The magnitude is accumulated in fen as uint64 and checked against the
- * bound of the sign (2^63 - 1, or 2^63 for '-') before every step, so INT64_MIN
- * round-trips and nothing overflows.  *fen is written only on success.
+ * The one decimal grammar of money and percentages: exactly n bytes of
+ * DIGIT+ ('.' DIGIT{1,decimals})?, leading zeros allowed, nothing else.  The integer
+ * part is checked against max_whole before every step, so it never exceeds it; the
+ * fraction comes back scaled to `decimals` digits ("5" of two decimals is 50).
+ */
+static bool parse_decimal(const char *s, size_t n, uint64_t max_whole, unsigned decimals,
+                          uint64_t *whole, uint64_t *frac)
+{
+    size_t i = 0;
+    uint64_t w = 0, f = 0;
+    for (; i < n && is_digit(s[i]); i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d > max_whole || (max_whole - d) / 10 < w) /* w * 10 + d > max_whole */
+            return false;
+        w = w * 10 + d;
+    }
+    if (i == 0)
+        return false;
+    unsigned k = 0;
+    if (i < n) {
+        if (s[i] != '.')
+            return false;
+        for (i++; i < n && is_digit(s[i]); i++, k++) {
+            if (k >= decimals)
+                return false;
+            f = f * 10 + (unsigned)(s[i] - '0');
+        }
+        if (k == 0 || i != n)
+            return false;
+    }
+    for (; k < decimals; k++)
+        f *= 10;
+    *whole = w;
+    *frac = f;
+    return true;
+}
+
+/*
+ * Grammar: '-'? then the decimal grammar with at most 2 decimals — no '+', no spaces,
+ * no exponent.  The magnitude in fen is bounded by that of the sign (2^63 - 1, or 2^63
+ * for '-'), so INT64_MIN round-trips and nothing overflows.  *fen is written only on
+ * success.
  */
 bool money_parse(const char *s, size_t n, int64_t *fen)
 {
     if (s == NULL)
         return false;
-    size_t i = 0;
-    bool neg = false;
-    if (i < n && s[i] == '-') {
-        neg = true;
-        i++;
-    }
+    bool neg = n > 0 && s[0] == '-';
     const uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-    uint64_t whole = 0;
-    size_t int_start = i;
-    for (; i < n && is_digit(s[i]); i++) {
-        unsigned d = (unsigned)(s[i] - '0');
-        if (whole > (limit / FEN_PER_YUAN - d) / 10)
-            return false;
-        whole = whole * 10 + d;
-    }
-    if (i == int_start)
+    uint64_t whole, frac;
+    if (!parse_decimal(s + neg, n - neg, limit / FEN_PER_YUAN, MONEY_MAX_DECIMALS, &whole, &frac))
         return false;
-    unsigned frac = 0;
-    if (i < n) {
-        if (s[i] != '.')
-            return false;
-        i++;
-        size_t frac_start = i;
-        for (; i < n && is_digit(s[i]); i++) {
-            if (i - frac_start >= MONEY_MAX_DECIMALS)
-                return false;
-            frac = frac * 10 + (unsigned)(s[i] - '0');
-        }
-        size_t k = i - frac_start;
-        if (k == 0 || i != n)
-            return false;
-        if (k == 1)
-            frac *= 10;
-    }
     /* whole <= limit / 100, so whole * 100 cannot wrap. */
     uint64_t mag = whole * FEN_PER_YUAN;
     if (frac > limit - mag)
@@ -112,41 +121,17 @@ bool money_parse(const char *s, size_t n, int64_t *fen)
 }
 
 /*
- * Grammar: DIGIT+ ('.' DIGIT{1,4})? — no sign.  The integer part is bounded by
- * RATIO_MAX_PERCENT as it is read, so no intermediate exceeds about 10^10.
- * *millionths is written only on success.
+ * Grammar: the decimal grammar with at most 4 decimals — no sign; at most
+ * RATIO_MAX_PERCENT.  *millionths is written only on success.
  */
 bool ratio_parse(const char *s, size_t n, int64_t *millionths)
 {
     if (s == NULL)
         return false;
-    size_t i = 0;
-    int64_t whole = 0;
-    for (; i < n && is_digit(s[i]); i++) {
-        whole = whole * 10 + (s[i] - '0');
-        if (whole > RATIO_MAX_PERCENT)
-            return false;
-    }
-    if (i == 0)
+    uint64_t whole, frac;
+    if (!parse_decimal(s, n, RATIO_MAX_PERCENT, RATIO_MAX_DECIMALS, &whole, &frac))
         return false;
-    int64_t frac = 0;
-    if (i < n) {
-        if (s[i] != '.')
-            return false;
-        i++;
-        size_t frac_start = i;
-        for (; i < n && is_digit(s[i]); i++) {
-            if (i - frac_start >= RATIO_MAX_DECIMALS)
-                return false;
-            frac = frac * 10 + (s[i] - '0');
-        }
-        size_t k = i - frac_start;
-        if (k == 0 || i != n)
-            return false;
-        for (; k < RATIO_MAX_DECIMALS; k++)
-            frac *= 10;
-    }
-    int64_t v = whole * MILLIONTHS_PER_PERCENT + frac;
+    int64_t v = (int64_t)(whole * MILLIONTHS_PER_PERCENT + frac);
     if (v > (int64_t)RATIO_MAX_PERCENT * MILLIONTHS_PER_PERCENT)
         return false;
     *millionths = v;

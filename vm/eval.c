@@ -136,71 +136,65 @@ static const char *source_key(const pol_program *p, uint32_t source) {
 
 /* ---- categories --------------------------------------------------------------------- */
 
-/* One category's amounts; its funding by source is in a separate nsources array. */
-typedef struct {
-  int64_t worth, individual, funding; /* funding: sum over sources */
-} amounts;
-
-/* Worth and parts of category ci into *a and funding[nsources].  Parts must add up to
- * the worth and none may be negative (LANGUAGE.md "Categories"). */
-static pol_status eval_category(pol_eval *ev, uint32_t ci, amounts *a, int64_t *funding) {
+/* Worth and parts of category ci into *a and funding[nsources].  The verifier guarantees
+ * a worth section and a section for every part but the rest.  Parts must add up to the
+ * worth and none may be negative (LANGUAGE.md "Categories"); when they do not, *bad is
+ * set and ev->error says why, so that `polc check` can report it as a finding. */
+pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *funding,
+                         bool *bad) {
   const pol_program *p = ev->p;
   const prg_category *cat = &p->categories[ci];
   const char *key = prg_str(p, cat->key);
   char x[MONEY_MAX_TEXT], y[MONEY_MAX_TEXT];
   pol_status st;
 
+  *bad = false;
   memset(funding, 0, p->nsources * sizeof *funding);
   a->individual = 0;
   a->funding = 0;
-  a->worth = 0;
-  if (!absent(cat->worth) && (st = vm_run(ev, cat->worth, &a->worth)) != POL_OK)
+  if ((st = vm_run(ev, cat->worth, &a->worth)) != POL_OK)
     return st;
 
-  /* Every part, the rest last; the first negative one is reported after the sum. */
-  int64_t sum = 0;
+  /* Every part in file order, then the rest; the first negative one is reported after
+   * the sum. */
+  int64_t sum = 0, neg_value = 0;
   uint32_t neg_source = PRG_NONE;
-  int64_t neg_value = 0;
   bool has_neg = false;
-  for (uint32_t pass = 0; pass < 2; pass++) {
-    for (uint32_t k = 0; k < cat->part_count; k++) {
-      bool is_rest = k == cat->rest_part;
-      if (is_rest != (pass == 1))
-        continue;
-      const prg_part *part = &p->parts[cat->part_first + k];
-      int64_t v;
-      if (!is_rest) {
-        if ((st = vm_run(ev, part->value, &v)) != POL_OK)
-          return st;
-      } else if (absent(cat->worth)) {
-        v = 0; /* no worth to take the rest of: the parts are the worth */
-      } else if (!sub_ok(a->worth, sum, &v)) {
-        return fail(ev, POL_ERUNTIME, "category %s: the rest overflows", key);
-      }
-      if (part->source != PRG_NONE && part->source >= p->nsources)
-        return fail(ev, POL_ERUNTIME, "category %s: part of an unknown source", key);
-      int64_t *to = part->source == PRG_NONE ? &a->individual : &funding[part->source];
-      if (!add_ok(*to, v, to) || !add_ok(sum, v, &sum))
-        return fail(ev, POL_ERUNTIME, "category %s: parts overflow", key);
-      if (v < 0 && !has_neg) {
-        has_neg = true;
-        neg_source = part->source;
-        neg_value = v;
-      }
+  for (uint32_t k = 0; k <= cat->part_count; k++) {
+    bool is_rest = k == cat->part_count;
+    if (is_rest ? cat->rest_part == PRG_NONE : k == cat->rest_part)
+      continue;
+    const prg_part *part = &p->parts[cat->part_first + (is_rest ? cat->rest_part : k)];
+    int64_t v;
+    if (!is_rest) {
+      if ((st = vm_run(ev, part->value, &v)) != POL_OK)
+        return st;
+    } else if (!sub_ok(a->worth, sum, &v)) {
+      return fail(ev, POL_ERUNTIME, "category %s: the rest overflows", key);
+    }
+    int64_t *to = part->source == PRG_NONE ? &a->individual : &funding[part->source];
+    if (!add_ok(*to, v, to) || !add_ok(sum, v, &sum))
+      return fail(ev, POL_ERUNTIME, "category %s: parts overflow", key);
+    if (v < 0 && !has_neg) {
+      has_neg = true;
+      neg_source = part->source;
+      neg_value = v;
     }
   }
-  if (absent(cat->worth))
-    a->worth = sum;
   if (sum != a->worth) {
     money_format(sum, x);
     money_format(a->worth, y);
-    return fail(ev, POL_ERUNTIME, "category %s: parts add up to %s yuan, not its worth %s yuan",
-                key, x, y);
+    *bad = true;
+    fail(ev, POL_ERUNTIME, "category %s: parts add up to %s yuan, not its worth %s yuan", key,
+         x, y);
+    return POL_OK;
   }
   if (has_neg) {
     money_format(neg_value, x);
-    return fail(ev, POL_ERUNTIME, "category %s: part %s is negative (%s yuan)", key,
-                source_key(p, neg_source), x);
+    *bad = true;
+    fail(ev, POL_ERUNTIME, "category %s: part %s is negative (%s yuan)", key,
+         source_key(p, neg_source), x);
+    return POL_OK;
   }
   for (uint32_t s = 0; s < p->nsources; s++)
     if (!add_ok(a->funding, funding[s], &a->funding))
@@ -214,8 +208,8 @@ static int cmp64(int64_t a, int64_t b) {
 
 /* > 0 if candidate c (index ci) beats the best so far b (index bi < ci) under the
  * program's choose keys; ties left by the keys go to the lower index, i.e. to b. */
-static int better(const pol_program *p, const amounts *c, const int64_t *cf, uint32_t ci,
-                  const amounts *b, const int64_t *bf, uint32_t bi) {
+static int better(const pol_program *p, const eval_amounts *c, const int64_t *cf, uint32_t ci,
+                  const eval_amounts *b, const int64_t *bf, uint32_t bi) {
   for (uint32_t k = 0; k < p->nchoose; k++) {
     const prg_choose_key *key = &p->choose[k];
     int64_t cv = 0, bv = 0;
@@ -407,8 +401,8 @@ static pol_status choose_category(pol_eval *ev) {
         otherwise = i;
       continue;
     }
-    int64_t v = 0;
-    if (!absent(cat->when) && (st = vm_run(ev, cat->when, &v)) != POL_OK)
+    int64_t v;
+    if ((st = vm_run(ev, cat->when, &v)) != POL_OK)
       return st;
     ev->matched[i] = v != 0;
     any = any || v != 0;
@@ -418,12 +412,15 @@ static pol_status choose_category(pol_eval *ev) {
 
   /* ev->funding holds the best so far, ev->scratch the candidate; they swap roles
      * when the candidate wins, so no copy and no allocation is needed. */
-  amounts best = {0, 0, 0}, cand;
+  eval_amounts best = {0, 0, 0}, cand;
   for (uint32_t i = 0; i < p->ncategories; i++) {
     if (!ev->matched[i])
       continue;
-    if ((st = eval_category(ev, i, &cand, ev->scratch)) != POL_OK)
+    bool bad;
+    if ((st = eval_category(ev, i, &cand, ev->scratch, &bad)) != POL_OK)
       return st;
+    if (bad)
+      return POL_ERUNTIME;
     if (ev->category == PRG_NONE ||
         better(p, &cand, ev->scratch, i, &best, ev->funding, ev->category) > 0) {
       int64_t *t = ev->funding;
@@ -512,8 +509,8 @@ pol_status pol_quote(pol_eval *ev, int32_t date) {
   /* g. rules, in file order */
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
-    int64_t holds = 1;
-    if (!absent(r->when) && (st = vm_run(ev, r->when, &holds)) != POL_OK)
+    int64_t holds;
+    if ((st = vm_run(ev, r->when, &holds)) != POL_OK)
       return st;
     if (!holds)
       continue;

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "pol.h"
 #include "program.h"
 
@@ -47,6 +49,19 @@ struct pol_eval {
 /* Run one section with ev->slots as context; the result is stored in *out.
  * POL_ERUNTIME on overflow or an invalid date, with ev->error set. */
 pol_status vm_run(pol_eval *ev, prg_section s, int64_t *out);
+
+/* What one category is worth and how it is split (funding: the sum over sources). */
+typedef struct { int64_t worth, individual, funding; } eval_amounts;
+
+/* Worth and parts of category ci at the point in ev->slots, funding by source into
+ * funding[nsources].  An error status if a section fails or overflows; *bad (with the
+ * message in ev->error) if the parts do not add up to the worth or one is negative.
+ * The one place amounts are computed: pol_quote and `polc check` both call it. */
+pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *funding,
+                         bool *bad);
+
+/* A value of attribute a as it is written in resident JSON (vm/json.c). */
+json_t *eval_value_json(const pol_program *p, const prg_attr *a, int64_t v);
 
 /* Window membership used by OP_INWIN and the evaluator: range and day filter. */
 bool vm_in_window(const prg_window *w, int32_t day);

@@ -864,11 +864,13 @@ static json_t *names_json(const pol_program *p, const prg_name *names, uint32_t 
   return arr;
 }
 
-static json_t *default_json(const pol_program *p, const prg_attr *a) {
+/* A value of attribute a as resident JSON (identities: an array of keys).  The one
+ * rendering of attribute values: schema defaults, inline examples, check's witnesses. */
+json_t *eval_value_json(const pol_program *p, const prg_attr *a, int64_t v) {
   if (a->is_identities) {
     json_t *arr = json_array();
     bool ok = arr != NULL;
-    uint64_t m = mask_bits(a->dflt);
+    uint64_t m = mask_bits(v);
     for (uint32_t i = 0; ok && i < p->nidentities && i < PRG_MAX_IDENTITIES; i++)
       if (m & (uint64_t)1 << i)
         push(arr, text(prg_str(p, p->identities[i].key)), &ok);
@@ -879,15 +881,15 @@ static json_t *default_json(const pol_program *p, const prg_attr *a) {
     return arr;
   }
   switch (a->type) {
-  case TY_BOOL: return json_boolean(a->dflt);
+  case TY_BOOL: return json_boolean(v);
   case TY_DATE:
-    return date(a->dflt >= CAL_MIN_DAY && a->dflt <= CAL_MAX_DAY ? (int32_t)a->dflt : 0);
-  case TY_MONEY: return money(a->dflt);
+    return date(v >= CAL_MIN_DAY && v <= CAL_MAX_DAY ? (int32_t)v : 0);
+  case TY_MONEY: return money(v);
   case TY_ENUM:
-    return a->dflt >= 0 && (uint64_t)a->dflt < a->enum_count
-               ? text(enum_key(p, a, (uint32_t)a->dflt))
+    return v >= 0 && (uint64_t)v < a->enum_count
+               ? text(enum_key(p, a, (uint32_t)v))
                : json_null();
-  default: return json_integer(a->dflt);
+  default: return json_integer(v);
   }
 }
 
@@ -933,7 +935,7 @@ static json_t *attr_json(const pol_program *p, const prg_attr *a) {
     put(o, "default", json_null(), &ok);
     put(o, "default_is_payment_date", json_true(), &ok);
     break;
-  default: put(o, "default", default_json(p, a), &ok); break;
+  default: put(o, "default", eval_value_json(p, a, a->dflt), &ok); break;
   }
   put(o, "label", text(prg_str(p, a->label)), &ok);
   if (!ok) {

@@ -12,24 +12,6 @@
 #include "eval.h"
 #include "money.h"
 
-static json_t *given_json(const pol_program *p, const prg_given *g) {
-  const prg_attr *a = &p->attrs[g->attr];
-  if (a->is_identities) {
-    json_t *arr = json_array();
-    for (uint32_t i = 0; i < p->nidentities; i++)
-      if ((uint64_t)g->value >> i & 1)
-        json_array_append_new(arr, json_string(prg_str(p, p->identities[i].key)));
-    return arr;
-  }
-  char buf[16];
-  switch (a->type) {
-  case TY_BOOL: return json_boolean(g->value);
-  case TY_DATE: cal_format((int32_t)g->value, buf); return json_string(buf);
-  case TY_ENUM: return json_string(prg_str(p, p->enum_values[2 * (a->enum_first + g->value)]));
-  default: return json_integer(g->value);
-  }
-}
-
 static void fmt_money(int64_t fen, char *buf) { money_format(fen, buf); }
 static void fmt_date(int64_t d, char *buf) { cal_format((int32_t)d, buf); }
 
@@ -164,7 +146,7 @@ static bool set_resident(pol_eval *ev, const prg_example *ex, FILE *f) {
   json_t *obj = json_object();
   for (uint32_t g = ex->given_first; g < ex->given_first + ex->given_count; g++)
     json_object_set_new(obj, prg_str(p, p->attrs[p->givens[g].attr].key),
-                        given_json(p, &p->givens[g]));
+                        eval_value_json(p, &p->attrs[p->givens[g].attr], p->givens[g].value));
   char *text = json_dumps(obj, JSON_COMPACT);
   json_decref(obj);
   pol_status st = text ? pol_resident_json(ev, text, ex->paid_on) : POL_ENOMEM;
