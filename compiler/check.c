@@ -70,15 +70,20 @@ static void il_free(ilist *l) { free(l->v); l->v = NULL; l->n = l->cap = 0; }
 /* What one section (or a let, or a dim) is compared with. */
 typedef struct {
   dset reads;
-  bool reads_cat; /* category or subsidized */
+  bool reads_cat, reads_sub; /* `category`, `subsidized` */
   ilist consts, day_offs, mon_offs;
   bool age, year;
   uint64_t wins;  /* windows tested with INWIN (bit 63: the collection) */
+  /* not merged (not transitive): what the section itself loads */
+  dset direct;     /* dims */
+  uint64_t lets;   /* lets 0..63 */
+  bool many_lets;  /* a let beyond 63 */
 } info;
 
 static void info_merge(info *a, const info *b) {
   ds_or(&a->reads, &b->reads);
   a->reads_cat |= b->reads_cat;
+  a->reads_sub |= b->reads_sub;
   il_merge(&a->consts, &b->consts);
   il_merge(&a->day_offs, &b->day_offs);
   il_merge(&a->mon_offs, &b->mon_offs);
@@ -108,6 +113,8 @@ typedef struct {
 typedef struct {
   uint32_t ncats, *cats;  /* categories, file order */
   uint32_t nd, *dims;     /* dims enumerated for it (not paid, not shared) */
+  dset *moved;            /* its odometer, see moved_sets() */
+  bool reads_shared;      /* its results depend on the dims shared with stage B */
   uint32_t rowlen;        /* int64 per category result: 4 + nsources */
   int64_t *vecs; uint32_t nvecs, capvecs; /* distinct result vectors (rowlen*ncats each) */
   int64_t *reps; uint32_t capreps;        /* representative values (nd per vector) */
@@ -121,6 +128,10 @@ typedef struct {
   uint32_t keylen;
   outcome *outs; uint32_t nouts;
 } centry;
+
+/* One effect value a rule sets (stage B). */
+typedef struct { int kind; int64_t v; bool set; } effv;
+enum { NEFF = 6 }; /* start, end, wait, surcharge, free, payability */
 
 typedef enum { F_OVERLAP, F_MISSING, F_AMOUNTS, F_DATES, F_DEAD, F_COVERAGE } fkind;
 
@@ -148,6 +159,14 @@ typedef struct {
   uint32_t nlets_ok;
   info A, B;           /* stage reads */
   info *cat_info;      /* per category: when, worth, parts */
+  info *rule_info;     /* per rule: when and effects */
+  /* stage B's cache (stage_b_point): the last point's inputs and let values */
+  uint32_t ball[MAXD], nball;
+  int64_t bval[MAXD], bcat, bsub, *blet;
+  bool bvalid;
+  dset *moved;         /* stage B's odometer, see moved_sets() */
+  int64_t *rule_when;
+  effv *rule_eff;      /* nrules * NEFF */
   ilist paid;          /* payment dates */
   int32_t ylo, yhi;    /* plausible date range for constants */
   int64_t *base;       /* slots at the current point before overrides */
@@ -233,15 +252,25 @@ static void scan_section(chk *c, prg_section s, info *out) {
       break;
     case OP_LOAD:
     case OP_PRESENT:
-      if (b == SLOT_PAID_ON) ds_add(&out->reads, 0);
-      else if (b == SLOT_CATEGORY || b == SLOT_SUBSIDIZED) out->reads_cat = true;
-      else if (b < p->nslots && c->dim_of_slot[b] >= 0) ds_add(&out->reads, (uint32_t)c->dim_of_slot[b]);
-      else
+      if (b == SLOT_PAID_ON) { ds_add(&out->reads, 0); ds_add(&out->direct, 0); }
+      else if (b == SLOT_CATEGORY) out->reads_cat = true;
+      else if (b == SLOT_SUBSIDIZED) out->reads_sub = true;
+      else if (b < p->nslots && c->dim_of_slot[b] >= 0) {
+        ds_add(&out->reads, (uint32_t)c->dim_of_slot[b]);
+        ds_add(&out->direct, (uint32_t)c->dim_of_slot[b]);
+      } else
         for (uint32_t l = 0; l < p->nlets && l < c->nlets_ok; l++)
-          if (p->lets[l].slot == b) info_merge(out, &c->let_info[l]);
+          if (p->lets[l].slot == b) {
+            info_merge(out, &c->let_info[l]);
+            if (l < 64) out->lets |= 1ull << l;
+            else out->many_lets = true;
+          }
       break;
     case OP_IDENT:
-      if (a < 64 && c->dim_of_bit[a] >= 0) ds_add(&out->reads, (uint32_t)c->dim_of_bit[a]);
+      if (a < 64 && c->dim_of_bit[a] >= 0) {
+        ds_add(&out->reads, (uint32_t)c->dim_of_bit[a]);
+        ds_add(&out->direct, (uint32_t)c->dim_of_bit[a]);
+      }
       break;
     case OP_AGE: out->age = true; break;
     case OP_YEAR: out->year = true; break;
@@ -424,11 +453,6 @@ static void attribute(chk *c, prg_section s) {
   free(haspend);
 }
 
-static void add_info_to_dims(chk *c, const info *in) {
-  (void)c;
-  (void)in;
-}
-
 static void attribute_all(chk *c) {
   const pol_program *p = c->p;
   for (uint32_t l = 0; l < p->nlets; l++) attribute(c, p->lets[l].value);
@@ -457,30 +481,25 @@ static void scan_program(chk *c) {
     scan_section(c, cat->worth, in);
     for (uint32_t k = 0; k < cat->part_count; k++) scan_section(c, p->parts[cat->part_first + k].value, in);
     info_merge(&c->A, in);
-    add_info_to_dims(c, in);
   }
   for (uint32_t i = 0; i < p->nwindows; i++)
     for (uint32_t k = 0; k < p->windows[i].eff_count; k++) {
       info in = {0};
       scan_section(c, p->effects[p->windows[i].eff_first + k].value, &in);
       info_merge(&c->B, &in);
-      add_info_to_dims(c, &in);
       info_free(&in);
     }
   for (uint32_t i = 0; i < p->nrules; i++) {
-    info in = {0};
-    scan_section(c, p->rules[i].when, &in);
+    info *in = &c->rule_info[i];
+    scan_section(c, p->rules[i].when, in);
     for (uint32_t k = 0; k < p->rules[i].eff_count; k++)
-      scan_section(c, p->effects[p->rules[i].eff_first + k].value, &in);
-    info_merge(&c->B, &in);
-    add_info_to_dims(c, &in);
-    info_free(&in);
+      scan_section(c, p->effects[p->rules[i].eff_first + k].value, in);
+    info_merge(&c->B, in);
   }
   for (uint32_t i = 0; i < p->naddons; i++) {
     info in = {0};
     scan_section(c, p->addons[i].paid_when, &in);
     info_merge(&c->B, &in);
-    add_info_to_dims(c, &in);
     info_free(&in);
   }
   attribute_all(c);
@@ -655,13 +674,47 @@ static void set_dim(chk *c, int64_t *slots, uint32_t di, int64_t v) {
   else slots[SLOT_IDENTITIES] &= ~(int64_t)(1ull << d->bit);
 }
 
-static void run_lets(chk *c) {
+/* Incremental evaluation (both stages): a let, category or rule is re-run only when a
+ * dim or let it loads itself, or `category`/`subsidized` it reads, changed since the
+ * point its cached value belongs to. */
+typedef struct {
+  const dset *dims; /* dims that changed; NULL: every input is new */
+  uint64_t lets;    /* lets 0..63 whose value changed (set by update_lets) */
+  bool cat, sub;
+  int nw;           /* words of dims in use */
+} chg;
+
+static bool stale(const info *in, const chg *g) {
+  if (!g->dims || in->many_lets || (in->lets & g->lets) || (in->reads_cat && g->cat) ||
+      (in->reads_sub && g->sub))
+    return true;
+  for (int i = 0; i < g->nw; i++)
+    if (in->direct.w[i] & g->dims->w[i]) return true;
+  return false;
+}
+
+/* Re-runs the stale lets into ev->slots, noting in g->lets those whose value changed. */
+static void update_lets(chk *c, chg *g) {
   const pol_program *p = c->p;
+  g->lets = 0;
   for (uint32_t i = 0; i < p->nlets; i++) {
+    if (!stale(&c->let_info[i], g)) continue;
     int64_t v = 0;
     if (vm_run(c->ev, p->lets[i].value, &v) != POL_OK) v = 0;
-    c->ev->slots[p->lets[i].slot] = v;
+    int64_t *slot = &c->ev->slots[p->lets[i].slot];
+    if (*slot != v && i < 64) g->lets |= 1ull << i;
+    *slot = v;
   }
+}
+
+/* moved[k] = the dims at odometer positions 0..k (what changes when position k advances). */
+static dset *moved_sets(const uint32_t *dims, uint32_t n) {
+  dset *m = calloc(n ? n : 1, sizeof *m);
+  for (uint32_t k = 0; m && k < n; k++) {
+    if (k) m[k] = m[k - 1];
+    ds_add(&m[k], dims[k]);
+  }
+  return m;
 }
 
 /* Category i at the point in ev->slots: row = holds, err, worth, individual, funding[]. */
@@ -948,6 +1001,13 @@ static void enum_comp(chk *c, comp *m) {
   }
   bool restrict_bits = total > ENUM_CAP && nbits > 3;
   if (restrict_bits) c->incomplete_ids = true;
+  int64_t *row = malloc(m->rowlen * sizeof *row);
+  if (!row) goto out;
+  memcpy(c->ev->slots, c->base, (p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots) * sizeof(int64_t));
+  for (uint32_t j = 0; j < m->nd; j++) set_dim(c, c->ev->slots, m->dims[j], c->d[m->dims[j]].cand.v[0]);
+  int64_t since = -1; /* highest odometer position moved since the last evaluated point */
+  bool first = true;
+  uint32_t v = 0;     /* the vector of the last evaluated point */
   for (;;) {
     uint32_t ones = 0;
     for (uint32_t j = 0; j < m->nd; j++) {
@@ -955,12 +1015,24 @@ static void enum_comp(chk *c, comp *m) {
       if (c->d[m->dims[j]].kind == DK_BIT && vals[j]) ones++;
     }
     if (!restrict_bits || ones <= 3) {
-      memcpy(c->ev->slots, c->base, (p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots) * sizeof(int64_t));
-      for (uint32_t j = 0; j < m->nd; j++) set_dim(c, c->ev->slots, m->dims[j], vals[j]);
-      run_lets(c);
-      for (uint32_t k = 0; k < m->ncats; k++) eval_cat(c, m->cats[k], vec + (size_t)k * m->rowlen);
-      uint32_t v = 0;
-      while (v < m->nvecs && memcmp(m->vecs + (size_t)v * rl, vec, rl * sizeof *vec) != 0) v++;
+      chg g = {first ? NULL : &m->moved[since], 0, false, false, (int)(c->nd + 63) / 64};
+      update_lets(c, &g);
+      bool changed = first;
+      for (uint32_t k = 0; k < m->ncats; k++) {
+        if (!stale(&c->cat_info[m->cats[k]], &g)) continue;
+        int64_t *old = vec + (size_t)k * m->rowlen;
+        eval_cat(c, m->cats[k], row);
+        if (first || memcmp(row, old, m->rowlen * sizeof *row) != 0) {
+          memcpy(old, row, m->rowlen * sizeof *row);
+          changed = true;
+        }
+      }
+      first = false;
+      since = -1;
+      if (changed) {
+        v = 0;
+        while (v < m->nvecs && memcmp(m->vecs + (size_t)v * rl, vec, rl * sizeof *vec) != 0) v++;
+      }
       if (v == m->nvecs) {
         if (m->nvecs == m->capvecs) {
           uint32_t cap = m->capvecs ? m->capvecs * 2 : 8;
@@ -971,7 +1043,7 @@ static void enum_comp(chk *c, comp *m) {
           if (nv) m->vecs = nv;
           if (nr) m->reps = nr;
           if (ns) m->stamp = ns;
-          if (!nc) goto out;
+          if (!nc) break;
           m->cur = nc;
           m->capvecs = cap;
         }
@@ -990,19 +1062,29 @@ static void enum_comp(chk *c, comp *m) {
       }
     }
     uint32_t j = 0;
-    while (j < m->nd && ++idx[j] == c->d[m->dims[j]].cand.n) idx[j++] = 0;
+    while (j < m->nd && ++idx[j] == c->d[m->dims[j]].cand.n) {
+      idx[j] = 0;
+      set_dim(c, c->ev->slots, m->dims[j], c->d[m->dims[j]].cand.v[0]);
+      j++;
+    }
     if (j == m->nd) break;
+    set_dim(c, c->ev->slots, m->dims[j], c->d[m->dims[j]].cand.v[idx[j]]);
+    if ((int64_t)j > since) since = j;
   }
+  free(row);
 out:
   free(vec);
   free(vals);
   free(idx);
 }
 
-static centry *stage_a(chk *c) {
+/* Stage A at the current base.  new_paid: the payment date changed since the last call
+ * (else only shared dims did, and components that read none of them keep their results). */
+static centry *stage_a(chk *c, bool new_paid) {
   const pol_program *p = c->p;
   c->stamp++;
-  for (uint32_t k = 0; k < c->ncomp; k++) enum_comp(c, &c->comps[k]);
+  for (uint32_t k = 0; k < c->ncomp; k++)
+    if (new_paid || c->comps[k].reads_shared) enum_comp(c, &c->comps[k]);
   /* the key: the sets of vectors per component */
   uint32_t keylen = 0;
   for (uint32_t k = 0; k < c->ncomp; k++) keylen += 1 + c->comps[k].ncur;
@@ -1052,6 +1134,7 @@ static centry *stage_a(chk *c) {
     int32_t w = analyse_combo(c, vids, &sub);
     if (w != -2) {
       int32_t kc = by_cat ? w : (w < 0 ? -1 : 0);
+      if (!c->B.reads_sub) sub = 0;
       uint32_t o = 0;
       while (o < e->nouts && !(e->outs[o].cat == kc && e->outs[o].sub == sub)) o++;
       if (o == e->nouts) {
@@ -1082,13 +1165,11 @@ static centry *stage_a(chk *c) {
 
 /* ---- stage B: windows and rules ---------------------------------------------------------- */
 
-typedef struct { int kind; int64_t v; bool set; } effv;
-
 /* The effect values one rule sets at the current point: 0 start,1 end,2 wait,3 surcharge,
  * 4 free, 5 payability. */
-static void rule_effects(chk *c, uint32_t r, effv out[6]) {
+static void rule_effects(chk *c, uint32_t r, effv out[NEFF]) {
   const pol_program *p = c->p;
-  memset(out, 0, 6 * sizeof *out);
+  memset(out, 0, NEFF * sizeof *out);
   const prg_rule *ru = &p->rules[r];
   for (uint32_t k = 0; k < ru->eff_count; k++) {
     const prg_effect *e = &p->effects[ru->eff_first + k];
@@ -1111,27 +1192,68 @@ static const char *eff_name(int k) {
   return n[k];
 }
 
-static void stage_b_point(chk *c) {
+static int64_t dim_value(const chk *c, const int64_t *slots, uint32_t di) {
+  const dim *d = &c->d[di];
+  if (d->kind == DK_PAID) return slots[SLOT_PAID_ON];
+  if (d->kind == DK_ATTR) return slots[d->slot];
+  return (slots[SLOT_IDENTITIES] >> d->bit) & 1;
+}
+
+/* One point of stage B at ev->slots (see stale()).  Along the odometer, `moved` says
+ * which dims changed since the last point; at the start of an outcome (moved NULL) the
+ * slots were rebuilt, and what changed is found by comparing the inputs with the cached
+ * last ones (bval, bcat, bsub; let values in blet).  A point at which no rule changed
+ * adds nothing. */
+static void stage_b_point(chk *c, const dset *moved) {
   const pol_program *p = c->p;
-  run_lets(c);
+  int64_t *slots = c->ev->slots;
+  dset diff = {{0}};
+  chg g = {moved, 0, false, false, (int)(c->nd + 63) / 64};
+  if (!moved) {
+    g.dims = c->bvalid ? &diff : NULL;
+    g.cat = slots[SLOT_CATEGORY] != c->bcat;
+    g.sub = slots[SLOT_SUBSIDIZED] != c->bsub;
+    c->bvalid = true;
+    c->bcat = slots[SLOT_CATEGORY];
+    c->bsub = slots[SLOT_SUBSIDIZED];
+    for (uint32_t k = 0; k < c->nball; k++) {
+      uint32_t d = c->ball[k];
+      int64_t v = dim_value(c, slots, d);
+      if (v != c->bval[d]) { ds_add(&diff, d); c->bval[d] = v; }
+    }
+    for (uint32_t i = 0; i < p->nlets; i++) slots[p->lets[i].slot] = c->blet[i];
+  } else {
+    for (uint32_t k = 0; k < c->nbd && ds_has(moved, c->bdims[k]); k++)
+      c->bval[c->bdims[k]] = dim_value(c, slots, c->bdims[k]);
+  }
+  update_lets(c, &g);
+  for (uint32_t i = 0; i < p->nlets; i++) c->blet[i] = slots[p->lets[i].slot];
+  bool changed = g.lets || !g.dims;
   uint32_t applied[256], na = 0;
   for (uint32_t i = 0; i < p->nrules; i++) {
-    int64_t h = 1;
-    if (!absent_sec(p->rules[i].when) && vm_run(c->ev, p->rules[i].when, &h) != POL_OK) h = 0;
-    if (h) {
+    effv *eff = c->rule_eff + (size_t)i * NEFF;
+    if (stale(&c->rule_info[i], &g)) {
+      int64_t h = 1;
+      if (!absent_sec(p->rules[i].when) && vm_run(c->ev, p->rules[i].when, &h) != POL_OK) h = 0;
+      effv now[NEFF] = {{0}};
+      if (h) rule_effects(c, i, now);
+      if (h != c->rule_when[i] || (h && memcmp(now, eff, sizeof now) != 0)) changed = true;
+      c->rule_when[i] = h;
+      memcpy(eff, now, sizeof now);
+    }
+    if (c->rule_when[i]) {
       c->rule_applied[i] = 1;
       if (na < 256) applied[na++] = i;
     }
   }
+  if (!changed) return;
   for (uint32_t x = 0; x < na; x++)
     for (uint32_t y = x + 1; y < na; y++) {
       uint32_t r1 = applied[x], r2 = applied[y];
       uint8_t *done = &c->rule_pair_done[(size_t)r1 * p->nrules + r2];
       if (*done) continue;
-      effv e1[6], e2[6];
-      rule_effects(c, r1, e1);
-      rule_effects(c, r2, e2);
-      for (int k = 0; k < 6; k++) {
+      const effv *e1 = c->rule_eff + (size_t)r1 * NEFF, *e2 = c->rule_eff + (size_t)r2 * NEFF;
+      for (int k = 0; k < NEFF; k++) {
         if (!e1[k].set || !e2[k].set || e1[k].v == e2[k].v) continue;
         *done = 1;
         add_finding(c, DIAG_WARNING, "dates", p->rules[r2].pos, 5, r1, r2, c->ev->slots,
@@ -1143,37 +1265,57 @@ static void stage_b_point(chk *c) {
     }
 }
 
+/* Stage B for every outcome of a stage-A cache entry at the current base. */
 static void stage_b(chk *c, centry *e) {
-  const pol_program *p = c->p;
-  size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
-  int64_t *pt = malloc(ns * sizeof *pt);
   uint32_t *idx = calloc(c->nbd ? c->nbd : 1, sizeof *idx);
-  if (!pt || !idx) goto out;
+  if (!idx) return;
   for (uint32_t o = 0; o < e->nouts; o++) {
     const outcome *oc = &e->outs[o];
     point_slots(c, oc->vids);
-    /* the chosen category (when B reads only `subsidized`, any with that value) */
-    int32_t cat = oc->cat;
-    if (!c->B.reads_cat && cat == 0) {
-      /* recompute the real choice for the witness: rows of this combination */
-      cat = 0;
-    }
-    memcpy(pt, c->ev->slots, ns * sizeof *pt);
+    c->ev->slots[SLOT_CATEGORY] = oc->cat < 0 ? -1 : oc->cat;
+    c->ev->slots[SLOT_SUBSIDIZED] = oc->sub;
     memset(idx, 0, (c->nbd ? c->nbd : 1) * sizeof *idx);
+    for (uint32_t j = 0; j < c->nbd; j++) set_dim(c, c->ev->slots, c->bdims[j], c->d[c->bdims[j]].cand.v[0]);
+    const dset *moved = NULL;
     for (;;) {
-      memcpy(c->ev->slots, pt, ns * sizeof *pt);
-      for (uint32_t j = 0; j < c->nbd; j++) set_dim(c, c->ev->slots, c->bdims[j], c->d[c->bdims[j]].cand.v[idx[j]]);
-      c->ev->slots[SLOT_CATEGORY] = cat < 0 ? -1 : cat;
-      c->ev->slots[SLOT_SUBSIDIZED] = oc->sub;
-      stage_b_point(c);
+      stage_b_point(c, moved);
       uint32_t j = 0;
-      while (j < c->nbd && ++idx[j] == c->d[c->bdims[j]].cand.n) idx[j++] = 0;
+      while (j < c->nbd && ++idx[j] == c->d[c->bdims[j]].cand.n) {
+        idx[j] = 0;
+        set_dim(c, c->ev->slots, c->bdims[j], c->d[c->bdims[j]].cand.v[0]);
+        j++;
+      }
       if (j == c->nbd) break;
+      set_dim(c, c->ev->slots, c->bdims[j], c->d[c->bdims[j]].cand.v[idx[j]]);
+      moved = &c->moved[j];
     }
   }
-out:
-  free(pt);
   free(idx);
+}
+
+/* Order stage B's odometer so that the dims loaded by the fewest lets and rules move
+ * fastest (they cause the fewest re-runs). */
+static bool order_bdims(chk *c) {
+  const pol_program *p = c->p;
+  uint32_t readers[MAXD] = {0};
+  for (uint32_t k = 0; k < c->nbd; k++) {
+    uint32_t d = c->bdims[k];
+    for (uint32_t l = 0; l < p->nlets; l++) readers[d] += ds_has(&c->let_info[l].direct, d);
+    for (uint32_t r = 0; r < p->nrules; r++) readers[d] += ds_has(&c->rule_info[r].direct, d);
+  }
+  for (uint32_t i = 1; i < c->nbd; i++) /* insertion sort: stable, tiny */
+    for (uint32_t k = i; k > 0 && readers[c->bdims[k - 1]] > readers[c->bdims[k]]; k--) {
+      uint32_t t = c->bdims[k];
+      c->bdims[k] = c->bdims[k - 1];
+      c->bdims[k - 1] = t;
+    }
+  /* every dim stage B reads: the payment date, shared and B-only dims */
+  c->moved = moved_sets(c->bdims, c->nbd);
+  if (!c->moved) return false;
+  c->ball[c->nball++] = 0;
+  for (uint32_t k = 0; k < c->nsd; k++) c->ball[c->nball++] = c->sdims[k];
+  for (uint32_t k = 0; k < c->nbd; k++) c->ball[c->nball++] = c->bdims[k];
+  return true;
 }
 
 /* ---- the enumeration ----------------------------------------------------------------------- */
@@ -1220,6 +1362,10 @@ static bool build_components(chk *c) {
         while (parent[q] != q) q = parent[q];
         if (q == i) m->dims[m->nd++] = d;
       }
+    m->moved = moved_sets(m->dims, m->nd);
+    if (!m->moved) { free(parent); return false; }
+    for (uint32_t j = 0; j < m->ncats; j++)
+      for (int w = 0; w < NW; w++) m->reads_shared |= (c->cat_info[m->cats[j]].reads.w[w] & c->shared.w[w]) != 0;
   }
   free(parent);
   return true;
@@ -1238,6 +1384,7 @@ static void enumerate(chk *c) {
     plain = plain_slots(c, paid);
     if (!plain) break;
     memset(idx, 0, (c->nsd ? c->nsd : 1) * sizeof *idx);
+    bool new_paid = true;
     for (;;) {
       memcpy(c->base, plain, ns * sizeof *plain);
       for (uint32_t d = 1; d < c->nd; d++) set_dim(c, c->base, d, c->d[d].cand.v[0]);
@@ -1252,7 +1399,8 @@ static void enumerate(chk *c) {
         }
       c->base[SLOT_PAID_ON] = paid;
       for (uint32_t j = 0; j < c->nsd; j++) set_dim(c, c->base, c->sdims[j], c->d[c->sdims[j]].cand.v[idx[j]]);
-      centry *e = stage_a(c);
+      centry *e = stage_a(c, new_paid);
+      new_paid = false;
       if (e) stage_b(c, e);
       uint32_t j = 0;
       while (j < c->nsd && ++idx[j] == c->d[c->sdims[j]].cand.n) idx[j++] = 0;
@@ -1521,6 +1669,11 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->dim_of_slot = calloc(ns, sizeof *c->dim_of_slot);
   c->let_info = calloc(p->nlets ? p->nlets : 1, sizeof *c->let_info);
   c->cat_info = calloc(n ? n : 1, sizeof *c->cat_info);
+  uint32_t nr = p->nrules ? p->nrules : 1;
+  c->rule_info = calloc(nr, sizeof *c->rule_info);
+  c->rule_when = calloc(nr, sizeof *c->rule_when);
+  c->rule_eff = calloc((size_t)nr * NEFF, sizeof *c->rule_eff);
+  c->blet = calloc(p->nlets ? p->nlets : 1, sizeof *c->blet);
   c->base = calloc(ns, sizeof *c->base);
   c->row = calloc((size_t)(n ? n : 1) * (4 + p->nsources), sizeof *c->row);
   c->cat_holds = calloc(n ? n : 1, 1);
@@ -1532,7 +1685,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->rule_pair_done = calloc((size_t)(p->nrules ? p->nrules : 1) * (p->nrules ? p->nrules : 1), 1);
   if (!c->ev || !rev || !c->dim_of_slot || !c->let_info || !c->cat_info || !c->base || !c->row ||
       !c->cat_holds || !c->cat_chosen || !c->amount_done || !c->cat_loses_to || !c->pair_done ||
-      !c->rule_applied || !c->rule_pair_done || n > 256)
+      !c->rule_applied || !c->rule_pair_done || !c->rule_info || !c->rule_when ||
+      !c->rule_eff || !c->blet || n > 256)
     goto done;
   if (!make_dims(c)) goto done;
   scan_program(c);
@@ -1545,6 +1699,7 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
     if (ds_has(&c->shared, k)) c->sdims[c->nsd++] = k;
     else if (ds_has(&c->B.reads, k)) c->bdims[c->nbd++] = k;
   }
+  if (!order_bdims(c)) goto done;
   if (!build_components(c)) goto done;
   paid_candidates(c);
 
@@ -1586,7 +1741,7 @@ done:
   for (uint32_t i = 0; i < c->nf; i++) { free(c->f[i].msg); free(c->f[i].resident); }
   free(c->f);
   for (uint32_t i = 0; i < c->ncomp; i++) {
-    free(c->comps[i].cats); free(c->comps[i].dims); free(c->comps[i].vecs);
+    free(c->comps[i].cats); free(c->comps[i].dims); free(c->comps[i].moved); free(c->comps[i].vecs);
     free(c->comps[i].reps); free(c->comps[i].stamp); free(c->comps[i].cur);
   }
   free(c->comps);
@@ -1599,6 +1754,8 @@ done:
   for (uint32_t i = 0; i < c->nd; i++) { info_free(&c->d[i].in); il_free(&c->d[i].cand); }
   if (c->let_info) for (uint32_t i = 0; i < p->nlets; i++) info_free(&c->let_info[i]);
   if (c->cat_info) for (uint32_t i = 0; i < n; i++) info_free(&c->cat_info[i]);
+  if (c->rule_info) for (uint32_t i = 0; i < p->nrules; i++) info_free(&c->rule_info[i]);
+  free(c->rule_info); free(c->rule_when); free(c->rule_eff); free(c->blet); free(c->moved);
   info_free(&c->A);
   info_free(&c->B);
   il_free(&c->paid);
