@@ -11,10 +11,13 @@
  * Enumeration is factored in two stages:
  *  A  categories (when, worth, parts): categories that share no input apart from the
  *     payment date and the inputs shared with stage B are independent components; each is
- *     enumerated alone, its distinct results kept with a representative, and the product of
- *     the components' distinct results is analysed once per distinct combination;
+ *     enumerated alone and its distinct results kept with a representative.  Combinations
+ *     of component results are analysed with every component at its weakest result and at
+ *     most two moved away from it (complete: see stage_a), not as the full product;
  *  B  windows, rules, add-ons: evaluated for each reachable (category, subsidized) outcome
  *     of stage A at each value of the inputs both stages read, times the inputs only B reads.
+ * Both stages evaluate incrementally: a let, category or rule is re-run only when an input
+ * it loads itself changed (stale()).
  * Findings are collected, replayed through pol_resident_json + pol_quote, sorted by position
  * and written as diagnostics.  No global mutable state: everything lives in a chk.
  */
@@ -824,10 +827,8 @@ static int64_t *plain_slots(chk *c, int32_t date) {
 
 static const int64_t *row_of(chk *c, uint32_t cat) { return c->row + (size_t)cat * (4 + c->p->nsources); }
 
-/* > 0: ci beats bi; 0: tied on every key before first/last. */
-static int key_cmp(chk *c, uint32_t ci, uint32_t bi) {
-  const pol_program *p = c->p;
-  const int64_t *x = row_of(c, ci), *y = row_of(c, bi);
+/* > 0: row x beats row y on the choose keys; 0: tied on every key before first/last. */
+static int rows_cmp(const pol_program *p, const int64_t *x, const int64_t *y) {
   for (uint32_t k = 0; k < p->nchoose; k++) {
     const prg_choose_key *key = &p->choose[k];
     int64_t cv = 0, bv = 0;
@@ -851,6 +852,8 @@ static int key_cmp(chk *c, uint32_t ci, uint32_t bi) {
   return 0;
 }
 
+static int key_cmp(chk *c, uint32_t ci, uint32_t bi) { return rows_cmp(c->p, row_of(c, ci), row_of(c, bi)); }
+
 static bool has_order_key(const pol_program *p) {
   for (uint32_t k = 0; k < p->nchoose; k++)
     if (p->choose[k].kind == KEY_FIRST || p->choose[k].kind == KEY_LAST) return true;
@@ -863,6 +866,12 @@ static bool order_beats(const pol_program *p, uint32_t ci, uint32_t bi) {
     if (p->choose[k].kind == KEY_LAST) return ci > bi;
   }
   return ci < bi;
+}
+
+/* Category ci with row x is chosen over bi with row y (the total order of `choose`). */
+static bool beats(const pol_program *p, const int64_t *x, uint32_t ci, const int64_t *y, uint32_t bi) {
+  int r = rows_cmp(p, x, y);
+  return r > 0 || (r == 0 && order_beats(p, ci, bi));
 }
 
 static void funding_text(chk *c, uint32_t cat, char *buf, size_t n) {
@@ -933,11 +942,8 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
     }
   }
   uint32_t w = list[0];
-  for (uint32_t j = 1; j < nm; j++) {
-    uint32_t i = list[j];
-    int r = key_cmp(c, i, w);
-    if (r > 0 || (r == 0 && order_beats(p, i, w))) w = i;
-  }
+  for (uint32_t j = 1; j < nm; j++)
+    if (beats(p, row_of(c, list[j]), list[j], row_of(c, w), w)) w = list[j];
   for (uint32_t j = 0; j < nm; j++) c->cat_holds[list[j]] = 1;
   c->cat_chosen[w] = 1;
   for (uint32_t j = 0; j < nm; j++) {
@@ -1078,10 +1084,59 @@ out:
   free(idx);
 }
 
+/* The vector of component m (among those seen at this point) whose best category is
+ * chosen least: one where nothing holds if there is one.  Vectors with an amount error
+ * are avoided, so that they do not hide every other finding. */
+static uint32_t weakest(chk *c, const comp *m) {
+  const pol_program *p = c->p;
+  int64_t found = -1;
+  const int64_t *wrow = NULL;
+  uint32_t wcat = 0;
+  for (uint32_t j = 0; j < m->ncur; j++) {
+    const int64_t *v = m->vecs + (size_t)m->cur[j] * m->rowlen * m->ncats;
+    const int64_t *brow = NULL;
+    uint32_t bcat = 0;
+    bool err = false;
+    for (uint32_t k = 0; k < m->ncats; k++) {
+      const int64_t *r = v + (size_t)k * m->rowlen;
+      if (!r[0]) continue;
+      err = err || r[1];
+      if (!brow || beats(p, r, m->cats[k], brow, bcat)) { brow = r; bcat = m->cats[k]; }
+    }
+    if (err) continue;
+    if (!brow) return m->cur[j];
+    if (found < 0 || beats(p, wrow, wcat, brow, bcat)) { found = m->cur[j]; wrow = brow; wcat = bcat; }
+  }
+  return found >= 0 ? (uint32_t)found : (m->ncur ? m->cur[0] : 0);
+}
+
+/* Analyse the combination vids (a vector per component) and note its outcome in e. */
+static void try_combo(chk *c, centry *e, const uint32_t *vids) {
+  for (uint32_t k = 0; k < c->ncomp; k++) {
+    comp *m = &c->comps[k];
+    const int64_t *v = m->vecs + (size_t)vids[k] * m->rowlen * m->ncats;
+    for (uint32_t j = 0; j < m->ncats; j++)
+      memcpy(c->row + (size_t)m->cats[j] * m->rowlen, v + (size_t)j * m->rowlen, m->rowlen * sizeof *v);
+  }
+  int32_t sub;
+  int32_t w = analyse_combo(c, vids, &sub);
+  if (w == -2) return;
+  int32_t kc = c->B.reads_cat ? w : (w < 0 ? -1 : 0); /* outcomes by category only if B reads it */
+  if (!c->B.reads_sub) sub = 0;
+  for (uint32_t o = 0; o < e->nouts; o++)
+    if (e->outs[o].cat == kc && e->outs[o].sub == sub) return;
+  outcome *no = realloc(e->outs, (e->nouts + 1) * sizeof *no);
+  if (!no) return;
+  e->outs = no;
+  uint32_t *vv = malloc((c->ncomp ? c->ncomp : 1) * sizeof *vv);
+  if (!vv) return;
+  memcpy(vv, vids, c->ncomp * sizeof *vv);
+  e->outs[e->nouts++] = (outcome){kc, sub, vv};
+}
+
 /* Stage A at the current base.  new_paid: the payment date changed since the last call
  * (else only shared dims did, and components that read none of them keep their results). */
 static centry *stage_a(chk *c, bool new_paid) {
-  const pol_program *p = c->p;
   c->stamp++;
   for (uint32_t k = 0; k < c->ncomp; k++)
     if (new_paid || c->comps[k].reads_shared) enum_comp(c, &c->comps[k]);
@@ -1111,54 +1166,39 @@ static centry *stage_a(chk *c, bool new_paid) {
   memset(e, 0, sizeof *e);
   e->key = key;
   e->keylen = keylen;
-  /* every combination */
-  uint64_t total = 1;
-  for (uint32_t k = 0; k < c->ncomp; k++) {
-    total *= c->comps[k].ncur ? c->comps[k].ncur : 1;
-    if (total > COMBO_CAP) break;
-  }
-  if (total > COMBO_CAP) { c->incomplete_combo = true; return e; }
-  uint32_t *pos = calloc(c->ncomp ? c->ncomp : 1, sizeof *pos);
+  /* Combinations: every component at its weakest vector, then one or two components
+   * moved away from it.  Complete for every finding, because the choice is a total order
+   * on (row, category): a category that wins a combination still wins when every other
+   * component is at its weakest vector, and a pair (loser, winner) of a combination is
+   * again a pair when all components but theirs are at their weakest. */
+  uint32_t *weak = calloc(c->ncomp ? c->ncomp : 1, sizeof *weak);
   uint32_t *vids = calloc(c->ncomp ? c->ncomp : 1, sizeof *vids);
-  if (!pos || !vids) { free(pos); free(vids); return e; }
-  bool by_cat = c->B.reads_cat; /* B reads `category`: outcomes by category */
-  for (;;) {
-    for (uint32_t k = 0; k < c->ncomp; k++) {
-      comp *m = &c->comps[k];
-      vids[k] = m->ncur ? m->cur[pos[k]] : 0;
-      const int64_t *v = m->vecs + (size_t)vids[k] * m->rowlen * m->ncats;
-      for (uint32_t j = 0; j < m->ncats; j++)
-        memcpy(c->row + (size_t)m->cats[j] * m->rowlen, v + (size_t)j * m->rowlen, m->rowlen * sizeof *v);
-    }
-    int32_t sub;
-    int32_t w = analyse_combo(c, vids, &sub);
-    if (w != -2) {
-      int32_t kc = by_cat ? w : (w < 0 ? -1 : 0);
-      if (!c->B.reads_sub) sub = 0;
-      uint32_t o = 0;
-      while (o < e->nouts && !(e->outs[o].cat == kc && e->outs[o].sub == sub)) o++;
-      if (o == e->nouts) {
-        outcome *no = realloc(e->outs, (e->nouts + 1) * sizeof *no);
-        uint32_t *vv = malloc((c->ncomp ? c->ncomp : 1) * sizeof *vv);
-        if (no && vv) {
-          e->outs = no;
-          memcpy(vv, vids, c->ncomp * sizeof *vv);
-          e->outs[e->nouts].cat = kc;
-          e->outs[e->nouts].sub = sub;
-          e->outs[e->nouts].vids = vv;
-          e->nouts++;
-        } else {
-          if (no) e->outs = no;
-          free(vv);
-        }
-      }
-    }
-    uint32_t k = 0;
-    while (k < c->ncomp && ++pos[k] >= c->comps[k].ncur) pos[k++] = 0;
-    if (k == c->ncomp) break;
+  if (!weak || !vids) { free(weak); free(vids); return e; }
+  uint64_t total = 1, singles = 0;
+  for (uint32_t k = 0; k < c->ncomp; k++) {
+    weak[k] = weakest(c, &c->comps[k]);
+    uint64_t nk = c->comps[k].ncur ? c->comps[k].ncur - 1 : 0;
+    total += nk + singles * nk;
+    singles += nk;
   }
-  (void)p;
-  free(pos);
+  if (total > COMBO_CAP) {
+    c->incomplete_combo = true;
+  } else {
+    memcpy(vids, weak, c->ncomp * sizeof *vids);
+    try_combo(c, e, vids);
+    for (uint32_t k1 = 0; k1 < c->ncomp; k1++)
+      for (uint32_t j1 = 0; j1 < c->comps[k1].ncur; j1++) {
+        if ((vids[k1] = c->comps[k1].cur[j1]) == weak[k1]) continue;
+        try_combo(c, e, vids);
+        for (uint32_t k2 = k1 + 1; k2 < c->ncomp; k2++) {
+          for (uint32_t j2 = 0; j2 < c->comps[k2].ncur; j2++)
+            if ((vids[k2] = c->comps[k2].cur[j2]) != weak[k2]) try_combo(c, e, vids);
+          vids[k2] = weak[k2];
+        }
+        vids[k1] = weak[k1];
+      }
+  }
+  free(weak);
   free(vids);
   return e;
 }
