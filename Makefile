@@ -19,7 +19,7 @@ LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) $(B)/tests/test_vm_switch
 
-.PHONY: all deps check demo clean asan valgrind
+.PHONY: all deps check demo clean asan valgrind bench
 all: deps $(B)/polc $(B)/libpol.a
 
 deps:
@@ -72,6 +72,10 @@ check: all $(UNIT_BIN)
 
 demo: all
 	@sh scripts/demo.sh
+
+# Speed against a baseline measured in the same run (bench/run.sh).
+bench: all
+	@sh bench/run.sh
 
 asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
