@@ -41,7 +41,7 @@ typedef struct {
   /* capacities of the program's growable tables */
   uint32_t cap_strings, cap_consts, cap_code, cap_attrs, cap_enum, cap_ids, cap_srcs, cap_lets,
       cap_cats, cap_parts, cap_choose, cap_wins, cap_rules, cap_effs, cap_addons, cap_tiers,
-      cap_examples, cap_givens, cap_buys, cap_expects;
+      cap_examples, cap_givens, cap_buys, cap_expects, cap_unlisted, cap_restates;
   sym *syms; uint32_t nsyms, cap_syms;
   pol_diags *diags;
   bool in_rule;     /* `category` and `subsidized` are visible */

@@ -183,6 +183,8 @@ typedef struct {
   /* tracking */
   uint8_t *cat_holds, *cat_chosen;
   uint8_t *cat_loses_to; /* ncats*ncats: loser*n + winner */
+  char **lose_res;       /* per category: a resident for whom it holds and loses (JSON) */
+  int32_t *lose_date;
   uint8_t *pair_done;    /* ncats*ncats: best severity reported so far +1 */
   uint8_t *amount_done;
   bool missing_done;
@@ -950,6 +952,11 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
     uint32_t i = list[j];
     if (i == w) continue;
     c->cat_loses_to[(size_t)i * n + w] = 1;
+    if (!c->lose_res[i]) {
+      point_slots(c, vids);
+      c->lose_res[i] = resident_json(c, c->ev->slots);
+      c->lose_date[i] = (int32_t)c->ev->slots[SLOT_PAID_ON];
+    }
     int r = key_cmp(c, i, w);
     bool differs = memcmp(row_of(c, i) + 2, row_of(c, w) + 2, (2 + p->nsources) * sizeof(int64_t)) != 0;
     /* severity rank: 3 error, 2 warning, 1 note */
@@ -1478,17 +1485,36 @@ static uint32_t decl_pos(const char *src, size_t len, const char *word, const ch
   return fallback;
 }
 
+/* The first date some window or the collection period accepts (witness dates for
+ * findings that do not depend on the date); 1 January of the benefit year if none. */
+static int32_t first_payable(const pol_program *p) {
+  int32_t best = INT32_MAX;
+  for (uint32_t w = 0; w < p->nwindows; w++)
+    for (int32_t d = p->windows[w].lo; d <= p->windows[w].hi && d < best; d++)
+      if (vm_in_window(&p->windows[w], d)) { best = d; break; }
+  return best == INT32_MAX ? cal_from_ymd(p->year, 1, 1) : best;
+}
+
 static void static_findings(chk *c, const char *src, size_t len) {
   const pol_program *p = c->p;
   uint32_t n = p->ncategories;
   uint32_t where = n ? p->categories[0].pos : 0;
   for (uint32_t i = 0; i < n; i++)
     if (p->categories[i].otherwise) { where = p->categories[i].pos; break; }
-  for (uint32_t i = 0; i < p->nidentities && i < 64; i++)
-    if (c->dim_of_bit[i] < 0)
-      add_finding(c, DIAG_WARNING, "missing", where, 0, 0, 0, NULL,
-                  "residents holding `%s` (%s) are treated as if they held no identity: the policy never tests it",
-                  prg_str(p, p->identities[i].key), prg_str(p, p->identities[i].label));
+  int32_t day = first_payable(p);
+  for (uint32_t i = 0; i < p->nidentities && i < 64; i++) {
+    bool listed = false;
+    for (uint32_t k = 0; k < p->nunlisted; k++) listed = listed || p->unlisted[k] == i;
+    if (c->dim_of_bit[i] >= 0 || listed) continue;
+    int64_t *w = plain_slots(c, day);
+    if (w) w[SLOT_IDENTITIES] = (int64_t)(1ull << i);
+    add_finding(c, DIAG_WARNING, "missing", where, 8, i, 0, w,
+                "residents holding `%s` (%s) are treated as if they held no identity: the policy "
+                "never tests it (if the notice does not list them, say `unlisted { %s }`)",
+                prg_str(p, p->identities[i].key), prg_str(p, p->identities[i].label),
+                prg_str(p, p->identities[i].key));
+    free(w);
+  }
   uint32_t pre_sources = count_prelude("source ");
   for (uint32_t s = pre_sources; s < p->nsources; s++) {
     bool used = false;
@@ -1624,6 +1650,70 @@ static void date_findings(chk *c) {
   }
 }
 
+/* "2024-09-01 .. 2024-12-25 days 1..25" (no day filter: without `days`). */
+static void period_text(const prg_window *w, char *buf, size_t n) {
+  char a[11], b[11];
+  cal_format(w->lo, a);
+  cal_format(w->hi, b);
+  if (w->dlo <= 1 && w->dhi >= 31) snprintf(buf, n, "%s .. %s", a, b);
+  else snprintf(buf, n, "%s .. %s days %u..%u", a, b, (unsigned)w->dlo, (unsigned)w->dhi);
+}
+
+/* The period a restatement restates and the restated one, as windows (span only). */
+static void restate_spans(const pol_program *p, const prg_restate *r, prg_window *t, prg_window *s) {
+  memset(t, 0, sizeof *t);
+  memset(s, 0, sizeof *s);
+  if (r->target == PRG_NONE) {
+    t->lo = p->coll_lo; t->hi = p->coll_hi; t->dlo = p->coll_dlo; t->dhi = p->coll_dhi;
+  } else {
+    *t = p->windows[r->target];
+  }
+  s->lo = r->lo; s->hi = r->hi; s->dlo = r->dlo; s->dhi = r->dhi;
+}
+
+/* A restatement that does not accept exactly the dates of the period it restates is a
+ * contradiction in the notice (Tunliu 2025: the newborn clause's "集中缴费期" ends on
+ * 12-25, its 二 says 02-25).  The witness is the first date the two statements disagree
+ * on; the policy's answers follow the period it defines. */
+static void restate_findings(chk *c) {
+  const pol_program *p = c->p;
+  for (uint32_t i = 0; i < p->nrestates; i++) {
+    const prg_restate *r = &p->restates[i];
+    prg_window t, s;
+    restate_spans(p, r, &t, &s);
+    int32_t lo = t.lo < s.lo ? t.lo : s.lo, hi = t.hi > s.hi ? t.hi : s.hi;
+    int32_t first = 0, run_end = 0;
+    uint32_t ndiff = 0;
+    for (int32_t d = lo; d <= hi; d++) {
+      if (vm_in_window(&t, d) == vm_in_window(&s, d)) continue;
+      if (ndiff++ == 0) first = run_end = d;
+      else if (run_end == d - 1 && first + (int32_t)ndiff - 1 == d) run_end = d;
+    }
+    if (!ndiff) continue;
+    char tt[64], st[64], a[11], b[11];
+    period_text(&t, tt, sizeof tt);
+    period_text(&s, st, sizeof st);
+    cal_format(first, a);
+    cal_format(run_end, b);
+    const char *what = r->target == PRG_NONE ? "the collection period" : "window";
+    const char *name = r->target == PRG_NONE ? prg_str(p, p->coll_label) : prg_str(p, p->windows[r->target].key);
+    const char *cite = r->target == PRG_NONE ? prg_str(p, p->coll_cite) : prg_str(p, p->windows[r->target].cite);
+    char who[200], own[200], at[40];
+    if (*prg_str(p, r->cite)) snprintf(who, sizeof who, "clause %s", prg_str(p, r->cite));
+    else snprintf(who, sizeof who, "the restatement");
+    if (*cite) snprintf(own, sizeof own, "the policy's (%s)", cite);
+    else snprintf(own, sizeof own, "the policy's");
+    if (run_end != first) snprintf(at, sizeof at, "%s .. %s", a, b);
+    else snprintf(at, sizeof at, "%s", a);
+    int64_t *w = plain_slots(c, first);
+    add_finding(c, DIAG_WARNING, "dates", r->pos, 9, i, 0, w,
+                "the notice states %s `%s` twice, differently: %s says %s, %s is %s; they disagree "
+                "on %u payment date%s, first %s",
+                what, name, who, st, own, tt, ndiff, ndiff == 1 ? "" : "s", at);
+    free(w);
+  }
+}
+
 static void final_findings(chk *c) {
   const pol_program *p = c->p;
   uint32_t n = p->ncategories;
@@ -1642,9 +1732,15 @@ static void final_findings(chk *c) {
       for (uint32_t w = 0; w < n; w++)
         if (c->cat_loses_to[(size_t)i * n + w])
           k += (size_t)snprintf(names + k, k < sizeof names ? sizeof names - k : 0, "%s`%s`", k ? ", " : "", ckey(c, w));
-      add_finding(c, DIAG_WARNING, "dead", p->categories[i].pos, 0, 0, 0, NULL,
-                  "category `%s` holds for some residents but is never chosen: it always loses to %s",
-                  ckey(c, i), names);
+      finding *f = add_finding(c, DIAG_WARNING, "dead", p->categories[i].pos, 4, i, 0, NULL,
+                               "category `%s` holds for some residents but is never chosen: it always "
+                               "loses to %s",
+                               ckey(c, i), names);
+      if (f && c->lose_res[i]) {
+        f->resident = c->lose_res[i];
+        f->date = c->lose_date[i];
+        c->lose_res[i] = NULL;
+      }
     }
   }
   for (uint32_t r = 0; r < p->nrules; r++)
@@ -1673,6 +1769,17 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
     char pre[300];
     snprintf(pre, sizeof pre, "category %s:", ckey(c, f->a));
     return st == POL_ERUNTIME && strstr(ev->error, pre) != NULL;
+  }
+  case 4: return st == POL_OK && ev->matched[f->a] && ev->category != f->a;
+  case 9: {
+    prg_window t, s;
+    restate_spans(p, &p->restates[f->a], &t, &s);
+    return st == POL_OK && vm_in_window(&t, f->date) != vm_in_window(&s, f->date);
+  }
+  case 8: { /* the same category without the identity */
+    uint32_t with = ev->category;
+    ev->slots[SLOT_IDENTITIES] &= ~(int64_t)(1ull << f->a);
+    return st == POL_OK && pol_quote(ev, f->date) == POL_OK && ev->category == with;
   }
   case 5: return st == POL_OK && ev->applied[f->a] && ev->applied[f->b];
   case 6: return st == POL_OK && ev->window == PRG_NONE;
@@ -1720,13 +1827,15 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->cat_chosen = calloc(n ? n : 1, 1);
   c->amount_done = calloc(n ? n : 1, 1);
   c->cat_loses_to = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
+  c->lose_res = calloc(n ? n : 1, sizeof *c->lose_res);
+  c->lose_date = calloc(n ? n : 1, sizeof *c->lose_date);
   c->pair_done = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
   c->rule_applied = calloc(p->nrules ? p->nrules : 1, 1);
   c->rule_pair_done = calloc((size_t)(p->nrules ? p->nrules : 1) * (p->nrules ? p->nrules : 1), 1);
   if (!c->ev || !rev || !c->dim_of_slot || !c->let_info || !c->cat_info || !c->base || !c->row ||
       !c->cat_holds || !c->cat_chosen || !c->amount_done || !c->cat_loses_to || !c->pair_done ||
       !c->rule_applied || !c->rule_pair_done || !c->rule_info || !c->rule_when ||
-      !c->rule_eff || !c->blet || n > 256)
+      !c->rule_eff || !c->blet || !c->lose_res || !c->lose_date || n > 256)
     goto done;
   if (!make_dims(c)) goto done;
   scan_program(c);
@@ -1745,6 +1854,7 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
 
   static_findings(c, source, len);
   date_findings(c);
+  restate_findings(c);
   enumerate(c);
   final_findings(c);
 
@@ -1795,6 +1905,8 @@ done:
   if (c->let_info) for (uint32_t i = 0; i < p->nlets; i++) info_free(&c->let_info[i]);
   if (c->cat_info) for (uint32_t i = 0; i < n; i++) info_free(&c->cat_info[i]);
   if (c->rule_info) for (uint32_t i = 0; i < p->nrules; i++) info_free(&c->rule_info[i]);
+  if (c->lose_res) for (uint32_t i = 0; i < n; i++) free(c->lose_res[i]);
+  free(c->lose_res); free(c->lose_date);
   free(c->rule_info); free(c->rule_when); free(c->rule_eff); free(c->blet); free(c->moved);
   info_free(&c->A);
   info_free(&c->B);

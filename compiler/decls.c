@@ -9,6 +9,7 @@
 #include "calendar.h"
 #include "cg.h"
 #include "money.h"
+#include "opcodes.h"
 
 #define ROUNDING_UNSET 0xff
 
@@ -302,6 +303,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
 
 static void choose(cg *c, ast_node *d, int *seen) {
   if ((*seen)++) cg_error(c, d->loc, "only one 'choose' may be declared");
+  c->p.choose_cite = cg_str(c, d->cite);
   for (ast_node *k = d->list; k; k = k->next) {
     prg_choose_key key = {KEY_FIRST, PRG_NONE};
     if (k->op == 2) key.kind = KEY_FIRST;
@@ -324,6 +326,66 @@ static void choose(cg *c, ast_node *d, int *seen) {
                key.kind == KEY_FIRST ? "first" : "last");
     prg_choose_key *p = CG_PUSH(c, c->p.choose, c->p.nchoose, c->cap_choose);
     if (p) *p = key;
+  }
+}
+
+/* `restate collection|WINDOW "label" LO .. HI [days a..b]`: a clause of the notice that
+ * states again a period the policy defines elsewhere.  Stored for `polc check`, which
+ * reports a restatement that differs; it never changes an answer. */
+static void restate(cg *c, ast_node *d) {
+  prg_restate r = {PRG_NONE, 0, 0, 1, 31, cg_str(c, d->str), cg_str(c, d->cite), d->loc.start};
+  sym *s = sym_find(c, d->name);
+  if (strcmp(d->name, "collection") == 0) {
+    if (!s) {
+      cg_error(c, d->loc, "restates the collection period, but the policy declares no 'collection'");
+      return;
+    }
+  } else if (!s || s->kind != SYM_WINDOW) {
+    cg_error(c, d->loc, "'%s' is not a window or 'collection': only a period can be restated",
+             d->name);
+    return;
+  } else {
+    r.target = s->index;
+  }
+  if (!date_range(c, d, &r.lo, &r.hi) || !day_range(c, d->c, &r.dlo, &r.dhi)) return;
+  prg_restate *p = CG_PUSH(c, c->p.restates, c->p.nrestates, c->cap_restates);
+  if (p) *p = r;
+}
+
+/* `unlisted { IDENTITY, … }`: identities of the vocabulary the notice does not list; the
+ * policy treats their holders as holding no identity, and says so instead of leaving
+ * `polc check` to warn. */
+static void unlisted(cg *c, ast_node *d) {
+  for (ast_node *n = d->list; n; n = n->next) {
+    sym *s = sym_find(c, n->name);
+    if (!s || s->kind != SYM_IDENTITY) {
+      cg_error(c, n->loc, "'%s' is not an identity", n->name);
+      continue;
+    }
+    bool dup = false;
+    for (uint32_t i = 0; i < c->p.nunlisted; i++) dup = dup || c->p.unlisted[i] == s->index;
+    if (dup) {
+      cg_error(c, n->loc, "identity '%s' is listed as unlisted twice", n->name);
+      continue;
+    }
+    uint32_t *p = CG_PUSH(c, c->p.unlisted, c->p.nunlisted, c->cap_unlisted);
+    if (p) *p = s->index;
+  }
+}
+
+/* An identity declared unlisted must not be tested anywhere (run after all code). */
+static void unlisted_untested(cg *c, ast_node *decls) {
+  for (ast_node *d = decls; d; d = d->next) {
+    if (d->kind != A_UNLISTED) continue;
+    for (ast_node *n = d->list; n; n = n->next) {
+      sym *s = sym_find(c, n->name);
+      if (!s || s->kind != SYM_IDENTITY) continue;
+      for (uint32_t pc = 0; pc < c->p.ncode; pc++)
+        if (INSN_OP(c->p.code[pc]) == OP_IDENT && INSN_A(c->p.code[pc]) == s->index) {
+          cg_error(c, n->loc, "identity '%s' is declared unlisted, but the policy tests it", n->name);
+          break;
+        }
+    }
   }
 }
 
@@ -557,7 +619,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   c->p.coll_hi = 0;
   c->p.coll_dlo = 1;
   c->p.coll_dhi = 31;
-  c->p.coll_label = c->p.coll_cite = PRG_NONE;
+  c->p.coll_label = c->p.coll_cite = c->p.choose_cite = PRG_NONE;
   c->p.rounding = ROUNDING_UNSET;
   c->p.nslots = SLOT__FIXED;
   sym_declare(c, "paid_on", SYM_PAID_ON, 0, NULL);
@@ -641,6 +703,12 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
       c->in_rule = true;
       window(c, d, win++);
       break;
+    case A_RESTATE:
+      restate(c, d);
+      break;
+    case A_UNLISTED:
+      unlisted(c, d);
+      break;
     case A_RULE:
       c->in_rule = true;
       rule(c, d);
@@ -663,5 +731,6 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   for (ast_node *d = decls; d; d = d->next)
     if (d->kind == A_EXAMPLE) example(c, d);
   if (c->p.rounding == ROUNDING_UNSET) c->p.rounding = ROUND_HALF_UP;
+  unlisted_untested(c, decls);
   warn_unused(c);
 }

@@ -79,6 +79,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token OF "of" ONE "one" TRUE "true" FALSE "false" REQUIRED "required" OPTIONAL "optional"
 %token ADDON "addon" ADDONS "addons" TIERS "tiers" PAID "paid" BY "by" EXAMPLE "example"
 %token RESIDENT "resident" EXPECT "expect" FUNDING "funding" MATCHED "matched" CITE "cite"
+%token RESTATE "restate" UNLISTED "unlisted"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -125,6 +126,16 @@ decl: POLICY '{' header_fields '}'
         { $$ = named(st, A_WINDOW, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
+    | RESTATE IDENT STRING DATE DOTDOT DATE days_opt cite_opt
+        { $$ = named(st, A_RESTATE, $2, $3, @$);
+          if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
+                    $$->c = $7; $$->cite = $8; } }
+    | RESTATE COLLECTION STRING DATE DOTDOT DATE days_opt cite_opt
+        { $$ = named(st, A_RESTATE, "collection", $3, @$);
+          if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
+                    $$->c = $7; $$->cite = $8; } }
+    | UNLISTED names cite_opt
+        { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->list = $2 ? $2->list : NULL; $$->cite = $3; } }
     | RULE IDENT STRING cite_opt WHEN expr '{' effects '}'
         { $$ = named(st, A_RULE, $2, $3, @$); if ($$) { $$->cite = $4; $$->a = $6; $$->list = $8; } }
     | ADDON IDENT STRING cite_opt '{' TIERS tiers paid_opt '}'
@@ -356,7 +367,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected an expression");
   } else if (n > LIST && decl) {
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected a declaration (policy, const, "
-             "let, attribute, category, choose, collection, window, rule, addon, example)");
+             "let, attribute, identity, source, category, choose, collection, window, restate, rule, "
+             "addon, unlisted, example)");
   } else if (got == YYSYMBOL_67_ && eq) {
     snprintf(buf + len, sizeof buf - (size_t)len, " (to compare, write '==')");
   } else if (n > LIST) {

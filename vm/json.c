@@ -530,6 +530,8 @@ static json_t *why_lines(const pol_eval *ev) {
           msg_add(&m, "%s%s", sep, prg_str(p, p->categories[i].key));
           sep = ", ";
         }
+      if (*prg_str(p, p->choose_cite))
+        msg_add(&m, " [%s]", prg_str(p, p->choose_cite));
     }
     why_line(why, &m, &ok);
   } else {

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 2
+#define PRG_VERSION 3
 #define PRG_STACK_MAX 32
 #define PRG_MAX_IDENTITIES 64
 #define PRG_ABSENT INT64_MIN /* the value of an optional attribute not given */
@@ -124,6 +124,17 @@ typedef struct {
 
 typedef struct { prg_strref key; uint32_t slot; prg_section value; prg_strref label; } prg_let;
 
+/* `restate`: a clause of the notice that states again a period the policy defines
+ * elsewhere.  It has no effect on answers; `polc check` reports one that differs from
+ * the period it restates (a contradiction in the notice). */
+typedef struct {
+  uint32_t target;      /* window index, or PRG_NONE: the collection period */
+  int32_t lo, hi;       /* inclusive date range */
+  uint8_t dlo, dhi;     /* day-of-month filter, 1..31 when none */
+  prg_strref label, cite;
+  uint32_t pos;
+} prg_restate;
+
 /* Inline examples: `polc test`.  Each expectation is (field, arg, value). */
 typedef enum {
   EXP_PAYABLE, EXP_CATEGORY, EXP_INDIVIDUAL, EXP_FUNDING_ALL, EXP_FUNDING, EXP_START,
@@ -151,6 +162,7 @@ typedef struct pol_program {
   int32_t coll_lo, coll_hi; uint8_t coll_dlo, coll_dhi; /* collection period; lo > hi: none */
   prg_strref coll_label, coll_cite;
   uint32_t coll_pos;
+  prg_strref choose_cite;
 
   char *strings; uint32_t nstrings;
   int64_t *consts; uint32_t nconsts;
@@ -173,6 +185,8 @@ typedef struct pol_program {
   prg_example *examples; uint32_t nexamples;
   prg_given *givens; uint32_t ngivens;
   prg_buy *buys; uint32_t nbuys;
+  uint32_t *unlisted; uint32_t nunlisted; /* identities the notice does not list: `unlisted` */
+  prg_restate *restates; uint32_t nrestates;
   prg_expect *expects; uint32_t nexpects;
 } pol_program;
 

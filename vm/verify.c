@@ -288,6 +288,22 @@ static bool check_tables(vfy *v) {
                   (unsigned)w->eff_count, (unsigned)p->neffects);
     if (!check_days(v, what, w->dlo, w->dhi)) return false;
   }
+  for (uint32_t i = 0; i < p->nunlisted; i++)
+    if (p->unlisted[i] >= p->nidentities)
+      return fail(v, "unlisted[%u]: identity %u out of range (%u identities)", (unsigned)i,
+                  (unsigned)p->unlisted[i], (unsigned)p->nidentities);
+  for (uint32_t i = 0; i < p->nrestates; i++) {
+    const prg_restate *r = &p->restates[i];
+    snprintf(what, sizeof what, "restates[%u]", (unsigned)i);
+    if (r->target != PRG_NONE && r->target >= p->nwindows)
+      return fail(v, "%s: window %u out of range (%u windows)", what, (unsigned)r->target,
+                  (unsigned)p->nwindows);
+    if (r->target == PRG_NONE && p->coll_lo > p->coll_hi)
+      return fail(v, "%s: restates the collection period, which the program does not have", what);
+    if (r->lo > r->hi)
+      return fail(v, "%s: period ends (day %d) before it starts (day %d)", what, (int)r->hi, (int)r->lo);
+    if (!check_days(v, what, r->dlo, r->dhi)) return false;
+  }
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
     if (!range_ok(r->eff_first, r->eff_count, p->neffects))

@@ -39,7 +39,8 @@ extern const vm_opinfo vm_ops[OP__COUNT];
 #define PRG_HEADER_FIELDS(F)                                                          \
   F(str, .id) F(str, .title) F(str, .issuer) F(str, .document) F(str, .file)          \
   F(i32, .year) F(u8, .rounding) F(i32, .coll_lo) F(i32, .coll_hi) F(u8, .coll_dlo)   \
-  F(u8, .coll_dhi) F(str, .coll_label) F(str, .coll_cite) F(u32, .coll_pos) F(u32, .nslots)
+  F(u8, .coll_dhi) F(str, .coll_label) F(str, .coll_cite) F(u32, .coll_pos) F(u32, .nslots) \
+  F(str, .choose_cite)
 
 #define PRG_CHAR_FIELDS(F) F(ch, )
 #define PRG_I64_FIELDS(F) F(i64, )
@@ -74,6 +75,9 @@ extern const vm_opinfo vm_ops[OP__COUNT];
 #define PRG_GIVEN_FIELDS(F) F(u32, .attr) F(i64, .value)
 #define PRG_BUY_FIELDS(F) F(u32, .addon) F(i64, .amount)
 #define PRG_EXPECT_FIELDS(F) F(u8, .kind) F(u32, .arg) F(i64, .value)
+#define PRG_RESTATE_FIELDS(F)                                                         \
+  F(u32, .target) F(i32, .lo) F(i32, .hi) F(u8, .dlo) F(u8, .dhi) F(str, .label)      \
+  F(str, .cite) F(u32, .pos)
 
 #define PRG_TABLES(T)                                                                 \
   T(strings, nstrings, char, PRG_CHAR_FIELDS)                                         \
@@ -95,7 +99,9 @@ extern const vm_opinfo vm_ops[OP__COUNT];
   T(examples, nexamples, prg_example, PRG_EXAMPLE_FIELDS)                             \
   T(givens, ngivens, prg_given, PRG_GIVEN_FIELDS)                                     \
   T(buys, nbuys, prg_buy, PRG_BUY_FIELDS)                                             \
-  T(expects, nexpects, prg_expect, PRG_EXPECT_FIELDS)
+  T(expects, nexpects, prg_expect, PRG_EXPECT_FIELDS)                                 \
+  T(unlisted, nunlisted, uint32_t, PRG_U32_FIELDS)                                    \
+  T(restates, nrestates, prg_restate, PRG_RESTATE_FIELDS)
 
 /* ---- sections ---------------------------------------------------------------------- */
 

@@ -26,7 +26,7 @@
 #define RET INSN(OP_RET, 0, 0)
 
 /* Record sizes on disk (docs/BYTECODE.md), to locate tables in a file. */
-#define HEADER_BYTES 51
+#define HEADER_BYTES 55
 #define TABLES_AT (8 + HEADER_BYTES)
 
 static int32_t D(int y, int m, int d) { return cal_from_ymd(y, m, d); }
@@ -79,6 +79,7 @@ static pol_program *sample(void) {
   p->coll_dhi = 25;
   p->coll_label = intern(p, "集中征缴期");
   p->coll_cite = intern(p, "二、3");
+  p->choose_cite = intern(p, "二、9");
   p->coll_pos = 1234;
 
   TABLE(p, consts, nconsts, sizeof consts / sizeof consts[0]);
@@ -156,6 +157,11 @@ static pol_program *sample(void) {
   TABLE(p, expects, nexpects, 2);
   p->expects[0] = (prg_expect){EXP_CATEGORY, 0, 0};
   p->expects[1] = (prg_expect){EXP_FUNDING, 1, -32000};
+  TABLE(p, unlisted, nunlisted, 1);
+  p->unlisted[0] = 1;
+  TABLE(p, restates, nrestates, 1);
+  p->restates[0] = (prg_restate){0, D(2025, 10, 17), D(2025, 12, 25), 1, 25,
+                                 intern(p, "新生儿条款所称集中缴费期"), intern(p, "一"), 900};
   return p;
 }
 
@@ -258,13 +264,13 @@ static void test_empty_program(void **state) {
   pol_program *p = calloc(1, sizeof *p);
   assert_non_null(p);
   p->id = p->title = p->issuer = p->document = p->file = PRG_NONE;
-  p->coll_label = p->coll_cite = PRG_NONE;
+  p->coll_label = p->coll_cite = p->choose_cite = PRG_NONE;
   p->coll_lo = 1; /* lo > hi: no collection period */
   p->nslots = SLOT__FIXED;
   unsigned char *b1, *b2;
   size_t n1, n2;
   write_ok(p, &b1, &n1);
-  assert_int_equal(n1, TABLES_AT + 20 * 4);
+  assert_int_equal(n1, TABLES_AT + 22 * 4);
   pol_program *q = NULL;
   char err[256];
   if (!polb_read(b1, n1, &q, err, sizeof err)) fail_msg("read: %s", err);
@@ -304,14 +310,14 @@ static void test_every_truncation(void **state) {
   read_fails(b, 0, "offset 0: not a .polb file: expected the magic \"POLB\"");
   read_fails(b, 3, "offset 0: not a .polb file: expected the magic \"POLB\"");
   read_fails(b, 6, "offset 4: version: expected 4 bytes, 2 left");
-  read_fails(b, 8, "offset 8: header: expected 51 bytes, 0 left");
-  read_fails(b, TABLES_AT - 1, "offset 8: header: expected 51 bytes, 50 left");
-  read_fails(b, TABLES_AT + 2, "offset 59: strings: count: expected 4 bytes, 2 left");
+  read_fails(b, 8, "offset 8: header: expected 55 bytes, 0 left");
+  read_fails(b, TABLES_AT - 1, "offset 8: header: expected 55 bytes, 54 left");
+  read_fails(b, TABLES_AT + 2, "offset 63: strings: count: expected 4 bytes, 2 left");
   snprintf(msg, sizeof msg,
-           "offset 59: strings: count %u of 1-byte records exceeds the 10 bytes left",
+           "offset 63: strings: count %u of 1-byte records exceeds the 10 bytes left",
            p->nstrings);
   read_fails(b, TABLES_AT + 4 + 10, msg);
-  snprintf(msg, sizeof msg, "offset %zu: expects: count 2 of 13-byte records exceeds the 25 bytes left",
+  snprintf(msg, sizeof msg, "offset %zu: restates: count 1 of 26-byte records exceeds the 25 bytes left",
            n - 30);
   read_fails(b, n - 1, msg);
   free(b);
@@ -320,11 +326,12 @@ static void test_every_truncation(void **state) {
 
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
-  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 13, 36, 16, 36, 12, 12, 13};
+  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 13, 36, 16, 36, 12, 12, 13, 4, 26};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,
                             p->nchoose,   p->nwindows,  p->nrules,   p->neffects, p->naddons,
-                            p->ntiers,    p->nexamples, p->ngivens,  p->nbuys,    p->nexpects};
+                            p->ntiers,    p->nexamples, p->ngivens,  p->nbuys,    p->nexpects,
+                            p->nunlisted, p->nrestates};
   size_t off = TABLES_AT;
   for (int i = 0; i < which; i++) off += 4 + rec[i] * count[i];
   return off;
@@ -337,7 +344,7 @@ static void test_table_offsets(void **state) {
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_int_equal(table_offset(p, 19) + 4 + 13 * p->nexpects, n);
+  assert_int_equal(table_offset(p, 21) + 4 + 26 * p->nrestates, n);
   free(b);
   prg_free(p);
 }
@@ -366,19 +373,19 @@ static void test_flipped_count(void **state) {
   put32(b + cat, p->ncategories);
   put32(b + TABLES_AT, 0xffffffffu);
   snprintf(msg, sizeof msg,
-           "offset 59: strings: count 4294967295 of 1-byte records exceeds the %zu bytes left",
+           "offset 63: strings: count 4294967295 of 1-byte records exceeds the %zu bytes left",
            n - TABLES_AT - 4);
   read_fails(b, n, msg);
   put32(b + TABLES_AT, p->nstrings);
-  size_t ex = table_offset(p, 19);
-  put32(b + ex, 3);
+  size_t ex = table_offset(p, 21);
+  put32(b + ex, 2);
   snprintf(msg, sizeof msg,
-           "offset %zu: expects: count 3 of 13-byte records exceeds the 26 bytes left", ex);
+           "offset %zu: restates: count 2 of 26-byte records exceeds the 26 bytes left", ex);
   read_fails(b, n, msg);
-  put32(b + ex, 1);
-  snprintf(msg, sizeof msg, "offset %zu: 13 trailing bytes after the last table", n - 13);
+  put32(b + ex, 0);
+  snprintf(msg, sizeof msg, "offset %zu: 26 trailing bytes after the last table", n - 26);
   read_fails(b, n, msg);
-  put32(b + ex, p->nexpects);
+  put32(b + ex, p->nrestates);
 
   /* restored: reads again */
   pol_program *q = NULL;

@@ -90,6 +90,7 @@ static pol_program *base(void) {
   p->coll_dhi = 25;
   p->coll_label = intern(p, "集中征缴期");
   p->coll_cite = intern(p, "二、3");
+  p->choose_cite = PRG_NONE;
 
   TABLE(p, consts, nconsts, 4);
   memcpy(p->consts, consts, sizeof consts);
@@ -388,6 +389,35 @@ static void test_bad_window(void **state) {
              "(1 windows)");
 }
 
+static void test_bad_unlisted(void **state) {
+  (void)state;
+  pol_program *p = base();
+  TABLE(p, unlisted, nunlisted, 1);
+  p->unlisted[0] = (uint32_t)p->nidentities;
+  char msg[120];
+  snprintf(msg, sizeof msg, "unlisted[0]: identity %u out of range (%u identities)",
+           (unsigned)p->nidentities, (unsigned)p->nidentities);
+  rejects(p, msg);
+}
+
+static void test_bad_restate(void **state) {
+  (void)state;
+  pol_program *p = base();
+  TABLE(p, restates, nrestates, 1);
+  p->restates[0] = (prg_restate){1, 100, 200, 1, 25, PRG_NONE, PRG_NONE, 0};
+  rejects(p, "restates[0]: window 1 out of range (1 windows)");
+  p = base();
+  TABLE(p, restates, nrestates, 1);
+  p->restates[0] = (prg_restate){0, 200, 100, 1, 25, PRG_NONE, PRG_NONE, 0};
+  rejects(p, "restates[0]: period ends (day 100) before it starts (day 200)");
+  p = base();
+  TABLE(p, restates, nrestates, 1);
+  p->restates[0] = (prg_restate){PRG_NONE, 100, 200, 26, 25, PRG_NONE, PRG_NONE, 0};
+  p->coll_lo = 1;
+  p->coll_hi = 0;
+  rejects(p, "restates[0]: restates the collection period, which the program does not have");
+}
+
 static void test_bad_mode(void **state) {
   (void)state;
   pol_program *p = base();
@@ -662,6 +692,8 @@ int main(void) {
     cmocka_unit_test(test_bad_slot),
     cmocka_unit_test(test_bad_identity_bit),
     cmocka_unit_test(test_bad_window),
+    cmocka_unit_test(test_bad_unlisted),
+    cmocka_unit_test(test_bad_restate),
     cmocka_unit_test(test_bad_mode),
     cmocka_unit_test(test_unused_operand),
     cmocka_unit_test(test_section_outside_code),

@@ -59,7 +59,7 @@ static void vmt_init(vmt *t, const int64_t *k, uint32_t nk, const uint32_t *code
   pol_program *p = calloc(1, sizeof *p);
   assert_non_null(p);
   p->id = p->title = p->issuer = p->document = p->file = PRG_NONE;
-  p->coll_label = p->coll_cite = PRG_NONE;
+  p->coll_label = p->coll_cite = p->choose_cite = PRG_NONE;
   p->year = 2026;
   p->coll_lo = 1;
   p->coll_hi = 0; /* none */
