@@ -1539,6 +1539,13 @@ static bool dom_ok(uint8_t dlo, uint8_t dhi, int32_t day) {
   return d >= dlo && d <= dhi;
 }
 
+/* The window that answers date d (the first whose range contains it), or PRG_NONE. */
+static uint32_t window_at(const pol_program *p, int32_t d) {
+  for (uint32_t j = 0; j < p->nwindows; j++)
+    if (p->windows[j].lo <= d && d <= p->windows[j].hi) return j;
+  return PRG_NONE;
+}
+
 static void gap_finding(chk *c, uint32_t pos, int32_t a, int32_t b, const char *why) {
   char x[11], y[11];
   cal_format(a, x);
@@ -1630,15 +1637,21 @@ static void date_findings(chk *c) {
         taken = p->windows[j].lo <= d && d <= p->windows[j].hi;
       reach = !taken;
     }
-    if (!reach)
-      add_finding(c, DIAG_WARNING, "dates", w->pos, 0, 0, 0, NULL,
+    if (!reach) { /* witness: its first date, answered by an earlier window */
+      int64_t *s = plain_slots(c, w->lo);
+      add_finding(c, DIAG_WARNING, "dates", w->pos, 7, window_at(p, w->lo), 0, s,
                   "window `%s` is never used: earlier windows hold every one of its dates", prg_str(p, w->key));
-    if (w->lo < ylo || w->hi > yhi) {
+      free(s);
+    }
+    if (w->lo < ylo || w->hi > yhi) { /* witness: a date outside the range it answers */
+      int32_t d = w->lo < ylo ? w->lo : w->hi;
       cal_format(w->lo, x);
       cal_format(w->hi, y);
-      add_finding(c, DIAG_WARNING, "dates", w->pos, 0, 0, 0, NULL,
+      int64_t *s = plain_slots(c, d);
+      add_finding(c, DIAG_WARNING, "dates", w->pos, 7, window_at(p, d), 0, s,
                   "window `%s` (%s .. %s) reaches outside %d-01-01 .. %d-12-31, the plausible range for benefit year %d",
                   prg_str(p, w->key), x, y, p->year - 1, p->year, p->year);
+      free(s);
     }
   }
   if (p->coll_lo <= p->coll_hi && (p->coll_lo < ylo || p->coll_hi > yhi)) {
