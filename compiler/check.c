@@ -1885,7 +1885,7 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
     else { free(c->f[i].msg); free(c->f[i].resident); }
   }
   c->nf = k;
-  qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
+  if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
   for (uint32_t i = 0; i < c->nf; i++) {
     finding *f = &c->f[i];
     diag_add(d, f->sev, src, f->pos, f->pos, f->rule, "%s", f->msg);
