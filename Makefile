@@ -89,6 +89,10 @@ valgrind: all
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
 	  $(B)/polc quote policies/pingshun-2026.pol --date 2025-11-10 \
 	  --resident '{"birth_date":"1975-03-02","identities":["subsistence_allowance"]}' >/dev/null
+	@# check exits 1 on error findings; only valgrind's own status 99 fails
+	@valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \
+	  $(B)/polc check --verbose policies/*.pol tests/check/*.pol >/dev/null 2>&1; \
+	  test $$? -ne 99 || { echo "valgrind: polc check"; exit 1; }
 	@echo "valgrind: clean"
 
 clean:
