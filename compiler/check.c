@@ -35,7 +35,6 @@
 #include "pol.h"
 #include "program.h"
 
-extern const char pol_prelude_src[];
 
 #define MAXD 256
 #define NW (MAXD / 64)
@@ -1460,31 +1459,6 @@ static void enumerate(chk *c) {
 
 /* ---- findings that do not need the enumeration ------------------------------------------ */
 
-static uint32_t count_prelude(const char *word) {
-  uint32_t n = 0;
-  size_t wl = strlen(word);
-  for (const char *s = pol_prelude_src; *s;) {
-    if (strncmp(s, word, wl) == 0) n++;
-    const char *nl = strchr(s, '\n');
-    if (!nl) break;
-    s = nl + 1;
-  }
-  return n;
-}
-
-/* Offset of "WORD KEY" in the source, or fallback. */
-static uint32_t decl_pos(const char *src, size_t len, const char *word, const char *key, uint32_t fallback) {
-  if (!src) return fallback;
-  char pat[256];
-  snprintf(pat, sizeof pat, "%s %s", word, key);
-  size_t pl = strlen(pat);
-  for (size_t i = 0; i + pl <= len; i++)
-    if ((i == 0 || src[i - 1] == '\n' || src[i - 1] == ' ') && memcmp(src + i, pat, pl) == 0 &&
-        (i + pl == len || src[i + pl] == ' ' || src[i + pl] == '"'))
-      return (uint32_t)i;
-  return fallback;
-}
-
 /* The first date some window or the collection period accepts (witness dates for
  * findings that do not depend on the date); 1 January of the benefit year if none. */
 static int32_t first_payable(const pol_program *p) {
@@ -1495,7 +1469,9 @@ static int32_t first_payable(const pol_program *p) {
   return best == INT32_MAX ? cal_from_ymd(p->year, 1, 1) : best;
 }
 
-static void static_findings(chk *c, const char *src, size_t len) {
+/* Identities no condition tests (unless declared `unlisted`).  Unused declarations are
+ * the compiler's warnings, which `polc check` reports with these findings. */
+static void static_findings(chk *c) {
   const pol_program *p = c->p;
   uint32_t n = p->ncategories;
   uint32_t where = n ? p->categories[0].pos : 0;
@@ -1514,16 +1490,6 @@ static void static_findings(chk *c, const char *src, size_t len) {
                 prg_str(p, p->identities[i].key), prg_str(p, p->identities[i].label),
                 prg_str(p, p->identities[i].key));
     free(w);
-  }
-  uint32_t pre_sources = count_prelude("source ");
-  for (uint32_t s = pre_sources; s < p->nsources; s++) {
-    bool used = false;
-    for (uint32_t k = 0; k < p->nparts && !used; k++) used = p->parts[k].source == s;
-    for (uint32_t k = 0; k < p->naddons && !used; k++) used = p->addons[k].paid_by == s;
-    if (!used)
-      add_finding(c, DIAG_WARNING, "amounts", decl_pos(src, len, "source", prg_str(p, p->sources[s].key), 0), 0, 0, 0, NULL,
-                  "funding source `%s` (%s) is declared but no category part or add-on uses it",
-                  prg_str(p, p->sources[s].key), prg_str(p, p->sources[s].label));
   }
 }
 
@@ -1810,8 +1776,7 @@ static int cmp_finding(const void *a, const void *b) {
 /* ---- entry --------------------------------------------------------------------------- */
 
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose, pol_diags **out) {
-  *out = NULL;
-  pol_diags *d = diag_new();
+  pol_diags *d = *out ? *out : diag_new();
   if (!d) return POL_ENOMEM;
   *out = d;
   uint32_t src = diag_add_source(d, prg_str(p, p->file), source, len);
@@ -1865,7 +1830,7 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   if (!build_components(c)) goto done;
   paid_candidates(c);
 
-  static_findings(c, source, len);
+  static_findings(c);
   date_findings(c);
   restate_findings(c);
   enumerate(c);

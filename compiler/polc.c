@@ -40,18 +40,20 @@ static int print_help(const char *name) {
 }
 
 /* Compile or load a policy; on failure print its diagnostics and return NULL.
- * Warnings are printed only by the writer's commands (compile, test), never on a query. */
-static pol_program *open_policy_warn(const char *path, int warnings) {
+ * Warnings are printed only by the writer's commands (compile, test), never on a query;
+ * with `keep`, they are handed back instead (check reports them with its findings). */
+static pol_program *open_policy_keep(const char *path, int warnings, pol_diags **keep) {
   pol_program *p = NULL;
   pol_diags *d = NULL;
   pol_status st = pol_open(path, &p, &d);
-  if (d && pol_diags_count(d, !warnings)) {
+  if (d && pol_diags_count(d, !warnings || (keep && st == POL_OK && p))) {
     char *text = pol_diags_render(d, POL_FMT_TEXT);
     if (text) fputs(text, stderr);
     free(text);
   }
   if (st == POL_OK && p) {
-    pol_diags_free(d);
+    if (keep) *keep = d;
+    else pol_diags_free(d);
     return p;
   }
   if (st == POL_ENOMEM) fprintf(stderr, "polc: %s: out of memory\n", path);
@@ -60,7 +62,10 @@ static pol_program *open_policy_warn(const char *path, int warnings) {
   return NULL;
 }
 
-static pol_program *open_policy(const char *path) { return open_policy_warn(path, 0); }
+static pol_program *open_policy_warn(const char *path, int warnings) {
+  return open_policy_keep(path, warnings, NULL);
+}
+static pol_program *open_policy(const char *path) { return open_policy_keep(path, 0, NULL); }
 
 static char *read_text(const char *path) {
   FILE *f = fopen(path, "rb");
@@ -317,14 +322,15 @@ static int cmd_check(int argc, char **argv) {
       rc = EXIT_BAD;
       continue;
     }
-    pol_program *p = open_policy(argv[i]);
+    /* the compiler's warnings (unused declarations) are findings of the review too */
+    pol_diags *d = NULL;
+    pol_program *p = open_policy_keep(argv[i], 0, &d);
     if (!p) {
       free(text);
       rc = EXIT_BAD;
       continue;
     }
     int is_polb = strncmp(text, "POLB", 4) == 0;
-    pol_diags *d = NULL;
     pol_status st = pol_check(p, is_polb ? NULL : text, is_polb ? 0 : strlen(text), verbose, &d);
     char *out = d ? pol_diags_render(d, fmt) : NULL;
     if (out) fputs(out, stdout);

@@ -93,6 +93,8 @@ pol_status pol_test(const pol_program *p, char **report);
  * date windows with gaps or overlaps, and dead rules; every finding carries a witness
  * (resident JSON and date) replayed on the VM.  `source` is the policy text (for carets;
  * NULL for a .polb).  verbose: also list overlaps the choice rule settles, as notes.
+ * If *out is not NULL (e.g. the warnings of pol_compile: unused declarations), the
+ * findings are appended to it; else a new list is made.  Either way the caller frees *out.
  * POL_OK no errors, POL_NEGATIVE errors found. */
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose,
                      pol_diags **out);
