@@ -162,6 +162,7 @@ typedef struct {
   info A, B;           /* stage reads */
   info *cat_info;      /* per category: when, worth, parts */
   info *rule_info;     /* per rule: when and effects */
+  info win_info;       /* every window's effects */
   /* stage B's cache (stage_b_point): the last point's inputs and let values */
   uint32_t ball[MAXD], nball;
   int64_t bval[MAXD], bcat, bsub, *blet;
@@ -188,6 +189,9 @@ typedef struct {
   uint8_t *amount_done;
   bool missing_done;
   uint8_t *rule_applied;
+  uint8_t *rule_on_payable;
+  uint8_t *cat_partial;     /* its component was enumerated with at most 3 identities */ /* applied where the window accepts the date or the answer is payable */
+  uint8_t *late_start_done; /* per window + 1 (0: no window): start-after-end reported */
   uint8_t *rule_pair_done;
   finding *f; uint32_t nf, capf;
   /* scratch */
@@ -487,12 +491,9 @@ static void scan_program(chk *c) {
     info_merge(&c->A, in);
   }
   for (uint32_t i = 0; i < p->nwindows; i++)
-    for (uint32_t k = 0; k < p->windows[i].eff_count; k++) {
-      info in = {0};
-      scan_section(c, p->effects[p->windows[i].eff_first + k].value, &in);
-      info_merge(&c->B, &in);
-      info_free(&in);
-    }
+    for (uint32_t k = 0; k < p->windows[i].eff_count; k++)
+      scan_section(c, p->effects[p->windows[i].eff_first + k].value, &c->win_info);
+  info_merge(&c->B, &c->win_info);
   for (uint32_t i = 0; i < p->nrules; i++) {
     info *in = &c->rule_info[i];
     scan_section(c, p->rules[i].when, in);
@@ -557,6 +558,14 @@ static void paid_candidates(chk *c) {
     add_date(c, l, lo, 0, 0);
   }
   const info *in = &c->d[0].in;
+  /* dates a condition compares the payment date with, in the plausible years (a rule
+   * that accepts payments after every window: Tunliu's newborn catch-up shape) */
+  int32_t plo = cal_from_ymd(p->year - 1, 1, 1), phi = cal_from_ymd(p->year, 12, 31);
+  for (uint32_t i = 0; i < in->consts.n; i++) {
+    int64_t k = in->consts.v[i];
+    if (k >= plo && k <= phi && k < lo) lo = (int32_t)k;
+    if (k >= plo && k <= phi && k > hi) hi = (int32_t)k;
+  }
   for (uint32_t i = 0; i < in->consts.n; i++) {
     int64_t k = in->consts.v[i];
     if (is_date(c, k)) add_date(c, l, k, -1, 1);
@@ -728,7 +737,7 @@ static void eval_cat(chk *c, uint32_t i, int64_t *row) {
   memset(row, 0, (4 + p->nsources) * sizeof *row);
   if (cat->otherwise) { row[0] = 1; } else {
     int64_t v = 0;
-    if (vm_run(c->ev, cat->when, &v) != POL_OK) { row[0] = 1; row[1] = 2; return; }
+    if (vm_run(c->ev, cat->when, &v) != POL_OK) { row[0] = 1; row[1] = 3; return; }
     if (!v) return;
     row[0] = 1;
   }
@@ -934,9 +943,11 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
       if (!c->amount_done[i]) {
         c->amount_done[i] = 1;
         point_slots(c, vids);
-        add_finding(c, DIAG_ERROR, "amounts", p->categories[i].pos, 3, i, 0, c->ev->slots,
-                    row_of(c, i)[1] == 2 ? "category `%s`: its amounts cannot be evaluated"
-                                         : "category `%s`: its parts do not add up to its worth or a part is negative",
+        int64_t err = row_of(c, i)[1];
+        add_finding(c, DIAG_ERROR, "amounts", p->categories[i].pos, 3, i, (uint32_t)err, c->ev->slots,
+                    err == 3   ? "category `%s`: its `when` cannot be evaluated for this resident"
+                    : err == 2 ? "category `%s`: its amounts cannot be evaluated for this resident"
+                               : "category `%s`: its parts do not add up to its worth or a part is negative",
                     ckey(c, i));
       }
       return -2;
@@ -965,25 +976,27 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
     if (*done >= sev) continue;
     if (sev == 1 && !c->verbose) continue;
     *done = (uint8_t)sev;
-    char fw[256], fi[256], ind[MONEY_MAX_TEXT];
+    char fw[256], fi[256], ind[MONEY_MAX_TEXT], ini[MONEY_MAX_TEXT];
     funding_text(c, w, fw, sizeof fw);
     funding_text(c, i, fi, sizeof fi);
     money_format(row_of(c, w)[3], ind);
+    money_format(row_of(c, i)[3], ini);
     point_slots(c, vids);
     /* drop an earlier, weaker finding of this pair */
     for (uint32_t k = 0; k < c->nf; k++)
       if (c->f[k].rk == 1 && c->f[k].a == lo && c->f[k].b == hi) c->f[k].rk = -1;
     if (sev == 3)
       add_finding(c, DIAG_ERROR, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
-                  "categories `%s` and `%s` both hold and the choice rule does not decide between "
-                  "them: both pay individual %s yuan, funding %s vs %s (`%s` wins only by file order, "
-                  "which `choose` does not declare)",
-                  ckey(c, w), ckey(c, i), ind, fw, fi, ckey(c, w));
+                  "categories `%s` and `%s` both hold and tie on every key of `choose`, which does "
+                  "not decide between them: `%s` individual %s yuan, funding %s; `%s` individual %s "
+                  "yuan, funding %s (`%s` wins only by file order, which `choose` does not declare)",
+                  ckey(c, w), ckey(c, i), ckey(c, w), ind, fw, ckey(c, i), ini, fi, ckey(c, w));
     else if (sev == 2)
       add_finding(c, DIAG_WARNING, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
-                  "categories `%s` and `%s` both hold with the same individual %s yuan but different "
-                  "funding (%s vs %s); `%s` is chosen, decided by file order",
-                  ckey(c, w), ckey(c, i), ind, fw, fi, ckey(c, w));
+                  "categories `%s` and `%s` both hold and tie on every key of `choose` but differ "
+                  "(`%s` individual %s yuan, funding %s; `%s` individual %s yuan, funding %s); `%s` "
+                  "is chosen, decided by file order",
+                  ckey(c, w), ckey(c, i), ckey(c, w), ind, fw, ckey(c, i), ini, fi, ckey(c, w));
     else
       add_finding(c, DIAG_NOTE, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
                   "categories `%s` and `%s` both hold; the choice rule settles it: `%s` is chosen",
@@ -1012,7 +1025,10 @@ static void enum_comp(chk *c, comp *m) {
     if (total > (1ull << 40)) total = 1ull << 40;
   }
   bool restrict_bits = total > ENUM_CAP && nbits > 3;
-  if (restrict_bits) c->incomplete_ids = true;
+  if (restrict_bits) {
+    c->incomplete_ids = true;
+    for (uint32_t k = 0; k < m->ncats; k++) c->cat_partial[m->cats[k]] = 1;
+  }
   int64_t *row = malloc(m->rowlen * sizeof *row);
   if (!row) goto out;
   memcpy(c->ev->slots, c->base, (p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots) * sizeof(int64_t));
@@ -1187,23 +1203,23 @@ static centry *stage_a(chk *c, bool new_paid) {
     total += nk + singles * nk;
     singles += nk;
   }
-  if (total > COMBO_CAP) {
-    c->incomplete_combo = true;
-  } else {
-    memcpy(vids, weak, c->ncomp * sizeof *vids);
-    try_combo(c, e, vids);
-    for (uint32_t k1 = 0; k1 < c->ncomp; k1++)
-      for (uint32_t j1 = 0; j1 < c->comps[k1].ncur; j1++) {
-        if ((vids[k1] = c->comps[k1].cur[j1]) == weak[k1]) continue;
-        try_combo(c, e, vids);
-        for (uint32_t k2 = k1 + 1; k2 < c->ncomp; k2++) {
-          for (uint32_t j2 = 0; j2 < c->comps[k2].ncur; j2++)
-            if ((vids[k2] = c->comps[k2].cur[j2]) != weak[k2]) try_combo(c, e, vids);
-          vids[k2] = weak[k2];
-        }
-        vids[k1] = weak[k1];
+  /* beyond the cap, singles only: still complete for outcomes, categories that hold,
+   * are chosen or are missing; pairs across components (overlaps) are then partial */
+  bool pairs = total <= COMBO_CAP;
+  if (!pairs) c->incomplete_combo = true;
+  memcpy(vids, weak, c->ncomp * sizeof *vids);
+  try_combo(c, e, vids);
+  for (uint32_t k1 = 0; k1 < c->ncomp; k1++)
+    for (uint32_t j1 = 0; j1 < c->comps[k1].ncur; j1++) {
+      if ((vids[k1] = c->comps[k1].cur[j1]) == weak[k1]) continue;
+      try_combo(c, e, vids);
+      for (uint32_t k2 = k1 + 1; pairs && k2 < c->ncomp; k2++) {
+        for (uint32_t j2 = 0; j2 < c->comps[k2].ncur; j2++)
+          if ((vids[k2] = c->comps[k2].cur[j2]) != weak[k2]) try_combo(c, e, vids);
+        vids[k2] = weak[k2];
       }
-  }
+      vids[k1] = weak[k1];
+    }
   free(weak);
   free(vids);
   return e;
@@ -1245,6 +1261,34 @@ static int64_t dim_value(const chk *c, const int64_t *slots, uint32_t di) {
   return (slots[SLOT_IDENTITIES] >> d->bit) & 1;
 }
 
+/* The window and rules at this point as a quote decides them (eval_window_rules): notes
+ * which applied rules met a date that is accepted, and reports an accepted payment whose
+ * benefits would start after they end (a wait running past the benefit year). */
+static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
+  const pol_program *p = c->p;
+  int32_t paid = (int32_t)c->ev->slots[SLOT_PAID_ON];
+  eval_effects e;
+  if (eval_window_rules(c->ev, paid, &e) != POL_OK) return;
+  uint32_t w = c->ev->window;
+  bool open = w != PRG_NONE && vm_in_window(&p->windows[w], paid);
+  bool payable = c->ev->payable && c->ev->slots[SLOT_CATEGORY] >= 0;
+  for (uint32_t k = 0; k < na; k++)
+    if (open || payable) c->rule_on_payable[applied[k]] = 1;
+  int32_t start;
+  uint8_t *done = &c->late_start_done[w == PRG_NONE ? 0 : w + 1];
+  if (!payable || *done || !eval_benefit_start(&e, &start) || start <= e.end) return;
+  *done = 1;
+  char a[11], b[11], d[11];
+  cal_format(paid, d);
+  cal_format(start, a);
+  cal_format(e.end, b);
+  add_finding(c, DIAG_ERROR, "dates", w == PRG_NONE ? c->p->coll_pos : p->windows[w].pos, 10, 0, 0,
+              c->ev->slots,
+              "a payment accepted on %s buys nothing: benefits would start on %s (after the "
+              "wait) but end on %s; refuse such payments (`not payable`) or end the wait in time",
+              d, a, b);
+}
+
 /* One point of stage B at ev->slots (see stale()).  Along the odometer, `moved` says
  * which dims changed since the last point; at the start of an outcome (moved NULL) the
  * slots were rebuilt, and what changed is found by comparing the inputs with the cached
@@ -1274,7 +1318,8 @@ static void stage_b_point(chk *c, const dset *moved) {
   }
   update_lets(c, &g);
   for (uint32_t i = 0; i < p->nlets; i++) c->blet[i] = slots[p->lets[i].slot];
-  bool changed = g.lets || !g.dims;
+  /* a new payment date, outcome or window-effect input changes the answer's dates too */
+  bool changed = g.lets || !g.dims || g.cat || g.sub || ds_has(g.dims, 0) || stale(&c->win_info, &g);
   uint32_t applied[256], na = 0;
   for (uint32_t i = 0; i < p->nrules; i++) {
     effv *eff = c->rule_eff + (size_t)i * NEFF;
@@ -1293,6 +1338,7 @@ static void stage_b_point(chk *c, const dset *moved) {
     }
   }
   if (!changed) return;
+  answer_dates(c, applied, na);
   for (uint32_t x = 0; x < na; x++)
     for (uint32_t y = x + 1; y < na; y++) {
       uint32_t r1 = applied[x], r2 = applied[y];
@@ -1537,7 +1583,8 @@ static void date_findings(chk *c) {
       bool gap = d <= p->coll_hi && dom_ok(p->coll_dlo, p->coll_dhi, d) && !in_any_window(p, d);
       if (gap && !run) { start = d; run = true; }
       if (!gap && run) {
-        gap_finding(c, p->coll_pos, start, d - 1, "inside the collection period, whose days filter accepts them");
+        gap_finding(c, p->coll_pos, start, d - 1, start == d - 1 ? "inside the collection period, whose days filter accepts it"
+                                                        : "inside the collection period, whose days filter accepts them");
         run = false;
       }
     }
@@ -1697,7 +1744,8 @@ static void final_findings(chk *c) {
   const pol_program *p = c->p;
   uint32_t n = p->ncategories;
   for (uint32_t i = 0; i < n; i++) {
-    if (c->amount_done[i]) continue;
+    /* "never" is a claim about every resident: not made for a partly enumerated one */
+    if (c->amount_done[i] || c->cat_partial[i]) continue;
     if (!c->cat_holds[i]) {
       add_finding(c, DIAG_WARNING, "dead", p->categories[i].pos, 0, 0, 0, NULL,
                   p->categories[i].otherwise
@@ -1722,10 +1770,15 @@ static void final_findings(chk *c) {
       }
     }
   }
-  for (uint32_t r = 0; r < p->nrules; r++)
+  for (uint32_t r = 0; r < p->nrules && !c->incomplete_ids; r++)
     if (!c->rule_applied[r])
       add_finding(c, DIAG_WARNING, "dates", p->rules[r].pos, 0, 0, 0, NULL,
                   "rule `%s` never applies: no resident and payment date satisfy its `when`",
+                  prg_str(p, p->rules[r].key));
+    else if (!c->rule_on_payable[r])
+      add_finding(c, DIAG_WARNING, "dates", p->rules[r].pos, 0, 0, 0, NULL,
+                  "rule `%s` applies only on payment dates that are refused: no window accepts "
+                  "them and no rule makes them `payable`",
                   prg_str(p, p->rules[r].key));
 }
 
@@ -1744,12 +1797,19 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
     return st == POL_OK && ev->matched[f->a] && ev->matched[f->b] &&
            (ev->category == f->a || ev->category == f->b);
   case 2: return st == POL_OK && ev->category == PRG_NONE;
-  case 3: {
+  case 3: { /* b: 1 parts, 2 amounts fail, 3 `when` fails; the VM's message is appended */
     char pre[300];
     snprintf(pre, sizeof pre, "category %s:", ckey(c, f->a));
-    return st == POL_ERUNTIME && strstr(ev->error, pre) != NULL;
+    if (st != POL_ERUNTIME || (f->b == 1 && strstr(ev->error, pre) == NULL)) return false;
+    if (f->b != 1) {
+      sbuf m = {0};
+      sb(&m, "%s: %s", f->msg, ev->error);
+      if (m.s) { free(f->msg); f->msg = m.s; }
+    }
+    return true;
   }
   case 4: return st == POL_OK && ev->matched[f->a] && ev->category != f->a;
+  case 10: return st == POL_OK && ev->payable && ev->start > ev->end;
   case 9: {
     prg_window t, s;
     restate_spans(p, &p->restates[f->a], &t, &s);
@@ -1805,6 +1865,9 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->cat_chosen = calloc(n ? n : 1, 1);
   c->amount_done = calloc(n ? n : 1, 1);
   c->cat_loses_to = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
+  c->rule_on_payable = calloc(p->nrules ? p->nrules : 1, 1);
+  c->cat_partial = calloc(n ? n : 1, 1);
+  c->late_start_done = calloc(p->nwindows + 1, 1);
   c->lose_res = calloc(n ? n : 1, sizeof *c->lose_res);
   c->lose_date = calloc(n ? n : 1, sizeof *c->lose_date);
   c->pair_done = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
@@ -1813,7 +1876,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   if (!c->ev || !rev || !c->dim_of_slot || !c->let_info || !c->cat_info || !c->base || !c->row ||
       !c->cat_holds || !c->cat_chosen || !c->amount_done || !c->cat_loses_to || !c->pair_done ||
       !c->rule_applied || !c->rule_pair_done || !c->rule_info || !c->rule_when ||
-      !c->rule_eff || !c->blet || !c->lose_res || !c->lose_date || n > 256)
+      !c->rule_eff || !c->blet || !c->lose_res || !c->lose_date || !c->rule_on_payable || !c->cat_partial ||
+      !c->late_start_done || n > 256)
     goto done;
   if (!make_dims(c)) goto done;
   scan_program(c);
@@ -1839,9 +1903,12 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   if (c->incomplete_ids || c->incomplete_combo)
     add_finding(c, DIAG_NOTE, "coverage", 0, 0, 0, 0, NULL,
                 "the analysis is incomplete: %s",
-                c->incomplete_ids ? "a condition tests so many identities together that only residents "
-                                    "holding at most 3 of them were enumerated"
-                                  : "too many combinations of categories; some were not analysed");
+                c->incomplete_ids
+                    ? "a condition tests so many identities together that only residents holding at "
+                      "most 3 of them were enumerated; those categories are not reported as never "
+                      "holding or never chosen, and no rule as never applying"
+                    : "too many combinations of independent categories: overlaps between categories "
+                      "of different groups were not all analysed (categories, rules and dates were)");
 
   /* replay, sort, emit */
   uint32_t k = 0;
@@ -1884,9 +1951,10 @@ done:
   if (c->cat_info) for (uint32_t i = 0; i < n; i++) info_free(&c->cat_info[i]);
   if (c->rule_info) for (uint32_t i = 0; i < p->nrules; i++) info_free(&c->rule_info[i]);
   if (c->lose_res) for (uint32_t i = 0; i < n; i++) free(c->lose_res[i]);
-  free(c->lose_res); free(c->lose_date);
+  free(c->lose_res); free(c->lose_date); free(c->rule_on_payable); free(c->cat_partial); free(c->late_start_done);
   free(c->rule_info); free(c->rule_when); free(c->rule_eff); free(c->blet); free(c->moved);
   info_free(&c->A);
+  info_free(&c->win_info);
   info_free(&c->B);
   il_free(&c->paid);
   free(c->let_info); free(c->cat_info); free(c->dim_of_slot); free(c->base); free(c->row);

@@ -245,12 +245,7 @@ static int better(const pol_program *p, const eval_amounts *c, const int64_t *cf
 
 /* ---- effects ------------------------------------------------------------------------ */
 
-/* What windows and rules decide; a later effect replaces an earlier one. */
-typedef struct {
-  int32_t start, end;
-  int64_t wait_months, wait_days, surcharge;
-  bool free;
-} effects;
+typedef eval_effects effects;
 
 static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, uint32_t first,
                                 uint32_t count, effects *e) {
@@ -468,6 +463,42 @@ static pol_status eval_addons(pol_eval *ev) {
   return POL_OK;
 }
 
+pol_status eval_window_rules(pol_eval *ev, int32_t date, eval_effects *e) {
+  const pol_program *p = ev->p;
+  pol_status st;
+  *e = (effects){cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
+  memset(ev->applied, 0, p->nrules * sizeof *ev->applied);
+  ev->reason[0] = '\0';
+  find_window(ev, date);
+  if (ev->window != PRG_NONE) {
+    const prg_window *w = &p->windows[ev->window];
+    if ((st = apply_effects(ev, "window", w->key, w->eff_first, w->eff_count, e)) != POL_OK)
+      return st;
+  }
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prg_rule *r = &p->rules[i];
+    int64_t holds;
+    if ((st = vm_run(ev, r->when, &holds)) != POL_OK)
+      return st;
+    if (!holds)
+      continue;
+    ev->applied[i] = 1;
+    if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, e)) != POL_OK)
+      return st;
+  }
+  return POL_OK;
+}
+
+bool eval_benefit_start(const eval_effects *e, int32_t *start) {
+  int32_t after_months;
+  int64_t s;
+  if (!cal_add_months(e->start, e->wait_months, &after_months) ||
+      !add_ok(after_months, e->wait_days, &s) || !is_day(s))
+    return false;
+  *start = (int32_t)s;
+  return true;
+}
+
 pol_status pol_quote(pol_eval *ev, int32_t date) {
   if (ev == NULL)
     return POL_EINPUT;
@@ -497,27 +528,10 @@ pol_status pol_quote(pol_eval *ev, int32_t date) {
   if ((st = choose_category(ev)) != POL_OK)
     return st;
 
-  /* f. the window */
-  effects e = {cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
-  find_window(ev, date);
-  if (ev->window != PRG_NONE) {
-    const prg_window *w = &p->windows[ev->window];
-    if ((st = apply_effects(ev, "window", w->key, w->eff_first, w->eff_count, &e)) != POL_OK)
-      return st;
-  }
-
-  /* g. rules, in file order */
-  for (uint32_t i = 0; i < p->nrules; i++) {
-    const prg_rule *r = &p->rules[i];
-    int64_t holds;
-    if ((st = vm_run(ev, r->when, &holds)) != POL_OK)
-      return st;
-    if (!holds)
-      continue;
-    ev->applied[i] = 1;
-    if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, &e)) != POL_OK)
-      return st;
-  }
+  /* f–g. the window, the rules */
+  effects e;
+  if ((st = eval_window_rules(ev, date, &e)) != POL_OK)
+    return st;
 
   /* h. amounts and benefit dates */
   if (ev->category == PRG_NONE) {
@@ -531,12 +545,10 @@ pol_status pol_quote(pol_eval *ev, int32_t date) {
              !add_ok(ev->worth, e.surcharge, &ev->worth)) {
     return fail(ev, POL_ERUNTIME, "the surcharge overflows");
   }
-  int32_t after_months;
-  int64_t start;
-  if (!cal_add_months(e.start, e.wait_months, &after_months) ||
-      !add_ok(after_months, e.wait_days, &start) || !is_day(start))
+  int32_t start;
+  if (!eval_benefit_start(&e, &start))
     return fail(ev, POL_ERUNTIME, "the benefit start after the waiting period is not a date");
-  ev->start = (int32_t)start;
+  ev->start = start;
   ev->end = e.end;
   ev->wait_months = e.wait_months;
   ev->wait_days = e.wait_days;

@@ -60,6 +60,22 @@ typedef struct { int64_t worth, individual, funding; } eval_amounts;
 pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *funding,
                          bool *bad);
 
+/* What the window and the rules decide; a later effect replaces an earlier one. */
+typedef struct {
+  int32_t start, end;
+  int64_t wait_months, wait_days, surcharge;
+  bool free;
+} eval_effects;
+
+/* Steps f–g of a quote at the point in ev->slots (lets, SLOT_CATEGORY and
+ * SLOT_SUBSIDIZED set): the window of `date`, then every rule in file order.  Sets
+ * ev->window, ev->applied, ev->payable, ev->reason and *e.  The one place dates are
+ * decided: pol_quote and `polc check` both call it. */
+pol_status eval_window_rules(pol_eval *ev, int32_t date, eval_effects *e);
+
+/* The benefit start after the wait: false if it is not a date. */
+bool eval_benefit_start(const eval_effects *e, int32_t *start);
+
 /* A value of attribute a as it is written in resident JSON (vm/json.c). */
 json_t *eval_value_json(const pol_program *p, const prg_attr *a, int64_t v);
 
