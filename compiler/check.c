@@ -1261,17 +1261,49 @@ static int64_t dim_value(const chk *c, const int64_t *slots, uint32_t di) {
   return (slots[SLOT_IDENTITIES] >> d->bit) & 1;
 }
 
-/* The window and rules at this point as a quote decides them (eval_window_rules): notes
- * which applied rules met a date that is accepted, and reports an accepted payment whose
- * benefits would start after they end (a wait running past the benefit year). */
+static uint32_t window_at(const pol_program *p, int32_t d);
+
+/* The dates of the answer at this point, as eval_window_rules decides them, from the
+ * cached rule effects (a later effect replaces an earlier one): notes which applied rules
+ * met a date that is accepted, and reports an accepted payment whose benefits would start
+ * after they end (a wait running past the benefit year).  Replayed through pol_quote. */
 static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
   const pol_program *p = c->p;
   int32_t paid = (int32_t)c->ev->slots[SLOT_PAID_ON];
-  eval_effects e;
-  if (eval_window_rules(c->ev, paid, &e) != POL_OK) return;
-  uint32_t w = c->ev->window;
-  bool open = w != PRG_NONE && vm_in_window(&p->windows[w], paid);
-  bool payable = c->ev->payable && c->ev->slots[SLOT_CATEGORY] >= 0;
+  uint32_t w = window_at(p, paid);
+  bool open = w != PRG_NONE && vm_in_window(&p->windows[w], paid), payable = open;
+  eval_effects e = {cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
+  effv we[NEFF];
+  memset(we, 0, sizeof we);
+  if (w != PRG_NONE) {
+    const prg_window *win = &p->windows[w];
+    for (uint32_t k = 0; k < win->eff_count; k++) {
+      const prg_effect *x = &p->effects[win->eff_first + k];
+      int64_t v = 0;
+      if (x->kind <= EFF_SURCHARGE && vm_run(c->ev, x->value, &v) != POL_OK) return;
+      if (x->kind == EFF_START) e.start = (int32_t)v;
+      else if (x->kind == EFF_END) e.end = (int32_t)v;
+      else if (x->kind == EFF_WAIT_MONTHS) { e.wait_months = v; e.wait_days = 0; }
+      else if (x->kind == EFF_WAIT_DAYS) { e.wait_days = v; e.wait_months = 0; }
+      else if (x->kind == EFF_PAYABLE) payable = true;
+      else if (x->kind == EFF_NOT_PAYABLE) payable = false;
+    }
+  }
+  for (uint32_t k = 0; k < na; k++) { /* rule_effects' encoding: wait = n * 1000 (+1: days) */
+    const effv *x = c->rule_eff + (size_t)applied[k] * NEFF;
+    if ((x[0].set && x[0].v == INT64_MIN) || (x[1].set && x[1].v == INT64_MIN) ||
+        (x[2].set && x[2].v < 0))
+      return;
+    if (x[0].set) e.start = (int32_t)x[0].v;
+    if (x[1].set) e.end = (int32_t)x[1].v;
+    if (x[2].set) {
+      bool days = x[2].v % 1000 == 1;
+      e.wait_days = days ? x[2].v / 1000 : 0;
+      e.wait_months = days ? 0 : x[2].v / 1000;
+    }
+    if (x[5].set) payable = x[5].v != 0;
+  }
+  payable = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
   for (uint32_t k = 0; k < na; k++)
     if (open || payable) c->rule_on_payable[applied[k]] = 1;
   int32_t start;
