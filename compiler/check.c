@@ -1227,8 +1227,9 @@ static centry *stage_a(chk *c, bool new_paid) {
 
 /* ---- stage B: windows and rules ---------------------------------------------------------- */
 
-/* The effect values one rule sets at the current point: 0 start,1 end,2 wait,3 surcharge,
- * 4 free, 5 payability. */
+/* The effects one rule sets at the current point, by what they set: 0 start, 1 end,
+ * 2 wait, 3 surcharge, 4 free, 5 payability; kind and value as the program has them
+ * (v INT64_MIN: the value cannot be evaluated). */
 static void rule_effects(chk *c, uint32_t r, effv out[NEFF]) {
   const pol_program *p = c->p;
   memset(out, 0, NEFF * sizeof *out);
@@ -1240,12 +1241,7 @@ static void rule_effects(chk *c, uint32_t r, effv out[NEFF]) {
     int slot = e->kind == EFF_START ? 0 : e->kind == EFF_END ? 1
                : e->kind == EFF_WAIT_MONTHS || e->kind == EFF_WAIT_DAYS ? 2
                : e->kind == EFF_SURCHARGE ? 3 : e->kind == EFF_FREE ? 4 : 5;
-    if (e->kind == EFF_WAIT_DAYS) v = v * 1000 + 1;
-    else if (e->kind == EFF_WAIT_MONTHS) v = v * 1000;
-    if (e->kind == EFF_PAYABLE) v = 1;
-    if (e->kind == EFF_NOT_PAYABLE) v = 0;
-    out[slot].set = true;
-    out[slot].v = v;
+    out[slot] = (effv){e->kind, v, true};
   }
 }
 
@@ -1261,47 +1257,34 @@ static int64_t dim_value(const chk *c, const int64_t *slots, uint32_t di) {
   return (slots[SLOT_IDENTITIES] >> d->bit) & 1;
 }
 
-static uint32_t window_at(const pol_program *p, int32_t d);
-
-/* The dates of the answer at this point, as eval_window_rules decides them, from the
- * cached rule effects (a later effect replaces an earlier one): notes which applied rules
- * met a date that is accepted, and reports an accepted payment whose benefits would start
+/* The dates of the answer at this point, decided as pol_quote decides them (window, then
+ * the applied rules' cached effects, through eval_effect): notes which applied rules met
+ * a date that is accepted, and reports an accepted payment whose benefits would start
  * after they end (a wait running past the benefit year).  Replayed through pol_quote. */
 static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
   const pol_program *p = c->p;
   int32_t paid = (int32_t)c->ev->slots[SLOT_PAID_ON];
-  uint32_t w = window_at(p, paid);
+  uint32_t w = eval_window_at(p, paid);
   bool open = w != PRG_NONE && vm_in_window(&p->windows[w], paid), payable = open;
   eval_effects e = {cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
-  effv we[NEFF];
-  memset(we, 0, sizeof we);
   if (w != PRG_NONE) {
     const prg_window *win = &p->windows[w];
     for (uint32_t k = 0; k < win->eff_count; k++) {
       const prg_effect *x = &p->effects[win->eff_first + k];
       int64_t v = 0;
       if (x->kind <= EFF_SURCHARGE && vm_run(c->ev, x->value, &v) != POL_OK) return;
-      if (x->kind == EFF_START) e.start = (int32_t)v;
-      else if (x->kind == EFF_END) e.end = (int32_t)v;
-      else if (x->kind == EFF_WAIT_MONTHS) { e.wait_months = v; e.wait_days = 0; }
-      else if (x->kind == EFF_WAIT_DAYS) { e.wait_days = v; e.wait_months = 0; }
-      else if (x->kind == EFF_PAYABLE) payable = true;
-      else if (x->kind == EFF_NOT_PAYABLE) payable = false;
+      if (x->kind == EFF_PAYABLE || x->kind == EFF_NOT_PAYABLE) payable = x->kind == EFF_PAYABLE;
+      else eval_effect(&e, x->kind, v);
     }
   }
-  for (uint32_t k = 0; k < na; k++) { /* rule_effects' encoding: wait = n * 1000 (+1: days) */
+  for (uint32_t k = 0; k < na; k++) {
     const effv *x = c->rule_eff + (size_t)applied[k] * NEFF;
-    if ((x[0].set && x[0].v == INT64_MIN) || (x[1].set && x[1].v == INT64_MIN) ||
-        (x[2].set && x[2].v < 0))
-      return;
-    if (x[0].set) e.start = (int32_t)x[0].v;
-    if (x[1].set) e.end = (int32_t)x[1].v;
-    if (x[2].set) {
-      bool days = x[2].v % 1000 == 1;
-      e.wait_days = days ? x[2].v / 1000 : 0;
-      e.wait_months = days ? 0 : x[2].v / 1000;
+    for (int s = 0; s < NEFF; s++) {
+      if (!x[s].set) continue;
+      if (x[s].v == INT64_MIN) return;
+      if (s == 5) payable = x[s].kind == EFF_PAYABLE;
+      else eval_effect(&e, (uint8_t)x[s].kind, x[s].v);
     }
-    if (x[5].set) payable = x[5].v != 0;
   }
   payable = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
   for (uint32_t k = 0; k < na; k++)
@@ -1378,7 +1361,7 @@ static void stage_b_point(chk *c, const dset *moved) {
       if (*done) continue;
       const effv *e1 = c->rule_eff + (size_t)r1 * NEFF, *e2 = c->rule_eff + (size_t)r2 * NEFF;
       for (int k = 0; k < NEFF; k++) {
-        if (!e1[k].set || !e2[k].set || e1[k].v == e2[k].v) continue;
+        if (!e1[k].set || !e2[k].set || (e1[k].kind == e2[k].kind && e1[k].v == e2[k].v)) continue;
         *done = 1;
         add_finding(c, DIAG_WARNING, "dates", p->rules[r2].pos, 5, r1, r2, c->ev->slots,
                     "rules `%s` and `%s` both apply and set `%s` differently; the later one, `%s`, wins",
@@ -1571,23 +1554,10 @@ static void static_findings(chk *c) {
   }
 }
 
-static bool in_any_window(const pol_program *p, int32_t d) {
-  for (uint32_t i = 0; i < p->nwindows; i++)
-    if (p->windows[i].lo <= p->windows[i].hi && d >= p->windows[i].lo && d <= p->windows[i].hi) return true;
-  return false;
-}
-
 static bool dom_ok(uint8_t dlo, uint8_t dhi, int32_t day) {
   int y, m, d;
   cal_to_ymd(day, &y, &m, &d);
   return d >= dlo && d <= dhi;
-}
-
-/* The window that answers date d (the first whose range contains it), or PRG_NONE. */
-static uint32_t window_at(const pol_program *p, int32_t d) {
-  for (uint32_t j = 0; j < p->nwindows; j++)
-    if (p->windows[j].lo <= d && d <= p->windows[j].hi) return j;
-  return PRG_NONE;
 }
 
 static void gap_finding(chk *c, uint32_t pos, int32_t a, int32_t b, const char *why) {
@@ -1612,7 +1582,7 @@ static void date_findings(chk *c) {
     int32_t start = 0;
     bool run = false;
     for (int32_t d = p->coll_lo; d <= p->coll_hi + 1; d++) {
-      bool gap = d <= p->coll_hi && dom_ok(p->coll_dlo, p->coll_dhi, d) && !in_any_window(p, d);
+      bool gap = d <= p->coll_hi && dom_ok(p->coll_dlo, p->coll_dhi, d) && eval_window_at(p, d) == PRG_NONE;
       if (gap && !run) { start = d; run = true; }
       if (!gap && run) {
         gap_finding(c, p->coll_pos, start, d - 1, start == d - 1 ? "inside the collection period, whose days filter accepts it"
@@ -1646,7 +1616,7 @@ static void date_findings(chk *c) {
     bool run = false;
     for (int32_t d = a->hi + 1; d <= b->lo; d++) {
       bool inside_coll = p->coll_lo <= p->coll_hi && d >= p->coll_lo && d <= p->coll_hi;
-      bool gap = d < b->lo && !in_any_window(p, d) && !inside_coll &&
+      bool gap = d < b->lo && eval_window_at(p, d) == PRG_NONE && !inside_coll &&
                  (dom_ok(a->dlo, a->dhi, d) || dom_ok(b->dlo, b->dhi, d));
       if (gap && !run) { start = d; run = true; }
       if (!gap && run) {
@@ -1675,16 +1645,11 @@ static void date_findings(chk *c) {
                     prg_str(p, w->key), prg_str(p, v->key), x, y, prg_str(p, v->key));
       free(s);
     }
-    bool reach = false;
-    for (int32_t d = w->lo; d <= w->hi && !reach; d++) {
-      bool taken = false;
-      for (uint32_t j = 0; j < i && !taken; j++)
-        taken = p->windows[j].lo <= d && d <= p->windows[j].hi;
-      reach = !taken;
-    }
+    bool reach = false; /* some date of its range is answered by it, not an earlier one */
+    for (int32_t d = w->lo; d <= w->hi && !reach; d++) reach = eval_window_at(p, d) == i;
     if (!reach) { /* witness: its first date, answered by an earlier window */
       int64_t *s = plain_slots(c, w->lo);
-      add_finding(c, DIAG_WARNING, "dates", w->pos, 7, window_at(p, w->lo), 0, s,
+      add_finding(c, DIAG_WARNING, "dates", w->pos, 7, eval_window_at(p, w->lo), 0, s,
                   "window `%s` is never used: earlier windows hold every one of its dates", prg_str(p, w->key));
       free(s);
     }
@@ -1693,7 +1658,7 @@ static void date_findings(chk *c) {
       cal_format(w->lo, x);
       cal_format(w->hi, y);
       int64_t *s = plain_slots(c, d);
-      add_finding(c, DIAG_WARNING, "dates", w->pos, 7, window_at(p, d), 0, s,
+      add_finding(c, DIAG_WARNING, "dates", w->pos, 7, eval_window_at(p, d), 0, s,
                   "window `%s` (%s .. %s) reaches outside %d-01-01 .. %d-12-31, the plausible range for benefit year %d",
                   prg_str(p, w->key), x, y, p->year - 1, p->year, p->year);
       free(s);

@@ -247,6 +247,18 @@ static int better(const pol_program *p, const eval_amounts *c, const int64_t *cf
 
 typedef eval_effects effects;
 
+void eval_effect(eval_effects *e, uint8_t kind, int64_t v) {
+  switch (kind) {
+  case EFF_START: e->start = (int32_t)v; break;
+  case EFF_END: e->end = (int32_t)v; break;
+  case EFF_WAIT_MONTHS: e->wait_months = v; e->wait_days = 0; break;
+  case EFF_WAIT_DAYS: e->wait_days = v; e->wait_months = 0; break;
+  case EFF_SURCHARGE: e->surcharge = v; break;
+  case EFF_FREE: e->free = true; break;
+  default: break;
+  }
+}
+
 static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, uint32_t first,
                                 uint32_t count, effects *e) {
   const pol_program *p = ev->p;
@@ -262,21 +274,14 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
       if (!is_day(v))
         return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what, prg_str(p, who),
                     eff->kind == EFF_START ? "start" : "end");
-      if (eff->kind == EFF_START)
-        e->start = (int32_t)v;
-      else
-        e->end = (int32_t)v;
+      eval_effect(e, eff->kind, v);
       break;
     case EFF_WAIT_MONTHS:
-      e->wait_months = v;
-      e->wait_days = 0;
-      break;
     case EFF_WAIT_DAYS:
-      e->wait_days = v;
-      e->wait_months = 0;
+    case EFF_SURCHARGE:
+    case EFF_FREE:
+      eval_effect(e, eff->kind, v);
       break;
-    case EFF_SURCHARGE: e->surcharge = v; break;
-    case EFF_FREE: e->free = true; break;
     case EFF_PAYABLE:
       ev->payable = true;
       ev->reason[0] = '\0';
@@ -310,20 +315,18 @@ static int32_t last_payable(const prg_window *w) {
   return w->hi;
 }
 
+uint32_t eval_window_at(const pol_program *p, int32_t date) {
+  for (uint32_t i = 0; i < p->nwindows; i++)
+    if (p->windows[i].lo <= date && date <= p->windows[i].hi)
+      return i;
+  return PRG_NONE;
+}
+
 /* The window whose range holds the date (the first in file order), payable and reason. */
 static void find_window(pol_eval *ev, int32_t date) {
   const pol_program *p = ev->p;
   const prg_window *earliest = NULL, *latest = NULL;
-  ev->window = PRG_NONE;
-  for (uint32_t i = 0; i < p->nwindows; i++) {
-    const prg_window *w = &p->windows[i];
-    if (w->lo > w->hi)
-      continue;
-    if (date >= w->lo && date <= w->hi) {
-      ev->window = i;
-      break;
-    }
-  }
+  ev->window = eval_window_at(p, date);
   char d[11], edge[11];
   cal_format(date, d);
   if (ev->window != PRG_NONE) {
@@ -463,12 +466,11 @@ static pol_status eval_addons(pol_eval *ev) {
   return POL_OK;
 }
 
-pol_status eval_window_rules(pol_eval *ev, int32_t date, eval_effects *e) {
+/* Steps f–g: the window of `date`, then every rule in file order (after reset_answer). */
+static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e) {
   const pol_program *p = ev->p;
   pol_status st;
   *e = (effects){cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
-  memset(ev->applied, 0, p->nrules * sizeof *ev->applied);
-  ev->reason[0] = '\0';
   find_window(ev, date);
   if (ev->window != PRG_NONE) {
     const prg_window *w = &p->windows[ev->window];
@@ -530,7 +532,7 @@ pol_status pol_quote(pol_eval *ev, int32_t date) {
 
   /* f–g. the window, the rules */
   effects e;
-  if ((st = eval_window_rules(ev, date, &e)) != POL_OK)
+  if ((st = window_rules(ev, date, &e)) != POL_OK)
     return st;
 
   /* h. amounts and benefit dates */

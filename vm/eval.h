@@ -67,11 +67,13 @@ typedef struct {
   bool free;
 } eval_effects;
 
-/* Steps f–g of a quote at the point in ev->slots (lets, SLOT_CATEGORY and
- * SLOT_SUBSIDIZED set): the window of `date`, then every rule in file order.  Sets
- * ev->window, ev->applied, ev->payable, ev->reason and *e.  The one place dates are
- * decided: pol_quote and `polc check` both call it. */
-pol_status eval_window_rules(pol_eval *ev, int32_t date, eval_effects *e);
+/* Applies one effect value to e (a later effect replaces an earlier one).  PAYABLE and
+ * NOT_PAYABLE are left to the caller.  The one place effects are interpreted: pol_quote
+ * and `polc check` both call it. */
+void eval_effect(eval_effects *e, uint8_t kind, int64_t v);
+
+/* The window that answers `date`: the first whose range holds it, or PRG_NONE. */
+uint32_t eval_window_at(const pol_program *p, int32_t date);
 
 /* The benefit start after the wait: false if it is not a date. */
 bool eval_benefit_start(const eval_effects *e, int32_t *start);
