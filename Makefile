@@ -20,16 +20,21 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) $(B)/tests/test_vm_switch
 
 .PHONY: all deps check demo clean asan valgrind bench
-all: deps $(B)/polc $(B)/libpol.a
+all: $(B)/polc $(B)/libpol.a
 
-deps:
+# Every rule that runs flex, bison or the compiler waits for the dependency install
+# (order-only), so `make -j` on a fresh machine never runs bison before it exists.
+DEPS := $(B)/.deps-installed
+deps: $(DEPS)
+$(DEPS): scripts/deps.sh
 	@sh scripts/deps.sh
+	@mkdir -p $(B) && touch $@
 
-$(B)/gen/lexer.c $(B)/gen/lexer.h: lang/lexer.l
+$(B)/gen/lexer.c $(B)/gen/lexer.h: lang/lexer.l | $(DEPS)
 	@mkdir -p $(B)/gen
 	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 
-$(B)/gen/parser.c $(B)/gen/parser.h: lang/parser.y
+$(B)/gen/parser.c $(B)/gen/parser.h: lang/parser.y | $(DEPS)
 	@mkdir -p $(B)/gen
 	bison -Wall -Werror -d -o $(B)/gen/parser.c $<
 
@@ -42,7 +47,7 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(B)/gen/lexer.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -Wall -Werror -Wno-unused-function -Wno-unused-but-set-variable $(OPT) $(EXTRA_CFLAGS) $(INC) -c $< -o $@
 
-$(B)/obj/%.o: %.c $(B)/gen/parser.h $(B)/gen/lexer.h
+$(B)/obj/%.o: %.c $(B)/gen/parser.h $(B)/gen/lexer.h | $(DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -MMD -MP -c $< -o $@
 

@@ -42,7 +42,11 @@ typedef struct {
   uint32_t cap_strings, cap_consts, cap_code, cap_attrs, cap_enum, cap_ids, cap_srcs, cap_lets,
       cap_cats, cap_parts, cap_choose, cap_wins, cap_rules, cap_effs, cap_addons, cap_tiers,
       cap_examples, cap_givens, cap_buys, cap_expects, cap_unlisted, cap_restates;
-  sym *syms; uint32_t nsyms, cap_syms;
+  /* Symbols live in fixed-size chunks that never move, so a sym* stays valid while more
+   * names are declared (a pointer into a realloc'd array did not: #16).  `index` maps
+   * (name, namespace) to 1 + the symbol's number by open addressing; 0 is empty. */
+  sym **sym_chunks; uint32_t nsyms, cap_chunks;
+  uint32_t *sym_index; uint32_t index_cap;
   pol_diags *diags;
   bool in_rule;     /* `category` and `subsidized` are visible */
   bool oom;
@@ -50,6 +54,9 @@ typedef struct {
 } cg;
 
 /* names.c */
+#define SYM_CHUNK 64
+static inline sym *sym_at(const cg *c, uint32_t i) { return &c->sym_chunks[i / SYM_CHUNK][i % SYM_CHUNK]; }
+void sym_free_all(cg *c);
 sym *sym_find(cg *c, const char *name);
 sym *sym_find_category(cg *c, const char *name);
 sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_node *decl);

@@ -101,7 +101,7 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
   memset(&c, 0, sizeof c);
   c.diags = d;
   if (d->nerrors == 0) sema_program(&c, decls, id, path);
-  free(c.syms);
+  sym_free_all(&c);
   ast_arena_free(arena);
   free(id);
 

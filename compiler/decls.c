@@ -596,7 +596,7 @@ static void example(cg *c, ast_node *d) {
 /* Declarations of the policy (not the prelude, source 0) that nothing uses. */
 static void warn_unused(cg *c) {
   for (uint32_t i = 0; i < c->nsyms; i++) {
-    sym *s = &c->syms[i];
+    sym *s = sym_at(c, i);
     if (s->used || !s->decl || s->decl->loc.src == 0) continue;
     switch (s->kind) {
     case SYM_CONST: case SYM_LET: case SYM_ATTR: case SYM_IDENTITY: case SYM_SOURCE:

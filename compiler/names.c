@@ -21,11 +21,79 @@ void *cg_grow(cg *c, void *arr, uint32_t n, uint32_t *cap, size_t size) {
 /* Categories live in a namespace of their own: they are named like the identities that
  * define them ("subsistence_allowance"), and are only ever named where a category is
  * expected (`category in { … }`, examples). */
+static uint32_t name_hash(const char *name, bool categories) {
+  uint32_t h = categories ? 0x9e3779b9u : 2166136261u; /* FNV-1a, seeded by namespace */
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = (h ^ *p) * 16777619u;
+  return h;
+}
+
+static bool sym_is(const sym *s, const char *name, bool categories) {
+  return (s->kind == SYM_CATEGORY) == categories && strcmp(s->name, name) == 0;
+}
+
+/* The slot of `name` in the index: its symbol's, or the empty one where it would go. */
+static uint32_t *index_slot(cg *c, const char *name, bool categories) {
+  uint32_t mask = c->index_cap - 1;
+  for (uint32_t h = name_hash(name, categories) & mask;; h = (h + 1) & mask) {
+    uint32_t *e = &c->sym_index[h];
+    if (*e == 0 || sym_is(sym_at(c, *e - 1), name, categories)) return e;
+  }
+}
+
 static sym *find_ns(cg *c, const char *name, bool categories) {
-  for (uint32_t i = 0; i < c->nsyms; i++)
-    if ((c->syms[i].kind == SYM_CATEGORY) == categories && strcmp(c->syms[i].name, name) == 0)
-      return &c->syms[i];
-  return NULL;
+  if (c->index_cap == 0) return NULL;
+  uint32_t *e = index_slot(c, name, categories);
+  return *e ? sym_at(c, *e - 1) : NULL;
+}
+
+/* Keeps the index at most half full. */
+static bool index_grow(cg *c) {
+  if ((c->nsyms + 1) * 2 <= c->index_cap) return true;
+  uint32_t cap = c->index_cap ? c->index_cap * 2 : 256;
+  uint32_t *old = c->sym_index;
+  c->sym_index = calloc(cap, sizeof *c->sym_index);
+  if (!c->sym_index) {
+    c->sym_index = old;
+    c->oom = true;
+    return false;
+  }
+  c->index_cap = cap;
+  for (uint32_t i = 0; i < c->nsyms; i++) {
+    sym *s = sym_at(c, i);
+    *index_slot(c, s->name, s->kind == SYM_CATEGORY) = i + 1;
+  }
+  free(old);
+  return true;
+}
+
+static sym *sym_new(cg *c) {
+  if (c->nsyms % SYM_CHUNK == 0) {
+    uint32_t k = c->nsyms / SYM_CHUNK;
+    if (k == c->cap_chunks) {
+      uint32_t cap = c->cap_chunks ? c->cap_chunks * 2 : 8;
+      sym **p = realloc(c->sym_chunks, cap * sizeof *p);
+      if (!p) {
+        c->oom = true;
+        return NULL;
+      }
+      c->sym_chunks = p;
+      c->cap_chunks = cap;
+    }
+    if (!(c->sym_chunks[k] = calloc(SYM_CHUNK, sizeof(sym)))) {
+      c->oom = true;
+      return NULL;
+    }
+  }
+  return sym_at(c, c->nsyms++);
+}
+
+void sym_free_all(cg *c) {
+  for (uint32_t k = 0; k * SYM_CHUNK < c->nsyms; k++) free(c->sym_chunks[k]);
+  free(c->sym_chunks);
+  free(c->sym_index);
+  c->sym_chunks = NULL;
+  c->sym_index = NULL;
+  c->nsyms = c->cap_chunks = c->index_cap = 0;
 }
 
 sym *sym_find(cg *c, const char *name) { return find_ns(c, name, false); }
@@ -55,13 +123,15 @@ sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_nod
     }
     return NULL;
   }
-  sym *s = CG_PUSH(c, c->syms, c->nsyms, c->cap_syms);
+  if (!index_grow(c)) return NULL;
+  sym *s = sym_new(c);
   if (!s) return NULL;
   memset(s, 0, sizeof *s);
   s->name = name;
   s->kind = kind;
   s->index = index;
   s->decl = decl;
+  *index_slot(c, name, kind == SYM_CATEGORY) = c->nsyms;
   return s;
 }
 

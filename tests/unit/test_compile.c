@@ -542,6 +542,39 @@ static void test_addon_paid_by(void **state) {
   pol_program_free(p);
 }
 
+/* #16: declaring an enum attribute after enough names that the symbol table grows wrote
+ * through a pointer into the freed table, and the attribute could silently become a
+ * bool.  Hundreds of constants before it (a growth of every table involved): its values
+ * must still be accepted by name. */
+static void test_enum_after_many_names(void **state) {
+  (void)state;
+  size_t cap = 64 * 1024, n = 0;
+  char *src = malloc(cap);
+  assert_non_null(src);
+  n += (size_t)snprintf(src + n, cap - n, HEAD);
+  for (int i = 0; i < 300; i++)
+    n += (size_t)snprintf(src + n, cap - n, "# note %d\nconst c%d \"c\" = %d yuan\n", i, i, i);
+  n += (size_t)snprintf(src + n, cap - n,
+                        "attribute tier \"档次\" : one of { low \"低档\", high \"高档\" } = low\n"
+                        "category ordinary \"普通\" { when tier == high individual 400 yuan }\n"
+                        "choose lowest individual then first\n" WINDOWS);
+  pol_program *p = NULL;
+  pol_diags *d = NULL;
+  assert_int_equal(pol_compile("t.pol", src, n, &p, &d), POL_OK);
+  pol_diags_free(d);
+  pol_eval *ev = pol_eval_new(p);
+  assert_non_null(ev);
+  int32_t day;
+  assert_int_equal(pol_date_parse("2025-11-10", &day), POL_OK);
+  assert_int_equal(pol_resident_json(ev, "{\"birth_date\":\"1980-05-01\",\"tier\":\"high\"}", day),
+                   POL_OK);
+  assert_int_equal(pol_quote(ev, day), POL_OK);
+  assert_true(pol_answer_payable(ev));
+  pol_eval_free(ev);
+  pol_program_free(p);
+  free(src);
+}
+
 /* The answer of a .polb round trip is the answer of the source. */
 static void test_save_load_same_answer(void **state) {
   (void)state;
@@ -571,6 +604,7 @@ static void test_save_load_same_answer(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_type_errors),
+      cmocka_unit_test(test_enum_after_many_names),
       cmocka_unit_test(test_error_is_located),
       cmocka_unit_test(test_small_policy_amounts),
       cmocka_unit_test(test_matched_in_file_order),
