@@ -8,11 +8,11 @@ WARN    := -Wall -Wextra -Werror
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
 B       := build
-INC     := -Ivm -Ilang -Icompiler -Istdlib -I$(B)/gen
+INC     := -Iapi -Ivm -Ilang -Icompiler -Ianalysis -Istdlib -I$(B)/gen
 LIBS    := -ljansson -lffi
 
 LIB_SRC := $(wildcard lang/*.c) $(filter-out compiler/polc.c,$(wildcard compiler/*.c)) \
-           $(wildcard vm/*.c) $(wildcard stdlib/*.c)
+           $(wildcard analysis/*.c) $(wildcard vm/*.c) $(wildcard api/*.c) $(wildcard stdlib/*.c)
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c $(B)/gen/prelude.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
            $(patsubst $(B)/gen/%.c,$(B)/obj/gen/%.o,$(GEN_SRC))

@@ -16,7 +16,7 @@ extern const char pol_prelude_src[];
 
 /* The first byte offset where `s` is not well-formed UTF-8 or holds a control
  * character other than tab, CR, LF; len if none.  (Answers rely on policy strings
- * holding no control characters: vm/json.c marks money with U+0001.) */
+ * holding no control characters: api/json.c marks money with U+0001.) */
 static size_t bad_byte(const unsigned char *s, size_t len) {
   for (size_t i = 0; i < len;) {
     unsigned char ch = s[i];

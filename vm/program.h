@@ -8,7 +8,7 @@
  *  - jumps go forward and stay inside their section;
  *  - the stack never exceeds PRG_STACK_MAX.
  * Nothing in here is written after construction; an evaluation keeps its own state
- * (vm/eval.h: pol_eval).
+ * (api/eval.h: pol_eval).
  *
  * Every stored field is also listed in vm/vmint.h (PRG_*_FIELDS), from which the .polb
  * writer, reader and prg_free are generated: a field added here goes there too, and

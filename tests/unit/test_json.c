@@ -1,6 +1,6 @@
 /*
- * test_json.c — the resident JSON, add-on specs, answers, schema (vm/json.c) and the
- * quote (vm/eval.c) over small programs assembled by hand, so that these tests do not
+ * test_json.c — the resident JSON, add-on specs, answers, schema (api/json.c) and the
+ * quote (api/quote.c) over small programs assembled by hand, so that these tests do not
  * depend on the compiler.  Every message is pinned exactly.
  */
 #include <setjmp.h>

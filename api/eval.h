@@ -78,7 +78,7 @@ uint32_t eval_window_at(const pol_program *p, int32_t date);
 /* The benefit start after the wait: false if it is not a date. */
 bool eval_benefit_start(const eval_effects *e, int32_t *start);
 
-/* A value of attribute a as it is written in resident JSON (vm/json.c). */
+/* A value of attribute a as it is written in resident JSON (api/json.c). */
 json_t *eval_value_json(const pol_program *p, const prg_attr *a, int64_t v);
 
 /* Window membership used by OP_INWIN and the evaluator: range and day filter. */

@@ -1,5 +1,5 @@
 /*
- * eval.c — evaluation contexts and the quote (docs/LANGUAGE.md): lets, categories and the
+ * quote.c — evaluation contexts and the quote (docs/LANGUAGE.md): lets, categories and the
  * choice among them, the payment window, rules, add-ons.
  *
  * Invariants:

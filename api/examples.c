@@ -1,5 +1,5 @@
 /*
- * test.c — pol_test: run a policy's inline examples.  Each example's resident goes
+ * examples.c — pol_test: run a policy's inline examples.  Each example's resident goes
  * through the same JSON decoder as a query's (pol_resident_json), so an example checks
  * exactly what a service would get.
  */
