@@ -78,10 +78,102 @@ pol_status pol_quote(pol_eval *ev, int32_t date);
 /* The last answer as JSON (QUERY.md): kind 0 = quote, 1 = eligible. */
 typedef enum { POL_ANSWER_QUOTE, POL_ANSWER_ELIGIBLE } pol_answer_kind;
 char *pol_answer_json(const pol_eval *ev, pol_answer_kind kind);
-int pol_answer_payable(const pol_eval *ev);
 
 /* The message of the last failed call on ev (owned by ev). */
 const char *pol_eval_error(const pol_eval *ev);
+
+/* ---- the typed API ---------------------------------------------------------------------
+ *
+ * For services that quote many residents: names are resolved once to handles, a resident
+ * is set value by value, and every answer field is read by accessor.  None of these
+ * calls allocates or formats text, except pol_answer_reason and pol_answer_why, which
+ * format into buffers owned by ev (valid until the next call on ev).
+ *
+ *   pol_handle age = pol_find(p, POL_ATTRIBUTE, "disability_grade");   once
+ *   pol_handle low = pol_find(p, POL_IDENTITY, "subsistence_allowance");
+ *   for each resident:
+ *     pol_resident_clear(ev);                 defaults; no identity; required keys unset
+ *     pol_set(ev, birth, day);                a date is a day number (pol_date_parse)
+ *     pol_set(ev, low, 1);                    an identity: 1 held, 0 not
+ *     pol_quote(ev, paid_on);
+ *     pol_answer_individual(ev) ...
+ *
+ * A handle names one attribute, identity, funding source, category, add-on or window of
+ * one program: using it with an evaluation context of another program, or where another
+ * kind is expected, is POL_EINPUT (accessors return their "none" value) and never reads
+ * out of bounds.  A handle stays valid as long as its program. */
+
+typedef enum {
+  POL_ATTRIBUTE = 1, /* a resident key: birth_date, disability_grade, policy-declared ones */
+  POL_IDENTITY,      /* an identity a resident may hold (an element of `identities`) */
+  POL_SOURCE,        /* a funding source (a key of `funding`) */
+  POL_CATEGORY,
+  POL_ADDON,
+  POL_WINDOW
+} pol_kind;
+
+/* An opaque handle; `bits` == 0 is the null handle (pol_find of an unknown key). */
+typedef struct { uint64_t bits; } pol_handle;
+
+/* The handle of `key` of that kind, or the null handle. */
+pol_handle pol_find(const pol_program *p, pol_kind kind, const char *key);
+/* How many of that kind the program has, and the i-th (0-based, policy order). */
+uint32_t pol_count(const pol_program *p, pol_kind kind);
+pol_handle pol_handle_at(const pol_program *p, pol_kind kind, uint32_t i);
+int pol_handle_is_null(pol_handle h);
+/* The key ("subsistence_allowance") and the Chinese label; owned by p; "" for a null or
+ * foreign handle. */
+const char *pol_key(const pol_program *p, pol_handle h);
+const char *pol_label(const pol_program *p, pol_handle h);
+
+/* Value types of attributes (and of host-function arguments and results). */
+typedef enum {
+  POL_T_BOOL = 1, /* 0 or 1 */
+  POL_T_INT,      /* within the attribute's declared range */
+  POL_T_DATE,     /* a day number (pol_date_parse) */
+  POL_T_MONEY,    /* fen */
+  POL_T_ENUM,     /* 0 .. n-1, the index of the value in its declaration */
+  POL_T_IDENTITIES /* the `identities` attribute: set through POL_IDENTITY handles */
+} pol_type;
+pol_type pol_attr_type(const pol_program *p, pol_handle attr);
+/* An enum attribute's value i: key and label (owned by p), or NULL past the last. */
+const char *pol_enum_key(const pol_program *p, pol_handle attr, uint32_t i);
+
+/* Start a new resident: every attribute at its default, optional dates absent, no
+ * identity, no add-on bought.  Required attributes (birth_date) must be set before
+ * pol_quote, else it fails with POL_EINPUT naming the key. */
+pol_status pol_resident_clear(pol_eval *ev);
+/* Set an attribute (POL_ATTRIBUTE handle, value of its pol_type) or an identity
+ * (POL_IDENTITY handle, value 0 or 1).  POL_EINPUT for a value out of range, with
+ * pol_eval_error naming the key and what was expected. */
+pol_status pol_set(pol_eval *ev, pol_handle h, int64_t value);
+/* An optional date attribute not given (exited_scheme_on: absent). */
+pol_status pol_unset(pol_eval *ev, pol_handle attr);
+/* Buy a tier of an add-on (fen); POL_EINPUT if no tier has that amount. */
+pol_status pol_buy(pol_eval *ev, pol_handle addon, int64_t fen);
+
+/* The last answer of pol_quote on ev.  Before a successful quote every accessor returns
+ * its "none" value: 0, the null handle, INT32_MIN for dates. */
+int pol_answer_payable(const pol_eval *ev);
+pol_handle pol_answer_category(const pol_eval *ev);   /* null: no category applies */
+int pol_answer_matched(const pol_eval *ev, pol_handle category); /* its `when` holds */
+int pol_answer_subsidized(const pol_eval *ev);        /* some funding source pays part */
+pol_handle pol_answer_window(const pol_eval *ev);     /* window of the date, or null */
+int64_t pol_answer_individual(const pol_eval *ev);    /* fen, surcharge included */
+int64_t pol_answer_funding(const pol_eval *ev, pol_handle source); /* fen */
+int64_t pol_answer_worth(const pol_eval *ev);         /* individual + funding */
+int32_t pol_answer_start(const pol_eval *ev);         /* benefit start, wait included */
+int32_t pol_answer_end(const pol_eval *ev);
+int64_t pol_answer_wait_months(const pol_eval *ev);
+int64_t pol_answer_wait_days(const pol_eval *ev);
+/* An add-on included in the answer: amount in fen (-1: not included) and who pays it
+ * (*payer: a POL_SOURCE handle, or null for the individual). */
+int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer);
+/* Why the date is not payable, one sentence ("" when payable); owned by ev. */
+const char *pol_answer_reason(pol_eval *ev);
+/* The `why` lines: how many, and line i formatted into a buffer owned by ev. */
+uint32_t pol_answer_why_count(pol_eval *ev);
+const char *pol_answer_why(pol_eval *ev, uint32_t i);
 
 /* ---- tools -------------------------------------------------------------------------- */
 
