@@ -1848,6 +1848,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->yhi = cal_from_ymd(p->year + 3 < 9999 ? p->year + 3 : 9999, 12, 31);
   c->ev = pol_eval_new(p);
   pol_eval *rev = pol_eval_new(p);
+  /* witnesses are replayed on the interpreter, whose run-time failures check reports */
+  if (rev) rev->slow = true;
   c->dim_of_slot = calloc(ns, sizeof *c->dim_of_slot);
   c->let_info = calloc(p->nlets ? p->nlets : 1, sizeof *c->let_info);
   c->cat_info = calloc(n ? n : 1, sizeof *c->cat_info);

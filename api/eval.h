@@ -18,11 +18,24 @@
 
 #define EVAL_MSG 512
 
+/* Why a date is not payable, kept as data and formatted only when asked for
+ * (pol_answer_reason), so that a quote formats no text. */
+typedef enum {
+  RSN_NONE,        /* payable */
+  RSN_DAYS,        /* outside the day-of-month filter of window rsn_arg */
+  RSN_BEFORE,      /* before the first window opens */
+  RSN_AFTER,       /* after the last window closes */
+  RSN_OUTSIDE,     /* between windows */
+  RSN_TEXT,        /* a rule's `not payable "…"`: rsn_arg is the string */
+  RSN_NO_CATEGORY  /* no category applies */
+} eval_reason;
+
 struct pol_eval {
   const pol_program *p;
   int64_t *slots;      /* nslots: fixed slots, attributes, lets */
   int64_t *resident;   /* nslots: the resident as set by pol_resident_json (inputs only) */
   bool has_resident;
+  uint32_t missing;    /* required attributes not yet given since the last clear */
   int64_t *bought;     /* naddons: tier amount bought (fen), or -1 */
   uint8_t *given;      /* nattrs: 1 if the resident JSON gave attribute i */
   int64_t *scratch;    /* nsources: funding of the category being compared (pol_quote) */
@@ -31,10 +44,16 @@ struct pol_eval {
   /* the answer of the last pol_quote */
   int32_t date;
   bool payable;
-  char reason[EVAL_MSG];
+  uint8_t rsn_kind;    /* eval_reason */
+  uint32_t rsn_arg;
+  char reason[EVAL_MSG]; /* pol_answer_reason's buffer */
+  char why[1024];        /* pol_answer_why's buffer */
+  bool lets_done;      /* the lets' slots hold this quote's values */
+  bool slow;           /* never take the plan (tests compare both paths) */
+  bool matched_known;  /* `matched` below was computed for this answer (it is lazy) */
   uint32_t window;     /* window whose range holds the date, or PRG_NONE */
   uint32_t category;   /* chosen category, or PRG_NONE */
-  uint8_t *matched;    /* ncategories: 1 if its `when` holds */
+  uint8_t *matched;    /* ncategories: 1 if its `when` holds (eval_matched) */
   int64_t worth, individual;
   int64_t *funding;    /* nsources, fen */
   int32_t start, end;  /* benefit start (wait included) and end */
@@ -46,9 +65,29 @@ struct pol_eval {
   char error[EVAL_MSG];
 };
 
+/* ---- api/resident.c ---- */
+static inline size_t eval_slot_count(const pol_program *p) {
+  return p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+}
+pol_handle eval_handle(const pol_program *p, pol_kind kind, uint32_t i);
+/* The index of h if it is a handle of p of that kind. */
+bool eval_handle_index(const pol_program *p, pol_handle h, pol_kind kind, uint32_t *i);
+/* Every attribute at its default, no identity, nothing bought. */
+void eval_resident_clear(pol_eval *ev);
+/* Attribute `attr` given with value v (already checked against its type). */
+void eval_resident_given(pol_eval *ev, uint32_t attr, int64_t v);
+
+/* ---- api/quote.c ---- */
+/* Fills ev->matched for the last answer if not done yet (it is not part of the quote's
+ * fast path).  POL_ERUNTIME if a `when` fails. */
+pol_status eval_matched(pol_eval *ev);
+
 /* Run one section with ev->slots as context; the result is stored in *out.
  * POL_ERUNTIME on overflow or an invalid date, with ev->error set. */
 pol_status vm_run(pol_eval *ev, prg_section s, int64_t *out);
+/* Run code (of p's verified program, or of a plan: verified-equivalent code built from
+ * it) from `start` to its RET. */
+pol_status vm_exec(pol_eval *ev, const uint32_t *code, uint32_t start, int64_t *out);
 
 /* What one category is worth and how it is split (funding: the sum over sources). */
 typedef struct { int64_t worth, individual, funding; } eval_amounts;

@@ -53,7 +53,7 @@ static const char *cat_key(const pol_program *p, uint32_t c) {
 }
 
 /* matched { … }: the listed set must equal the matched set */
-static uint32_t check_matched(run *r, const pol_eval *ev, uint32_t i, uint32_t end) {
+static uint32_t check_matched(run *r, pol_eval *ev, uint32_t i, uint32_t end) {
   const pol_program *p = r->p;
   char want[1024] = "", got[1024] = "";
   uint8_t listed[4096] = {0};
@@ -64,7 +64,7 @@ static uint32_t check_matched(run *r, const pol_eval *ev, uint32_t i, uint32_t e
     snprintf(want + strlen(want), sizeof want - strlen(want), "%s%s", want[0] ? ", " : "",
              cat_key(p, c));
   }
-  bool same = true;
+  bool same = eval_matched(ev) == POL_OK;
   for (uint32_t c = 0; c < p->ncategories; c++) {
     if (ev->matched[c])
       snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", got[0] ? ", " : "",
@@ -75,7 +75,7 @@ static uint32_t check_matched(run *r, const pol_eval *ev, uint32_t i, uint32_t e
   return j - 1;
 }
 
-static void check_example(run *r, const pol_eval *ev) {
+static void check_example(run *r, pol_eval *ev) {
   const pol_program *p = r->p;
   const prg_example *ex = r->ex;
   uint32_t end = ex->expect_first + ex->expect_count;
@@ -85,7 +85,7 @@ static void check_example(run *r, const pol_eval *ev) {
     case EXP_PAYABLE:
       if (x->value != ev->payable)
         fail(r, "payable", x->value ? "true" : "false",
-             ev->payable ? "true" : ev->reason[0] ? ev->reason : "false");
+             ev->payable ? "true" : *pol_answer_reason(ev) ? pol_answer_reason(ev) : "false");
       break;
     case EXP_SUBSIDIZED: {
       bool sub = false;

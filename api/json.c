@@ -234,13 +234,8 @@ pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date)
   if (ev == NULL)
     return POL_EINPUT;
   const pol_program *p = ev->p;
-  size_t nslots = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+  eval_resident_clear(ev);
   ev->has_resident = false;
-  ev->has_answer = false;
-  for (uint32_t i = 0; i < p->naddons; i++)
-    ev->bought[i] = -1;
-  memset(ev->resident, 0, nslots * sizeof *ev->resident);
-  memset(ev->given, 0, p->nattrs * sizeof *ev->given);
 
   json_error_t jerr;
   json_t *root = json_loads(json ? json : "", JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
@@ -273,10 +268,10 @@ pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date)
     /* null stands for "not given" where absence is allowed (a form's empty field) */
     if (json_is_null(value) && attr->presence == PRESENCE_OPTIONAL)
       continue;
-    uint32_t slot = attr->is_identities ? SLOT_IDENTITIES : attr->slot;
-    if ((st = parse_attr(ev, attr, value, &ev->resident[slot])) != POL_OK)
+    int64_t v = 0;
+    if ((st = parse_attr(ev, attr, value, &v)) != POL_OK)
       break;
-    ev->given[a] = 1;
+    eval_resident_given(ev, a, v);
   }
   json_decref(root);
   if (st != POL_OK)
@@ -284,17 +279,10 @@ pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date)
 
   for (uint32_t a = 0; a < p->nattrs; a++) {
     const prg_attr *attr = &p->attrs[a];
-    uint32_t slot = attr->is_identities ? SLOT_IDENTITIES : attr->slot;
-    if (ev->given[a])
-      continue;
-    switch (attr->presence) {
-    case PRESENCE_REQUIRED:
+    if (!ev->given[a] && attr->presence == PRESENCE_REQUIRED)
       return fail(ev, "resident: missing required key \"%s\"", prg_str(p, attr->key));
-    case PRESENCE_DEFAULT: ev->resident[slot] = attr->dflt; break;
-    case PRESENCE_OPTIONAL: ev->resident[slot] = PRG_ABSENT; break;
-    case PRESENCE_QUERY_DATE: ev->resident[slot] = query_date; break; /* pol_quote: date */
-    default: ev->resident[slot] = 0; break;
-    }
+    if (!ev->given[a] && attr->presence == PRESENCE_QUERY_DATE)
+      ev->resident[attr->is_identities ? SLOT_IDENTITIES : attr->slot] = query_date;
   }
   ev->has_resident = true;
   return POL_OK;
@@ -440,12 +428,12 @@ static char *render(json_t *root, bool ok) {
 
 /* ---- answers ------------------------------------------------------------------------ */
 
-static json_t *matched_keys(const pol_eval *ev) {
+static json_t *matched_keys(pol_eval *ev) {
   const pol_program *p = ev->p;
   json_t *arr = json_array();
   bool ok = arr != NULL;
   for (uint32_t i = 0; ok && i < p->ncategories; i++)
-    if (ev->matched[i])
+    if (pol_answer_matched(ev, eval_handle(p, POL_CATEGORY, i)))
       push(arr, text(prg_str(p, p->categories[i].key)), &ok);
   if (!ok) {
     json_decref(arr);
@@ -454,109 +442,12 @@ static json_t *matched_keys(const pol_eval *ev) {
   return arr;
 }
 
-/* "KEY (LABEL) [CITE]", the label and cite left out when empty; into a bounded buffer. */
-static void decl_name(msg *m, const pol_program *p, prg_strref key, prg_strref label,
-                      prg_strref cite) {
-  msg_add(m, "%s", prg_str(p, key));
-  if (*prg_str(p, label))
-    msg_add(m, " (%s)", prg_str(p, label));
-  if (*prg_str(p, cite))
-    msg_add(m, " [%s]", prg_str(p, cite));
-}
-
-static const char *choose_dir(uint8_t kind) {
-  switch (kind) {
-  case KEY_LOWEST_INDIVIDUAL:
-  case KEY_LOWEST_FUNDING:
-  case KEY_LOWEST_SOURCE: return "lowest";
-  case KEY_FIRST: return "first";
-  case KEY_LAST: return "last";
-  default: return "highest";
-  }
-}
-
-static const char *choose_what(const pol_program *p, const prg_choose_key *k) {
-  switch (k->kind) {
-  case KEY_LOWEST_INDIVIDUAL:
-  case KEY_HIGHEST_INDIVIDUAL: return "individual";
-  case KEY_LOWEST_FUNDING:
-  case KEY_HIGHEST_FUNDING: return "funding";
-  case KEY_LOWEST_SOURCE:
-  case KEY_HIGHEST_SOURCE:
-    return k->source < p->nsources ? prg_str(p, p->sources[k->source].key) : "";
-  default: return "";
-  }
-}
-
-/* Appends one `why` line built in a scratch buffer. */
-static void why_line(json_t *why, msg *m, bool *ok) {
-  push(why, text(m->buf), ok);
-  m->len = 0;
-  m->buf[0] = '\0';
-}
-
-static json_t *why_lines(const pol_eval *ev) {
-  const pol_program *p = ev->p;
+static json_t *why_lines(pol_eval *ev) {
   json_t *why = json_array();
-  if (why == NULL)
-    return NULL;
-  bool ok = true;
-  char buf[1024];
-  msg m = {buf, sizeof buf, 0};
-  buf[0] = '\0';
-
-  if (ev->category != PRG_NONE) {
-    const prg_category *c = &p->categories[ev->category];
-    msg_add(&m, "category ");
-    decl_name(&m, p, c->key, c->label, c->cite);
-    uint32_t nmatched = 0;
-    for (uint32_t i = 0; i < p->ncategories; i++)
-      nmatched += ev->matched[i] != 0;
-    if (nmatched <= 1) {
-      msg_add(&m, ": the only category that applies");
-    } else {
-      msg_add(&m, ": chosen by ");
-      for (uint32_t k = 0; k < p->nchoose; k++) {
-        const prg_choose_key *key = &p->choose[k];
-        const char *what = choose_what(p, key);
-        msg_add(&m, "%s%s%s%s", k ? ", then " : "", choose_dir(key->kind), *what ? " " : "", what);
-      }
-      if (p->nchoose == 0)
-        msg_add(&m, "file order");
-      msg_add(&m, " among ");
-      const char *sep = "";
-      for (uint32_t i = 0; i < p->ncategories; i++)
-        if (ev->matched[i]) {
-          msg_add(&m, "%s%s", sep, prg_str(p, p->categories[i].key));
-          sep = ", ";
-        }
-      if (*prg_str(p, p->choose_cite))
-        msg_add(&m, " [%s]", prg_str(p, p->choose_cite));
-    }
-    why_line(why, &m, &ok);
-  } else {
-    msg_add(&m, "no category of the policy applies to this resident");
-    why_line(why, &m, &ok);
-  }
-
-  if (ev->window != PRG_NONE) {
-    const prg_window *w = &p->windows[ev->window];
-    msg_add(&m, "window ");
-    decl_name(&m, p, w->key, w->label, w->cite);
-  } else {
-    char d[11];
-    cal_format(ev->date, d);
-    msg_add(&m, "no payment window contains %s", d);
-  }
-  why_line(why, &m, &ok);
-
-  for (uint32_t i = 0; i < p->nrules; i++)
-    if (ev->applied[i]) {
-      const prg_rule *r = &p->rules[i];
-      msg_add(&m, "rule ");
-      decl_name(&m, p, r->key, r->label, r->cite);
-      why_line(why, &m, &ok);
-    }
+  bool ok = why != NULL;
+  uint32_t n = pol_answer_why_count(ev);
+  for (uint32_t i = 0; ok && i < n; i++)
+    push(why, text(pol_answer_why(ev, i)), &ok);
   if (!ok) {
     json_decref(why);
     return NULL;
@@ -606,7 +497,7 @@ static json_t *addons_array(const pol_eval *ev) {
   return arr;
 }
 
-char *pol_answer_json(const pol_eval *ev, pol_answer_kind kind) {
+char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
   if (ev == NULL || !ev->has_answer)
     return NULL;
   const pol_program *p = ev->p;
@@ -623,7 +514,7 @@ char *pol_answer_json(const pol_eval *ev, pol_answer_kind kind) {
   put(o, "benefit_year", json_integer(p->year), &ok);
   put(o, "date", date(ev->date), &ok);
   put(o, "payable", json_boolean(ev->payable), &ok);
-  put(o, "reason", ev->payable ? json_null() : text(ev->reason), &ok);
+  put(o, "reason", ev->payable ? json_null() : text(pol_answer_reason(ev)), &ok);
   if (kind == POL_ANSWER_ELIGIBLE) {
     put(o, "subsidized", json_boolean(subsidized), &ok);
     put(o, "matched", matched_keys(ev), &ok);

@@ -77,7 +77,7 @@ pol_status pol_quote(pol_eval *ev, int32_t date);
 
 /* The last answer as JSON (QUERY.md): kind 0 = quote, 1 = eligible. */
 typedef enum { POL_ANSWER_QUOTE, POL_ANSWER_ELIGIBLE } pol_answer_kind;
-char *pol_answer_json(const pol_eval *ev, pol_answer_kind kind);
+char *pol_answer_json(pol_eval *ev, pol_answer_kind kind);
 
 /* The message of the last failed call on ev (owned by ev). */
 const char *pol_eval_error(const pol_eval *ev);
@@ -156,7 +156,9 @@ pol_status pol_buy(pol_eval *ev, pol_handle addon, int64_t fen);
  * its "none" value: 0, the null handle, INT32_MIN for dates. */
 int pol_answer_payable(const pol_eval *ev);
 pol_handle pol_answer_category(const pol_eval *ev);   /* null: no category applies */
-int pol_answer_matched(const pol_eval *ev, pol_handle category); /* its `when` holds */
+/* Whether category's `when` holds (computed on first use after a quote: it is not needed
+ * to answer, so the quote's fast path leaves it out). */
+int pol_answer_matched(pol_eval *ev, pol_handle category);
 int pol_answer_subsidized(const pol_eval *ev);        /* some funding source pays part */
 pol_handle pol_answer_window(const pol_eval *ev);     /* window of the date, or null */
 int64_t pol_answer_individual(const pol_eval *ev);    /* fen, surcharge included */

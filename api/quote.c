@@ -20,6 +20,7 @@
 #include "calendar.h"
 #include "eval.h"
 #include "money.h"
+#include "plan.h"
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -34,11 +35,6 @@ static void *alloc_n(size_t n, size_t size) {
   return calloc(n ? n : 1, size);
 }
 
-/* The fixed slots exist even in a (malformed) program that counts fewer. */
-static size_t slot_count(const pol_program *p) {
-  return p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
-}
-
 pol_eval *pol_eval_new(const pol_program *p) {
   if (p == NULL)
     return NULL;
@@ -46,8 +42,8 @@ pol_eval *pol_eval_new(const pol_program *p) {
   if (ev == NULL)
     return NULL;
   ev->p = p;
-  ev->slots = alloc_n(slot_count(p), sizeof *ev->slots);
-  ev->resident = alloc_n(slot_count(p), sizeof *ev->resident);
+  ev->slots = alloc_n(eval_slot_count(p), sizeof *ev->slots);
+  ev->resident = alloc_n(eval_slot_count(p), sizeof *ev->resident);
   ev->bought = alloc_n(p->naddons, sizeof *ev->bought);
   ev->given = alloc_n(p->nattrs, sizeof *ev->given);
   ev->scratch = alloc_n(p->nsources, sizeof *ev->scratch);
@@ -89,10 +85,6 @@ void pol_eval_free(pol_eval *ev) {
 
 const char *pol_eval_error(const pol_eval *ev) {
   return ev ? ev->error : "no evaluation context";
-}
-
-int pol_answer_payable(const pol_eval *ev) {
-  return ev != NULL && ev->has_answer && ev->payable;
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
@@ -259,6 +251,26 @@ void eval_effect(eval_effects *e, uint8_t kind, int64_t v) {
   }
 }
 
+/* The lets, once per quote: the planned quote needs them only where a section that is
+ * neither a constant nor an input runs. */
+static pol_status ensure_lets(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  pol_status st;
+  if (ev->lets_done)
+    return POL_OK;
+  for (uint32_t i = 0; i < p->nlets; i++)
+    if ((st = vm_run(ev, p->lets[i].value, &ev->slots[p->lets[i].slot])) != POL_OK)
+      return st;
+  ev->lets_done = true;
+  return POL_OK;
+}
+
+/* Runs section s (after the lets). */
+static pol_status run(pol_eval *ev, prg_section s, int64_t *v) {
+  pol_status st = ensure_lets(ev);
+  return st != POL_OK ? st : vm_run(ev, s, v);
+}
+
 static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, uint32_t first,
                                 uint32_t count, effects *e) {
   const pol_program *p = ev->p;
@@ -266,7 +278,9 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
     const prg_effect *eff = &p->effects[first + i];
     int64_t v = 0;
     pol_status st;
-    if (eff->kind <= EFF_SURCHARGE && (st = vm_run(ev, eff->value, &v)) != POL_OK)
+    if (eff->kind <= EFF_SURCHARGE &&
+        !(p->plan && plan_effect_value(p->plan, ev, first + i, &v)) &&
+        (st = run(ev, eff->value, &v)) != POL_OK)
       return st;
     switch (eff->kind) {
     case EFF_START:
@@ -284,11 +298,12 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
       break;
     case EFF_PAYABLE:
       ev->payable = true;
-      ev->reason[0] = '\0';
+      ev->rsn_kind = RSN_NONE;
       break;
     case EFF_NOT_PAYABLE:
       ev->payable = false;
-      snprintf(ev->reason, sizeof ev->reason, "%s", prg_str(p, eff->reason));
+      ev->rsn_kind = RSN_TEXT;
+      ev->rsn_arg = eff->reason;
       break;
     default:
       return fail(ev, POL_ERUNTIME, "%s %s: unknown effect %u", what, prg_str(p, who),
@@ -300,21 +315,6 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
 
 /* ---- windows ------------------------------------------------------------------------ */
 
-/* First day of w that the day filter admits (its lo if none within a month). */
-static int32_t first_payable(const prg_window *w) {
-  for (int32_t d = w->lo; d <= w->hi && d - w->lo < 31; d++)
-    if (vm_in_window(w, d))
-      return d;
-  return w->lo;
-}
-
-static int32_t last_payable(const prg_window *w) {
-  for (int32_t d = w->hi; d >= w->lo && w->hi - d < 31; d--)
-    if (vm_in_window(w, d))
-      return d;
-  return w->hi;
-}
-
 uint32_t eval_window_at(const pol_program *p, int32_t date) {
   for (uint32_t i = 0; i < p->nwindows; i++)
     if (p->windows[i].lo <= date && date <= p->windows[i].hi)
@@ -322,43 +322,26 @@ uint32_t eval_window_at(const pol_program *p, int32_t date) {
   return PRG_NONE;
 }
 
-/* The window whose range holds the date (the first in file order), payable and reason. */
-static void find_window(pol_eval *ev, int32_t date) {
+/* Payable and reason for window ev->window (PRG_NONE: no window holds the date). */
+static void window_reason(pol_eval *ev, bool day_ok) {
   const pol_program *p = ev->p;
-  const prg_window *earliest = NULL, *latest = NULL;
-  ev->window = eval_window_at(p, date);
-  char d[11], edge[11];
-  cal_format(date, d);
   if (ev->window != PRG_NONE) {
-    const prg_window *w = &p->windows[ev->window];
-    ev->payable = vm_in_window(w, date);
-    if (!ev->payable)
-      snprintf(ev->reason, sizeof ev->reason,
-               "payments are accepted on days %u\u2013%u of each month", (unsigned)w->dlo,
-               (unsigned)w->dhi);
+    ev->payable = day_ok;
+    ev->rsn_kind = day_ok ? RSN_NONE : RSN_DAYS;
+    ev->rsn_arg = ev->window;
     return;
   }
   /* No window holds the date; it may still lie between two of them. */
+  bool before = false, after = false;
   for (uint32_t i = 0; i < p->nwindows; i++) {
     const prg_window *w = &p->windows[i];
     if (w->lo > w->hi)
       continue;
-    if (earliest == NULL || w->lo < earliest->lo)
-      earliest = w;
-    if (latest == NULL || w->hi > latest->hi)
-      latest = w;
+    before = before || ev->date >= w->lo;
+    after = after || ev->date <= w->hi;
   }
   ev->payable = false;
-  if (earliest != NULL && date < earliest->lo) {
-    cal_format(first_payable(earliest), edge);
-    snprintf(ev->reason, sizeof ev->reason, "%s is before the collection period opens on %s", d,
-             edge);
-  } else if (latest != NULL && date > latest->hi) {
-    cal_format(last_payable(latest), edge);
-    snprintf(ev->reason, sizeof ev->reason, "%s is after the last payment date %s", d, edge);
-  } else {
-    snprintf(ev->reason, sizeof ev->reason, "%s is outside every payment window", d);
-  }
+  ev->rsn_kind = !before && after ? RSN_BEFORE : before && !after ? RSN_AFTER : RSN_OUTSIDE;
 }
 
 /* ---- the quote ---------------------------------------------------------------------- */
@@ -368,10 +351,11 @@ static void reset_answer(pol_eval *ev, int32_t date) {
   ev->has_answer = false;
   ev->date = date;
   ev->payable = false;
-  ev->reason[0] = '\0';
+  ev->rsn_kind = RSN_NONE;
   ev->window = PRG_NONE;
   ev->category = PRG_NONE;
-  memset(ev->matched, 0, p->ncategories * sizeof *ev->matched);
+  ev->matched_known = false;
+  ev->lets_done = false;
   memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
   memset(ev->applied, 0, p->nrules * sizeof *ev->applied);
   ev->worth = 0;
@@ -386,14 +370,17 @@ static void reset_answer(pol_eval *ev, int32_t date) {
   }
 }
 
-/* Steps c–e: which categories hold and which one is chosen; slots CATEGORY, SUBSIDIZED. */
-static pol_status choose_category(pol_eval *ev) {
+/* Step c: which categories hold (ev->matched).  Lazy on the planned path. */
+static pol_status match_categories(pol_eval *ev) {
   const pol_program *p = ev->p;
   pol_status st;
   bool any = false;
   uint32_t otherwise = PRG_NONE;
+  if ((st = ensure_lets(ev)) != POL_OK)
+    return st;
   for (uint32_t i = 0; i < p->ncategories; i++) {
     const prg_category *cat = &p->categories[i];
+    ev->matched[i] = 0;
     if (cat->otherwise) {
       if (otherwise == PRG_NONE)
         otherwise = i;
@@ -407,6 +394,45 @@ static pol_status choose_category(pol_eval *ev) {
   }
   if (!any && otherwise != PRG_NONE)
     ev->matched[otherwise] = 1;
+  ev->matched_known = true;
+  return POL_OK;
+}
+
+pol_status eval_matched(pol_eval *ev) {
+  return ev->matched_known ? POL_OK : match_categories(ev);
+}
+
+/* Slots CATEGORY and SUBSIDIZED for the rules, from ev->category and ev->funding. */
+static void chosen_slots(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  bool subsidized = false;
+  for (uint32_t s = 0; s < p->nsources; s++)
+    subsidized = subsidized || ev->funding[s] > 0;
+  /* -1 is outside 0..63, so `category in {…}` (OP_INSET) is false without a category. */
+  ev->slots[SLOT_CATEGORY] = ev->category == PRG_NONE ? -1 : (int64_t)ev->category;
+  ev->slots[SLOT_SUBSIDIZED] = subsidized;
+}
+
+/* Steps d–e on the planned path: the category the plan chose, its constant amounts. */
+static void planned_category(pol_eval *ev, uint32_t ci) {
+  const pol_program *p = ev->p;
+  ev->category = ci;
+  if (ci != PRG_NONE) {
+    const int64_t *funding;
+    const eval_amounts *a = plan_amounts(p->plan, ci, &funding);
+    ev->worth = a->worth;
+    ev->individual = a->individual;
+    memcpy(ev->funding, funding, p->nsources * sizeof *ev->funding);
+  }
+  chosen_slots(ev);
+}
+
+/* Steps c–e: which categories hold and which one is chosen; slots CATEGORY, SUBSIDIZED. */
+static pol_status choose_category(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  pol_status st;
+  if ((st = match_categories(ev)) != POL_OK)
+    return st;
 
   /* ev->funding holds the best so far, ev->scratch the candidate; they swap roles
      * when the candidate wins, so no copy and no allocation is needed. */
@@ -432,17 +458,13 @@ static pol_status choose_category(pol_eval *ev) {
   ev->individual = best.individual;
   if (ev->category == PRG_NONE)
     memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
-  bool subsidized = false;
-  for (uint32_t s = 0; s < p->nsources; s++)
-    subsidized = subsidized || ev->funding[s] > 0;
-  /* -1 is outside 0..63, so `category in {…}` (OP_INSET) is false without a category. */
-  ev->slots[SLOT_CATEGORY] = ev->category == PRG_NONE ? -1 : (int64_t)ev->category;
-  ev->slots[SLOT_SUBSIDIZED] = subsidized;
+  chosen_slots(ev);
   return POL_OK;
 }
 
-/* Step i: add-ons included for this resident, and who pays them. */
-static pol_status eval_addons(pol_eval *ev) {
+/* Step i: add-ons included for this resident, and who pays them (paid: from the plan,
+ * or NULL: run `paid when`). */
+static pol_status eval_addons(pol_eval *ev, const plan_cell *cell) {
   const pol_program *p = ev->p;
   for (uint32_t i = 0; i < p->naddons; i++) {
     const prg_addon *a = &p->addons[i];
@@ -450,7 +472,9 @@ static pol_status eval_addons(pol_eval *ev) {
     pol_status st;
     if (a->paid_by != PRG_NONE) {
       paid = 1; /* `paid by S` without `when`: always */
-      if (!absent(a->paid_when) && (st = vm_run(ev, a->paid_when, &paid)) != POL_OK)
+      if (cell)
+        paid = (cell->addons >> i) & 1;
+      else if (!absent(a->paid_when) && (st = run(ev, a->paid_when, &paid)) != POL_OK)
         return st;
     }
     if (paid) {
@@ -466,12 +490,20 @@ static pol_status eval_addons(pol_eval *ev) {
   return POL_OK;
 }
 
-/* Steps f–g: the window of `date`, then every rule in file order (after reset_answer). */
-static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e) {
+/* Steps f–g: the window of `date`, then every rule in file order (after reset_answer);
+ * from the plan's cell, or (cell NULL) by running the rules' `when`. */
+static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
+                               const plan_cell *cell) {
   const pol_program *p = ev->p;
   pol_status st;
   *e = (effects){cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
-  find_window(ev, date);
+  if (cell) {
+    ev->window = cell->window;
+    window_reason(ev, cell->day_ok);
+  } else {
+    ev->window = eval_window_at(p, date);
+    window_reason(ev, ev->window != PRG_NONE && vm_in_window(&p->windows[ev->window], date));
+  }
   if (ev->window != PRG_NONE) {
     const prg_window *w = &p->windows[ev->window];
     if ((st = apply_effects(ev, "window", w->key, w->eff_first, w->eff_count, e)) != POL_OK)
@@ -479,8 +511,10 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e) {
   }
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
-    int64_t holds;
-    if ((st = vm_run(ev, r->when, &holds)) != POL_OK)
+    int64_t holds = 1;
+    if (cell)
+      holds = (cell->rules >> i) & 1;
+    else if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
       return st;
     if (!holds)
       continue;
@@ -501,7 +535,7 @@ bool eval_benefit_start(const eval_effects *e, int32_t *start) {
   return true;
 }
 
-pol_status pol_quote(pol_eval *ev, int32_t date) {
+static pol_status quote(pol_eval *ev, int32_t date) {
   if (ev == NULL)
     return POL_EINPUT;
   const pol_program *p = ev->p;
@@ -509,36 +543,41 @@ pol_status pol_quote(pol_eval *ev, int32_t date) {
   reset_answer(ev, date);
   if (!ev->has_resident)
     return fail(ev, POL_EINPUT, "no resident");
+  if (ev->missing)
+    for (uint32_t i = 0; i < p->nattrs; i++)
+      if (p->attrs[i].presence == PRESENCE_REQUIRED && !ev->given[i])
+        return fail(ev, POL_EINPUT, "resident: missing required key \"%s\"",
+                    prg_str(p, p->attrs[i].key));
   if (!is_day(date))
     return fail(ev, POL_EINPUT, "payment date out of range");
   if (!cal_valid(p->year, 1, 1))
     return fail(ev, POL_ERUNTIME, "benefit year %d out of range", (int)p->year);
 
   /* a. inputs */
-  memcpy(ev->slots, ev->resident, slot_count(p) * sizeof *ev->slots);
+  memcpy(ev->slots, ev->resident, eval_slot_count(p) * sizeof *ev->slots);
   ev->slots[SLOT_PAID_ON] = date;
   for (uint32_t i = 0; i < p->nattrs; i++)
     if (p->attrs[i].presence == PRESENCE_QUERY_DATE && !ev->given[i])
       ev->slots[p->attrs[i].slot] = date;
 
-  /* b. lets, in order: a let may use the ones before it */
-  for (uint32_t i = 0; i < p->nlets; i++)
-    if ((st = vm_run(ev, p->lets[i].value, &ev->slots[p->lets[i].slot])) != POL_OK)
-      return st;
-
-  /* c–e. categories */
-  if ((st = choose_category(ev)) != POL_OK)
+  /* b–g. the planned path decides category, window and rules in one walk; else lets
+   * (in order: a let may use the ones before it), categories, the window, the rules */
+  plan_cell cell;
+  const plan_cell *planned = NULL;
+  if (p->plan && !ev->slow && plan_decide(p->plan, ev, &cell)) {
+    planned = &cell;
+    planned_category(ev, cell.category);
+  } else if ((st = choose_category(ev)) != POL_OK) {
     return st;
-
-  /* f–g. the window, the rules */
+  }
   effects e;
-  if ((st = window_rules(ev, date, &e)) != POL_OK)
+  if ((st = window_rules(ev, date, &e, planned)) != POL_OK)
     return st;
 
   /* h. amounts and benefit dates */
   if (ev->category == PRG_NONE) {
     ev->payable = false;
-    snprintf(ev->reason, sizeof ev->reason, "no category of the policy applies to this resident");
+    ev->rsn_kind = RSN_NO_CATEGORY;
   } else if (e.free) {
     ev->worth = 0;
     ev->individual = 0;
@@ -556,8 +595,20 @@ pol_status pol_quote(pol_eval *ev, int32_t date) {
   ev->wait_days = e.wait_days;
 
   /* i. add-ons: none without a category, whose answer is negative */
-  if (ev->category != PRG_NONE && (st = eval_addons(ev)) != POL_OK)
+  if (ev->category != PRG_NONE && (st = eval_addons(ev, planned)) != POL_OK)
     return st;
   ev->has_answer = true;
   return POL_OK;
+}
+
+/* A planned quote that fails at run time is answered again by the interpreter, so that
+ * every run-time error is the interpreter's, with its message (plan.h). */
+pol_status pol_quote(pol_eval *ev, int32_t date) {
+  pol_status st = quote(ev, date);
+  if (st == POL_ERUNTIME && ev->p->plan && !ev->slow) {
+    ev->slow = true;
+    st = quote(ev, date);
+    ev->slow = false;
+  }
+  return st;
 }

@@ -11,6 +11,7 @@
 #include "cg.h"
 #include "lex.h"
 #include "vmint.h"
+#include "plan.h"
 
 extern const char pol_prelude_src[];
 
@@ -59,6 +60,20 @@ static void free_tables(pol_program *p) {
   if (!heap) return;
   *heap = *p;
   prg_free(heap);
+}
+
+/* The derived parts of a program that has passed the verifier: its stamp (a hash of its
+ * names, for handles) and its plan (NULL is allowed: quotes then take the interpreter). */
+static void program_ready(pol_program *p) {
+  uint32_t h = 2166136261u;
+  const uint32_t counts[] = {p->nattrs, p->nidentities, p->nsources, p->ncategories,
+                             p->naddons, p->nwindows};
+  for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
+    h = (h ^ counts[i]) * 16777619u;
+  for (uint32_t i = 0; i < p->nstrings; i++)
+    h = (h ^ (unsigned char)p->strings[i]) * 16777619u;
+  p->stamp = h ? h : 1;
+  p->plan = plan_build(p);
 }
 
 pol_status pol_compile(const char *path, const char *src, size_t len, pol_program **out,
@@ -122,6 +137,7 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
         prg_free(p);
         rc = POL_EINPUT;
       } else {
+        program_ready(p);
         *out = p;
       }
     }
@@ -178,6 +194,8 @@ pol_status pol_load(const char *path, const unsigned char *bytes, size_t len, po
     diag_add(d, DIAG_ERROR, diag_add_source(d, path, NULL, 0), 0, 0, "bytecode",
              "not a valid .polb file: %s", err);
     rc = POL_EINPUT;
+  } else {
+    program_ready(*out);
   }
   if (!diags_out) pol_diags_free(d);
   return rc;
@@ -208,6 +226,9 @@ pol_status pol_save(const pol_program *p, unsigned char **bytes, size_t *len) {
   return polb_write(p, bytes, len) ? POL_OK : POL_ENOMEM;
 }
 
-void pol_program_free(pol_program *p) { prg_free(p); }
+void pol_program_free(pol_program *p) {
+  if (p) plan_free(p->plan);
+  prg_free(p);
+}
 
 

@@ -188,6 +188,10 @@ typedef struct pol_program {
   uint32_t *unlisted; uint32_t nunlisted; /* identities the notice does not list: `unlisted` */
   prg_restate *restates; uint32_t nrestates;
   prg_expect *expects; uint32_t nexpects;
+
+  /* Derived when the program is made (pol_compile, pol_load), never stored: */
+  uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h) */
+  struct pol_plan *plan;     /* the decision structure (api/plan.c), or NULL */
 } pol_program;
 
 static inline const char *prg_str(const pol_program *p, prg_strref r) {

@@ -128,13 +128,19 @@ bool vm_in_window(const prg_window *w, int32_t day) {
 #endif
 
 pol_status vm_run(pol_eval *ev, prg_section s, int64_t *out) {
+  if (s.start >= s.end) /* an absent section: the caller should not run it */
+    return vm_fail(ev, s.start, OP_RET, "no code for this section");
+  assert(s.end <= ev->p->ncode);
+  return vm_exec(ev, ev->p->code, s.start, out);
+}
+
+pol_status vm_exec(pol_eval *ev, const uint32_t *code, uint32_t start, int64_t *out) {
   const pol_program *p = ev->p;
-  const uint32_t *code = p->code;
   const int64_t *k = p->consts;
   const int64_t *slots = ev->slots;
   int64_t stack[PRG_STACK_MAX];
   int64_t *sp = stack; /* next free cell; x = sp[-1], y = sp[-2] */
-  uint32_t pc = s.start;
+  uint32_t pc = start;
   uint32_t insn;
 
 #if !(defined(POL_VM_SWITCH) || !defined(__GNUC__))
@@ -144,10 +150,6 @@ pol_status vm_run(pol_eval *ev, prg_section s, int64_t *out) {
 #undef VM_LABEL
   };
 #endif
-
-  if (s.start >= s.end) /* an absent section: the caller should not run it */
-    return vm_fail(ev, s.start, OP_RET, "no code for this section");
-  assert(s.end <= p->ncode);
 
 #define X sp[-1]
 #define Y sp[-2]

@@ -550,6 +550,7 @@ static void test_answer_json(void **state) {
   ev->category = 0;
   ev->matched[0] = 1;
   ev->matched[1] = 1;
+  ev->matched_known = true;
   ev->individual = 8050;
   ev->funding[SRC_MEDICAL] = 93950;
   ev->funding[SRC_LOCAL] = 0;
@@ -612,7 +613,8 @@ static void test_answer_json(void **state) {
   free(s);
 
   ev->payable = false;
-  snprintf(ev->reason, sizeof ev->reason, "2026-03-05 is after the last payment date 2026-02-25");
+  ev->rsn_kind = RSN_TEXT; /* a rule's `not payable "…"` */
+  ev->rsn_arg = S(p, "2026-03-05 is after the last payment date 2026-02-25");
   ev->category = 1;
   ev->matched[0] = 0;
   ev->individual = 5;
@@ -672,6 +674,7 @@ static void test_answer_marker_is_not_forgeable(void **state) {
   ev->payable = true;
   ev->category = 0;
   ev->matched[0] = 1;
+  ev->matched_known = true;
   ev->start = D("2026-01-01");
   ev->end = D("2026-12-31");
   char *s = pol_answer_json(ev, POL_ANSWER_QUOTE);
@@ -907,7 +910,7 @@ static void test_quote_windows(void **state) {
   const char *low = "{\"birth_date\": \"1980-05-01\", \"identities\": [\"subsistence_allowance\"]}";
   pol_eval *ev = quote(p, low, "2025-11-26", (const char *)NULL);
   assert_false(pol_answer_payable(ev));
-  assert_string_equal(ev->reason, "payments are accepted on days 1\u201325 of each month");
+  assert_string_equal(pol_answer_reason(ev), "payments are accepted on days 1\u201325 of each month");
   assert_int_equal(ev->individual, 8000); /* amounts are still those that would apply */
   char *s = pol_answer_json(ev, POL_ANSWER_ELIGIBLE);
   assert_non_null(
@@ -917,27 +920,27 @@ static void test_quote_windows(void **state) {
 
   ev = quote(p, low, "2025-11-25", (const char *)NULL);
   assert_true(pol_answer_payable(ev));
-  assert_string_equal(ev->reason, "");
+  assert_string_equal(pol_answer_reason(ev), "");
   pol_eval_free(ev);
 
   ev = quote(p, low, "2025-09-01", (const char *)NULL);
   assert_false(ev->payable);
   assert_int_equal(ev->window, PRG_NONE);
-  assert_string_equal(ev->reason, "2025-09-01 is before the collection period opens on 2025-10-17");
+  assert_string_equal(pol_answer_reason(ev), "2025-09-01 is before the collection period opens on 2025-10-17");
   s = pol_answer_json(ev, POL_ANSWER_QUOTE);
   assert_non_null(strstr(s, "\"no payment window contains 2025-09-01\""));
   free(s);
   pol_eval_free(ev);
 
   ev = quote(p, low, "2027-01-05", (const char *)NULL);
-  assert_string_equal(ev->reason, "2027-01-05 is after the last payment date 2026-12-31");
+  assert_string_equal(pol_answer_reason(ev), "2027-01-05 is after the last payment date 2026-12-31");
   pol_eval_free(ev);
 
   /* a rule's `payable` accepts the date the day filter refuses */
   ev = quote(p, "{\"birth_date\": \"1980-05-01\", \"identities\": [\"extreme_poverty\"]}",
              "2025-11-26", (const char *)NULL);
   assert_true(pol_answer_payable(ev));
-  assert_string_equal(ev->reason, "");
+  assert_string_equal(pol_answer_reason(ev), "");
   assert_int_equal(ev->applied[2], 1);
   pol_eval_free(ev);
 }
@@ -1022,7 +1025,7 @@ static void test_quote_no_category(void **state) {
       quote(p, "{\"birth_date\": \"1980-05-01\"}", "2025-11-10", "accident=20", (const char *)NULL);
   assert_int_equal(ev->category, PRG_NONE);
   assert_false(ev->payable);
-  assert_string_equal(ev->reason, "no category of the policy applies to this resident");
+  assert_string_equal(pol_answer_reason(ev), "no category of the policy applies to this resident");
   assert_int_equal(ev->individual, 0);
   assert_int_equal(ev->worth, 0);
   assert_int_equal(ev->addon_amount[0], -1);

@@ -1,0 +1,278 @@
+/*
+ * answer.c — the typed API's output side: accessors of the last answer, and the two
+ * texts an answer has (the reason, the `why` lines), formatted only when asked for into
+ * buffers owned by the evaluation context.  api/json.c renders answers through these.
+ *
+ * Invariant: before a successful pol_quote (ev->has_answer false) every accessor returns
+ * its "none" value and reads no answer field.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "eval.h"
+
+#define NO_DATE INT32_MIN
+
+static bool answered(const pol_eval *ev) {
+  return ev != NULL && ev->has_answer;
+}
+
+int pol_answer_payable(const pol_eval *ev) {
+  return answered(ev) && ev->payable;
+}
+
+pol_handle pol_answer_category(const pol_eval *ev) {
+  if (!answered(ev) || ev->category == PRG_NONE)
+    return (pol_handle){0};
+  return eval_handle(ev->p, POL_CATEGORY, ev->category);
+}
+
+int pol_answer_matched(pol_eval *ev, pol_handle category) {
+  uint32_t i;
+  if (!answered(ev) || !eval_handle_index(ev->p, category, POL_CATEGORY, &i) ||
+      eval_matched(ev) != POL_OK)
+    return 0;
+  return ev->matched[i] != 0;
+}
+
+int pol_answer_subsidized(const pol_eval *ev) {
+  return answered(ev) && ev->slots[SLOT_SUBSIDIZED] != 0;
+}
+
+pol_handle pol_answer_window(const pol_eval *ev) {
+  if (!answered(ev) || ev->window == PRG_NONE)
+    return (pol_handle){0};
+  return eval_handle(ev->p, POL_WINDOW, ev->window);
+}
+
+int64_t pol_answer_individual(const pol_eval *ev) {
+  return answered(ev) ? ev->individual : 0;
+}
+
+int64_t pol_answer_funding(const pol_eval *ev, pol_handle source) {
+  uint32_t s;
+  if (!answered(ev) || !eval_handle_index(ev->p, source, POL_SOURCE, &s))
+    return 0;
+  return ev->funding[s];
+}
+
+int64_t pol_answer_worth(const pol_eval *ev) {
+  return answered(ev) ? ev->worth : 0;
+}
+
+int32_t pol_answer_start(const pol_eval *ev) {
+  return answered(ev) ? ev->start : NO_DATE;
+}
+
+int32_t pol_answer_end(const pol_eval *ev) {
+  return answered(ev) ? ev->end : NO_DATE;
+}
+
+int64_t pol_answer_wait_months(const pol_eval *ev) {
+  return answered(ev) ? ev->wait_months : 0;
+}
+
+int64_t pol_answer_wait_days(const pol_eval *ev) {
+  return answered(ev) ? ev->wait_days : 0;
+}
+
+int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer) {
+  uint32_t a;
+  if (payer)
+    *payer = (pol_handle){0};
+  if (!answered(ev) || !eval_handle_index(ev->p, addon, POL_ADDON, &a))
+    return -1;
+  if (payer && ev->addon_amount[a] >= 0 && ev->addon_payer[a] != PRG_NONE)
+    *payer = eval_handle(ev->p, POL_SOURCE, ev->addon_payer[a]);
+  return ev->addon_amount[a];
+}
+
+/* ---- texts -------------------------------------------------------------------------- */
+
+/* A bounded message being appended to; output past the capacity is dropped. */
+typedef struct {
+  char *buf;
+  size_t cap, len;
+} msg;
+
+static void msg_add(msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void msg_add(msg *m, const char *fmt, ...) {
+  if (m->len + 1 >= m->cap)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(m->buf + m->len, m->cap - m->len, fmt, ap);
+  va_end(ap);
+  if (n > 0)
+    m->len = (size_t)n < m->cap - m->len ? m->len + (size_t)n : m->cap - 1;
+}
+
+/* First (last) day of w that its day filter admits; its lo (hi) if none within a month. */
+static int32_t first_payable(const prg_window *w) {
+  for (int32_t d = w->lo; d <= w->hi && d - w->lo < 31; d++)
+    if (vm_in_window(w, d))
+      return d;
+  return w->lo;
+}
+
+static int32_t last_payable(const prg_window *w) {
+  for (int32_t d = w->hi; d >= w->lo && w->hi - d < 31; d--)
+    if (vm_in_window(w, d))
+      return d;
+  return w->hi;
+}
+
+const char *pol_answer_reason(pol_eval *ev) {
+  if (!answered(ev) || ev->payable)
+    return "";
+  const pol_program *p = ev->p;
+  const prg_window *earliest = NULL, *latest = NULL;
+  char d[11], edge[11];
+  msg m = {ev->reason, sizeof ev->reason, 0};
+  ev->reason[0] = '\0';
+  cal_format(ev->date, d);
+  for (uint32_t i = 0; i < p->nwindows; i++) {
+    const prg_window *w = &p->windows[i];
+    if (w->lo > w->hi)
+      continue;
+    if (earliest == NULL || w->lo < earliest->lo)
+      earliest = w;
+    if (latest == NULL || w->hi > latest->hi)
+      latest = w;
+  }
+  switch (ev->rsn_kind) {
+  case RSN_DAYS: {
+    const prg_window *w = &p->windows[ev->rsn_arg];
+    msg_add(&m, "payments are accepted on days %u\u2013%u of each month", (unsigned)w->dlo,
+            (unsigned)w->dhi);
+    break;
+  }
+  case RSN_BEFORE:
+    cal_format(first_payable(earliest), edge);
+    msg_add(&m, "%s is before the collection period opens on %s", d, edge);
+    break;
+  case RSN_AFTER:
+    cal_format(last_payable(latest), edge);
+    msg_add(&m, "%s is after the last payment date %s", d, edge);
+    break;
+  case RSN_OUTSIDE: msg_add(&m, "%s is outside every payment window", d); break;
+  case RSN_TEXT: msg_add(&m, "%s", prg_str(p, ev->rsn_arg)); break;
+  case RSN_NO_CATEGORY: msg_add(&m, "no category of the policy applies to this resident"); break;
+  default: break;
+  }
+  return ev->reason;
+}
+
+/* "KEY (LABEL) [CITE]", the label and cite left out when empty. */
+static void decl_name(msg *m, const pol_program *p, prg_strref key, prg_strref label,
+                      prg_strref cite) {
+  msg_add(m, "%s", prg_str(p, key));
+  if (*prg_str(p, label))
+    msg_add(m, " (%s)", prg_str(p, label));
+  if (*prg_str(p, cite))
+    msg_add(m, " [%s]", prg_str(p, cite));
+}
+
+static const char *choose_dir(uint8_t kind) {
+  switch (kind) {
+  case KEY_LOWEST_INDIVIDUAL:
+  case KEY_LOWEST_FUNDING:
+  case KEY_LOWEST_SOURCE: return "lowest";
+  case KEY_FIRST: return "first";
+  case KEY_LAST: return "last";
+  default: return "highest";
+  }
+}
+
+static const char *choose_what(const pol_program *p, const prg_choose_key *k) {
+  switch (k->kind) {
+  case KEY_LOWEST_INDIVIDUAL:
+  case KEY_HIGHEST_INDIVIDUAL: return "individual";
+  case KEY_LOWEST_FUNDING:
+  case KEY_HIGHEST_FUNDING: return "funding";
+  case KEY_LOWEST_SOURCE:
+  case KEY_HIGHEST_SOURCE:
+    return k->source < p->nsources ? prg_str(p, p->sources[k->source].key) : "";
+  default: return "";
+  }
+}
+
+/* The `why` lines: the category, the window, then each rule that applied. */
+uint32_t pol_answer_why_count(pol_eval *ev) {
+  if (!answered(ev))
+    return 0;
+  uint32_t n = 2;
+  for (uint32_t i = 0; i < ev->p->nrules; i++)
+    n += ev->applied[i] != 0;
+  return n;
+}
+
+static void category_line(pol_eval *ev, msg *m) {
+  const pol_program *p = ev->p;
+  if (ev->category == PRG_NONE) {
+    msg_add(m, "no category of the policy applies to this resident");
+    return;
+  }
+  const prg_category *c = &p->categories[ev->category];
+  msg_add(m, "category ");
+  decl_name(m, p, c->key, c->label, c->cite);
+  uint32_t nmatched = 0;
+  if (eval_matched(ev) != POL_OK)
+    return;
+  for (uint32_t i = 0; i < p->ncategories; i++)
+    nmatched += ev->matched[i] != 0;
+  if (nmatched <= 1) {
+    msg_add(m, ": the only category that applies");
+    return;
+  }
+  msg_add(m, ": chosen by ");
+  for (uint32_t k = 0; k < p->nchoose; k++) {
+    const prg_choose_key *key = &p->choose[k];
+    const char *what = choose_what(p, key);
+    msg_add(m, "%s%s%s%s", k ? ", then " : "", choose_dir(key->kind), *what ? " " : "", what);
+  }
+  if (p->nchoose == 0)
+    msg_add(m, "file order");
+  msg_add(m, " among ");
+  const char *sep = "";
+  for (uint32_t i = 0; i < p->ncategories; i++)
+    if (ev->matched[i]) {
+      msg_add(m, "%s%s", sep, prg_str(p, p->categories[i].key));
+      sep = ", ";
+    }
+  if (*prg_str(p, p->choose_cite))
+    msg_add(m, " [%s]", prg_str(p, p->choose_cite));
+}
+
+const char *pol_answer_why(pol_eval *ev, uint32_t i) {
+  if (i >= pol_answer_why_count(ev))
+    return "";
+  const pol_program *p = ev->p;
+  msg m = {ev->why, sizeof ev->why, 0};
+  ev->why[0] = '\0';
+  if (i == 0) {
+    category_line(ev, &m);
+  } else if (i == 1) {
+    if (ev->window != PRG_NONE) {
+      const prg_window *w = &p->windows[ev->window];
+      msg_add(&m, "window ");
+      decl_name(&m, p, w->key, w->label, w->cite);
+    } else {
+      char d[11];
+      cal_format(ev->date, d);
+      msg_add(&m, "no payment window contains %s", d);
+    }
+  } else {
+    uint32_t k = i - 2;
+    for (uint32_t r = 0; r < p->nrules; r++)
+      if (ev->applied[r] && k-- == 0) {
+        msg_add(&m, "rule ");
+        decl_name(&m, p, p->rules[r].key, p->rules[r].label, p->rules[r].cite);
+        break;
+      }
+  }
+  return ev->why;
+}

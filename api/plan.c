@@ -1,0 +1,1137 @@
+/*
+ * plan.c — building and walking the quote's decision structure (see plan.h).
+ *
+ * Building, in order:
+ *  1. lift: every section is turned back into an expression tree by running its
+ *     verified stack code symbolically (and/or and `if` from their forward jumps); a
+ *     let's slot is replaced by the let's tree; input-free subtrees are folded by running
+ *     them on the VM, so their values are the VM's;
+ *  2. formulas: every boolean tree becomes and/or/not over atoms "feature in ranges";
+ *     the chosen category and `subsidized` are functions of the category (truth tables);
+ *  3. features get their cut points; a diagram variable per feature, domain = intervals;
+ *  4. diagrams: categories chained in the static choose order (amounts are constants),
+ *     windows in file order, then every rule and add-on, combined into cells.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "mdd.h"
+#include "opcodes.h"
+#include "plan.h"
+#include "vmint.h"
+
+#define MAX_NODES 200000u
+#define MAX_TREE 100000u
+
+/* ---- lifted trees ------------------------------------------------------------------- */
+
+enum { LX_IF = OP__COUNT }; /* kid0 ? kid1 : kid2 (ANDJ/ORJ nodes: kid0 and/or kid1) */
+
+typedef struct {
+  uint32_t insn;     /* the original instruction (its opcode; LX_IF for `if`) */
+  int32_t kid[3];    /* operands, -1 none; binary: kid0 = y, kid1 = x */
+  bool known;        /* input-free and folded */
+  int64_t val;       /* value if known */
+  uint8_t deps;      /* D_* */
+} lx;
+
+enum { D_INPUT = 1, D_CAT = 2 };
+
+/* ---- features and formulas ---------------------------------------------------------- */
+
+typedef enum { F_IDBIT, F_SLOT, F_DAY, F_DIFF, F_AGE, F_CODE } fkind;
+
+typedef struct {
+  uint8_t kind;
+  uint32_t a, b;      /* bit or slots; F_CODE: start in plan code */
+  int64_t *cuts;      /* sorted, distinct: interval i is [cuts[i-1], cuts[i]) */
+  uint32_t ncuts, cap;
+} feature;
+
+typedef struct { int64_t lo, hi; } range;
+
+enum { FM_CONST, FM_ATOM, FM_CAT, FM_AND, FM_OR, FM_NOT };
+
+typedef struct {
+  uint8_t kind;
+  bool value;            /* FM_CONST */
+  uint32_t feat;         /* FM_ATOM */
+  uint32_t rfirst, rcount; /* FM_ATOM: ranges; FM_CAT: truth table in cattab (ncat + 1) */
+  int32_t l, r;          /* FM_AND/OR: both; FM_NOT: l */
+} formula;
+
+typedef struct {
+  int32_t cat;   /* -1: none */
+  int32_t win;   /* -1: none */
+  uint8_t day_ok;
+  uint64_t rules, addons;
+} cell;
+
+struct pol_plan {
+  mdd_node *nodes;
+  mdd_ref *kids;
+  mdd_ref root;
+  uint32_t nnodes;
+  feature *feats;
+  uint32_t nfeats;
+  uint32_t *code;        /* bytecode features, each ending in RET */
+  uint32_t ncode;
+  cell *cells;
+  uint32_t ncells;
+  eval_amounts *amounts; /* per category */
+  int64_t *funding;      /* ncategories × nsources */
+  uint8_t *effkind;      /* per effect: 0 run, 1 constant, 2 slot */
+  int64_t *effval;
+  uint32_t nsources;
+  uint32_t *guard_slots; /* date slots that must lie guard_days inside the calendar */
+  uint32_t nguard;
+  int64_t guard_days;
+};
+
+typedef struct {
+  const pol_program *p;
+  pol_plan *pl;
+  pol_eval *ev;          /* scratch context for folding (slots all 0) */
+  lx *t;
+  uint32_t nt, capt;
+  int32_t *let_root;     /* per let: its tree, -1 not liftable */
+  int32_t *slot_let;     /* per slot: the let computing it, or -1 */
+  formula *f;
+  uint32_t nf, capf;
+  range *ranges;
+  uint32_t nranges, capr;
+  uint8_t *cattab;
+  uint32_t ncattab, capcat;
+  uint32_t capcode, capfeat;
+  bool fail;
+  uint64_t subsidized;   /* bit c: category c has a funding part > 0 */
+  mdd *m;
+  uint32_t capcells;
+  uint32_t next_op;
+} builder;
+
+#define GROW(b, arr, n, cap)                                                            \
+  ((n) < (cap) || grow_to((b), (void **)&(arr), &(cap), sizeof *(arr)))
+
+static bool grow_to(builder *b, void **arr, uint32_t *cap, size_t size) {
+  uint32_t ncap = *cap ? *cap * 2 : 64;
+  void *q = realloc(*arr, (size_t)ncap * size);
+  if (q == NULL) {
+    b->fail = true;
+    return false;
+  }
+  *arr = q;
+  *cap = ncap;
+  return true;
+}
+
+/* ---- 1. lifting --------------------------------------------------------------------- */
+
+static int32_t new_node(builder *b, uint32_t insn, int32_t k0, int32_t k1, int32_t k2) {
+  if (b->fail || b->nt >= MAX_TREE || !GROW(b, b->t, b->nt, b->capt)) {
+    b->fail = true;
+    return -1;
+  }
+  lx *n = &b->t[b->nt];
+  *n = (lx){insn, {k0, k1, k2}, false, 0, 0};
+  return (int32_t)b->nt++;
+}
+
+static uint32_t op_of(const lx *n) { return INSN_OP(n->insn) == LX_IF ? LX_IF : INSN_OP(n->insn); }
+
+/* Emit the code of tree n into the plan's code; returns false (b->fail) if it cannot. */
+static bool emit(builder *b, int32_t n, uint32_t *depth, uint32_t d);
+
+static bool emit1(builder *b, uint32_t insn) {
+  pol_plan *pl = b->pl;
+  if (!GROW(b, pl->code, pl->ncode, b->capcode))
+    return false;
+  pl->code[pl->ncode++] = insn;
+  return true;
+}
+
+static bool emit(builder *b, int32_t n, uint32_t *depth, uint32_t d) {
+  if (n < 0 || b->fail)
+    return false;
+  const lx *x = &b->t[n];
+  uint32_t op = op_of(x);
+  if (d + 1 > *depth)
+    *depth = d + 1;
+  if (*depth > PRG_STACK_MAX)
+    return false;
+  if (op == OP_ANDJ || op == OP_ORJ) {
+    if (!emit(b, x->kid[0], depth, d))
+      return false;
+    uint32_t j = b->pl->ncode;
+    if (!emit1(b, INSN(op, 0, 0)) || !emit(b, x->kid[1], depth, d))
+      return false;
+    uint32_t off = b->pl->ncode - j - 1;
+    if (off > 0xffff)
+      return false;
+    b->pl->code[j] = INSN(op, 0, off);
+    return true;
+  }
+  if (op == LX_IF) {
+    if (!emit(b, x->kid[0], depth, d))
+      return false;
+    uint32_t jf = b->pl->ncode;
+    if (!emit1(b, INSN(OP_JMPF, 0, 0)) || !emit(b, x->kid[1], depth, d))
+      return false;
+    uint32_t j = b->pl->ncode;
+    if (!emit1(b, INSN(OP_JMP, 0, 0)))
+      return false;
+    b->pl->code[jf] = INSN(OP_JMPF, 0, b->pl->ncode - jf - 1);
+    if (!emit(b, x->kid[2], depth, d))
+      return false;
+    if (b->pl->ncode - j - 1 > 0xffff || j - jf > 0xffff)
+      return false;
+    b->pl->code[j] = INSN(OP_JMP, 0, b->pl->ncode - j - 1);
+    return true;
+  }
+  for (uint32_t k = 0; k < 3; k++)
+    if (x->kid[k] >= 0 && !emit(b, x->kid[k], depth, d + k))
+      return false;
+  return emit1(b, x->insn);
+}
+
+/* Emit tree n followed by RET as a standalone piece of plan code; its start, or -1. */
+static int64_t emit_piece(builder *b, int32_t n) {
+  uint32_t start = b->pl->ncode, depth = 0;
+  if (!emit(b, n, &depth, 0) || !emit1(b, INSN(OP_RET, 0, 0))) {
+    b->pl->ncode = start;
+    return -1;
+  }
+  return start;
+}
+
+/* Fold node n if every operand is known: run it on the VM. */
+static void fold(builder *b, int32_t n) {
+  lx *x = &b->t[n];
+  uint32_t op = op_of(x);
+  if (x->deps != 0 || op == OP_CONST) {
+    x->known = op == OP_CONST;
+    return;
+  }
+  uint32_t mark = b->pl->ncode;
+  int64_t start = emit_piece(b, n), v;
+  if (start >= 0 && vm_exec(b->ev, b->pl->code, (uint32_t)start, &v) == POL_OK) {
+    b->t[n].known = true;
+    b->t[n].val = v;
+  }
+  b->pl->ncode = mark;
+}
+
+static bool is_input_slot(const pol_program *p, uint32_t s) {
+  (void)p;
+  return s == SLOT_PAID_ON || s == SLOT_IDENTITIES || s >= SLOT__FIXED;
+}
+
+/* Lift code[pc .. end) of a section into trees on the symbolic stack st (depth *sp). */
+static bool lift_range(builder *b, uint32_t pc, uint32_t end, int32_t *st, uint32_t *sp) {
+  const pol_program *p = b->p;
+  while (pc < end && !b->fail) {
+    uint32_t insn = p->code[pc], op = INSN_OP(insn);
+    if (op >= OP__COUNT)
+      return false;
+    uint32_t pops = 0;
+    int32_t n = -1;
+    switch (op) {
+    case OP_ANDJ:
+    case OP_ORJ: {
+      uint32_t target = pc + 1 + INSN_B(insn);
+      if (*sp < 1 || target > end)
+        return false;
+      int32_t sub[PRG_STACK_MAX];
+      uint32_t ssp = 0;
+      if (!lift_range(b, pc + 1, target, sub, &ssp) || ssp != 1)
+        return false;
+      int32_t l = st[--*sp];
+      n = new_node(b, INSN(op, 0, 0), l, sub[0], -1);
+      if (n < 0)
+        return false;
+      b->t[n].deps = b->t[l].deps | b->t[sub[0]].deps;
+      st[(*sp)++] = n;
+      fold(b, n);
+      pc = target;
+      continue;
+    }
+    case OP_JMPF: {
+      uint32_t t1 = pc + 1 + INSN_B(insn);
+      if (*sp < 1 || t1 > end || t1 < pc + 2 || INSN_OP(p->code[t1 - 1]) != OP_JMP)
+        return false;
+      uint32_t t2 = t1 + INSN_B(p->code[t1 - 1]);
+      if (t2 > end)
+        return false;
+      int32_t s1[PRG_STACK_MAX], s2[PRG_STACK_MAX];
+      uint32_t n1 = 0, n2 = 0;
+      if (!lift_range(b, pc + 1, t1 - 1, s1, &n1) || n1 != 1 ||
+          !lift_range(b, t1, t2, s2, &n2) || n2 != 1)
+        return false;
+      int32_t c = st[--*sp];
+      n = new_node(b, LX_IF, c, s1[0], s2[0]);
+      if (n < 0)
+        return false;
+      b->t[n].deps = b->t[c].deps | b->t[s1[0]].deps | b->t[s2[0]].deps;
+      st[(*sp)++] = n;
+      fold(b, n);
+      pc = t2;
+      continue;
+    }
+    case OP_JMP:
+    case OP_RET:
+      return false; /* only as parts of the shapes above, or the section's end */
+    default:
+      break;
+    }
+    pops = vm_ops[op].pops;
+    if (*sp < pops || *sp - pops + 1 > PRG_STACK_MAX)
+      return false;
+    int32_t kids[3] = {-1, -1, -1};
+    for (uint32_t i = 0; i < pops; i++)
+      kids[i] = st[*sp - pops + i];
+    *sp -= pops;
+    uint8_t deps = 0;
+    if (op == OP_LOAD && INSN_B(insn) < p->nslots && b->slot_let[INSN_B(insn)] >= 0) {
+      int32_t r = b->let_root[b->slot_let[INSN_B(insn)]];
+      if (r < 0)
+        return false;
+      st[(*sp)++] = r; /* the let's tree, shared */
+      pc++;
+      continue;
+    }
+    if (op == OP_LOAD)
+      deps = is_input_slot(p, INSN_B(insn)) ? D_INPUT : D_CAT;
+    if (op == OP_IDENT || op == OP_PRESENT)
+      deps = D_INPUT;
+    n = new_node(b, insn, kids[0], kids[1], kids[2]);
+    if (n < 0)
+      return false;
+    for (uint32_t i = 0; i < pops; i++)
+      deps |= b->t[kids[i]].deps;
+    b->t[n].deps = deps;
+    if (op == OP_CONST)
+      b->t[n].val = p->consts[INSN_B(insn)];
+    fold(b, n);
+    st[(*sp)++] = n;
+    pc++;
+  }
+  return !b->fail;
+}
+
+/* The tree of a whole section, or -1. */
+static int32_t lift(builder *b, prg_section s) {
+  if (s.start >= s.end || s.end > b->p->ncode || INSN_OP(b->p->code[s.end - 1]) != OP_RET)
+    return -1;
+  int32_t st[PRG_STACK_MAX];
+  uint32_t sp = 0;
+  if (!lift_range(b, s.start, s.end - 1, st, &sp) || sp != 1)
+    return -1;
+  return st[0];
+}
+
+/* ---- 2. formulas -------------------------------------------------------------------- */
+
+static int32_t fm_new(builder *b, formula f) {
+  if (b->fail || !GROW(b, b->f, b->nf, b->capf))
+    return -1;
+  b->f[b->nf] = f;
+  return (int32_t)b->nf++;
+}
+
+static int32_t fm_const(builder *b, bool v) {
+  return fm_new(b, (formula){.kind = FM_CONST, .value = v, .l = -1, .r = -1});
+}
+
+static int32_t fm_bin(builder *b, uint8_t kind, int32_t l, int32_t r) {
+  if (l < 0 || r < 0)
+    return -1;
+  return fm_new(b, (formula){.kind = kind, .l = l, .r = r});
+}
+
+static int32_t fm_not(builder *b, int32_t l) {
+  if (l < 0)
+    return -1;
+  return fm_new(b, (formula){.kind = FM_NOT, .l = l, .r = -1});
+}
+
+static uint32_t feat_of(builder *b, fkind kind, uint32_t a, uint32_t bb) {
+  pol_plan *pl = b->pl;
+  for (uint32_t i = 0; i < pl->nfeats; i++)
+    if (pl->feats[i].kind == kind && pl->feats[i].a == a && pl->feats[i].b == bb && kind != F_CODE)
+      return i;
+  if (!GROW(b, pl->feats, pl->nfeats, b->capfeat))
+    return 0;
+  pl->feats[pl->nfeats] = (feature){(uint8_t)kind, a, bb, NULL, 0, 0};
+  return pl->nfeats++;
+}
+
+static void add_cut(builder *b, uint32_t fi, int64_t c) {
+  feature *f = &b->pl->feats[fi];
+  if (c == INT64_MIN)
+    return; /* the first interval starts there anyway */
+  for (uint32_t i = 0; i < f->ncuts; i++)
+    if (f->cuts[i] == c)
+      return;
+  if (!GROW(b, f->cuts, f->ncuts, f->cap))
+    return;
+  f->cuts[f->ncuts++] = c;
+}
+
+/* An atom: feature fi lies in the union of rs[0..n). */
+static int32_t fm_atom(builder *b, uint32_t fi, const range *rs, uint32_t n) {
+  if (b->fail)
+    return -1;
+  uint32_t first = b->nranges;
+  for (uint32_t i = 0; i < n; i++) {
+    if (rs[i].lo > rs[i].hi)
+      continue;
+    if (!GROW(b, b->ranges, b->nranges, b->capr))
+      return -1;
+    b->ranges[b->nranges++] = rs[i];
+    add_cut(b, fi, rs[i].lo);
+    if (rs[i].hi != INT64_MAX)
+      add_cut(b, fi, rs[i].hi + 1);
+  }
+  return fm_new(b, (formula){.kind = FM_ATOM, .feat = fi, .rfirst = first,
+                             .rcount = b->nranges - first, .l = -1, .r = -1});
+}
+
+/* The ranges where `v cmp k` holds (op an opcode EQ..GE); *n of them. */
+static void cmp_ranges(uint32_t op, int64_t k, range out[2], uint32_t *n) {
+  *n = 1;
+  switch (op) {
+  case OP_EQ: out[0] = (range){k, k}; break;
+  case OP_NE:
+    out[0] = (range){INT64_MIN, k == INT64_MIN ? INT64_MIN : k - 1};
+    if (k == INT64_MIN) out[0] = (range){1, 0};
+    out[1] = (range){k == INT64_MAX ? 1 : k + 1, k == INT64_MAX ? 0 : INT64_MAX};
+    *n = 2;
+    break;
+  case OP_LT: out[0] = k == INT64_MIN ? (range){1, 0} : (range){INT64_MIN, k - 1}; break;
+  case OP_LE: out[0] = (range){INT64_MIN, k}; break;
+  case OP_GT: out[0] = k == INT64_MAX ? (range){1, 0} : (range){k + 1, INT64_MAX}; break;
+  default: out[0] = (range){k, INT64_MAX}; break; /* GE */
+  }
+}
+
+static uint32_t mirror(uint32_t op) {
+  switch (op) {
+  case OP_LT: return OP_GT;
+  case OP_LE: return OP_GE;
+  case OP_GT: return OP_LT;
+  case OP_GE: return OP_LE;
+  default: return op;
+  }
+}
+
+static bool is_cmp(uint32_t op) {
+  return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
+}
+
+/* A date slot that is always a valid date: the payment date, or a date attribute that
+ * is never absent. */
+static bool sure_date_slot(const pol_program *p, int32_t n, const lx *t, uint32_t *slot) {
+  if (n < 0 || op_of(&t[n]) != OP_LOAD)
+    return false;
+  uint32_t s = INSN_B(t[n].insn);
+  if (s == SLOT_PAID_ON) {
+    *slot = s;
+    return true;
+  }
+  for (uint32_t i = 0; i < p->nattrs; i++)
+    if (!p->attrs[i].is_identities && p->attrs[i].slot == s && p->attrs[i].type == TY_DATE &&
+        p->attrs[i].presence != PRESENCE_OPTIONAL) {
+      *slot = s;
+      return true;
+    }
+  return false;
+}
+
+static void guard(builder *b, uint32_t slot, int64_t days) {
+  pol_plan *pl = b->pl;
+  if (days < 0)
+    days = -days;
+  if (days > pl->guard_days)
+    pl->guard_days = days;
+  for (uint32_t i = 0; i < pl->nguard; i++)
+    if (pl->guard_slots[i] == slot)
+      return;
+  uint32_t cap = pl->nguard;
+  uint32_t *q = realloc(pl->guard_slots, (cap + 1) * sizeof *q);
+  if (q == NULL) {
+    b->fail = true;
+    return;
+  }
+  pl->guard_slots = q;
+  pl->guard_slots[pl->nguard++] = slot;
+}
+
+/* A feature for the int-valued tree n: a plain input, or bytecode. */
+static uint32_t value_feature(builder *b, int32_t n) {
+  const lx *x = &b->t[n];
+  if (op_of(x) == OP_LOAD && is_input_slot(b->p, INSN_B(x->insn)))
+    return feat_of(b, F_SLOT, INSN_B(x->insn), 0);
+  uint32_t s;
+  if (op_of(x) == OP_AGE && sure_date_slot(b->p, x->kid[0], b->t, &s)) {
+    uint32_t s2;
+    if (sure_date_slot(b->p, x->kid[1], b->t, &s2))
+      return feat_of(b, F_AGE, s, s2);
+  }
+  int64_t start = emit_piece(b, n);
+  if (start < 0) {
+    b->fail = true;
+    return 0;
+  }
+  return feat_of(b, F_CODE, (uint32_t)start, 0);
+}
+
+/* `date slot + k days` (k may be 0): the slot and k. */
+static bool date_plus(builder *b, int32_t n, uint32_t *slot, int64_t *k) {
+  const lx *x = &b->t[n];
+  if (sure_date_slot(b->p, n, b->t, slot)) {
+    *k = 0;
+    return true;
+  }
+  if (op_of(x) == OP_ADDDAYS && sure_date_slot(b->p, x->kid[0], b->t, slot) &&
+      b->t[x->kid[1]].known && b->t[x->kid[1]].val > -4000000 && b->t[x->kid[1]].val < 4000000) {
+    *k = b->t[x->kid[1]].val;
+    return true;
+  }
+  return false;
+}
+
+static int32_t formula_of(builder *b, int32_t n);
+
+/* Tree n compared with constant k by op (n is the left operand). */
+static int32_t compare_const(builder *b, int32_t n, uint32_t op, int64_t k) {
+  range rs[2];
+  uint32_t nr;
+  const lx *x = &b->t[n];
+  uint32_t s;
+  /* year(d) cmp k  <=>  d cmp' 1 January of k or k+1 (year is monotone; d a sure date) */
+  if (op_of(x) == OP_YEAR && sure_date_slot(b->p, x->kid[0], b->t, &s) && k >= 1 && k <= 9998) {
+    int64_t jan1 = cal_from_ymd((int)k, 1, 1), next = cal_from_ymd((int)k + 1, 1, 1);
+    switch (op) {
+    case OP_EQ: rs[0] = (range){jan1, next - 1}; nr = 1; break;
+    case OP_NE: rs[0] = (range){INT64_MIN, jan1 - 1}; rs[1] = (range){next, INT64_MAX}; nr = 2; break;
+    case OP_LT: rs[0] = (range){INT64_MIN, jan1 - 1}; nr = 1; break;
+    case OP_LE: rs[0] = (range){INT64_MIN, next - 1}; nr = 1; break;
+    case OP_GT: rs[0] = (range){next, INT64_MAX}; nr = 1; break;
+    default: rs[0] = (range){jan1, INT64_MAX}; nr = 1; break;
+    }
+    return fm_atom(b, feat_of(b, F_SLOT, s, 0), rs, nr);
+  }
+  cmp_ranges(op, k, rs, &nr);
+  return fm_atom(b, value_feature(b, n), rs, nr);
+}
+
+/* A truth table over the chosen category for tree n, which reads only `category` and
+ * `subsidized`: evaluated on the VM for each category (and none). */
+static int32_t category_formula(builder *b, int32_t n) {
+  const pol_program *p = b->p;
+  uint32_t first = b->ncattab;
+  uint32_t mark = b->pl->ncode;
+  int64_t start = emit_piece(b, n);
+  if (start < 0)
+    return -1;
+  for (uint32_t t = 0; t <= p->ncategories; t++) { /* t: category + 1, 0 none */
+    bool none = t == 0;
+    uint32_t c = t - 1;
+    b->ev->slots[SLOT_CATEGORY] = none ? -1 : (int64_t)c;
+    b->ev->slots[SLOT_SUBSIDIZED] = !none && ((b->subsidized >> c) & 1);
+    int64_t v;
+    if (vm_exec(b->ev, b->pl->code, (uint32_t)start, &v) != POL_OK ||
+        !GROW(b, b->cattab, b->ncattab, b->capcat))
+      return -1;
+    b->cattab[b->ncattab++] = v != 0;
+  }
+  b->ev->slots[SLOT_CATEGORY] = b->ev->slots[SLOT_SUBSIDIZED] = 0;
+  b->pl->ncode = mark;
+  return fm_new(b, (formula){.kind = FM_CAT, .rfirst = first, .l = -1, .r = -1});
+}
+
+/* The formula of boolean tree n. */
+static int32_t formula_of(builder *b, int32_t n) {
+  if (n < 0 || b->fail)
+    return -1;
+  const pol_program *p = b->p;
+  const lx *x = &b->t[n];
+  uint32_t op = op_of(x);
+  range rs[2];
+  if (x->known)
+    return fm_const(b, x->val != 0);
+  if (x->deps == D_CAT)
+    return category_formula(b, n);
+  if (x->deps & D_CAT) {
+    if (op == OP_ANDJ || op == OP_ORJ)
+      return fm_bin(b, op == OP_ANDJ ? FM_AND : FM_OR, formula_of(b, x->kid[0]),
+                    formula_of(b, x->kid[1]));
+    if (op == OP_NOT)
+      return fm_not(b, formula_of(b, x->kid[0]));
+    if (op == LX_IF) {
+      int32_t c = formula_of(b, x->kid[0]);
+      return fm_bin(b, FM_OR, fm_bin(b, FM_AND, c, formula_of(b, x->kid[1])),
+                    fm_bin(b, FM_AND, fm_not(b, c), formula_of(b, x->kid[2])));
+    }
+    return -1; /* the category mixed with inputs below a comparison */
+  }
+  switch (op) {
+  case OP_ANDJ:
+  case OP_ORJ:
+    return fm_bin(b, op == OP_ANDJ ? FM_AND : FM_OR, formula_of(b, x->kid[0]),
+                  formula_of(b, x->kid[1]));
+  case OP_NOT: return fm_not(b, formula_of(b, x->kid[0]));
+  case LX_IF: {
+    int32_t c = formula_of(b, x->kid[0]);
+    return fm_bin(b, FM_OR, fm_bin(b, FM_AND, c, formula_of(b, x->kid[1])),
+                  fm_bin(b, FM_AND, fm_not(b, c), formula_of(b, x->kid[2])));
+  }
+  case OP_IDENT:
+    rs[0] = (range){1, 1};
+    return fm_atom(b, feat_of(b, F_IDBIT, INSN_A(x->insn), 0), rs, 1);
+  case OP_PRESENT:
+    rs[0] = (range){INT64_MIN + 1, INT64_MAX};
+    return fm_atom(b, feat_of(b, F_SLOT, INSN_B(x->insn), 0), rs, 1);
+  case OP_INRANGE: {
+    int64_t lo = p->consts[INSN_A(x->insn)], hi = p->consts[INSN_B(x->insn)];
+    rs[0] = (range){lo == INT64_MIN ? INT64_MIN + 1 : lo, hi}; /* absent is in no range */
+    return fm_atom(b, value_feature(b, x->kid[0]), rs, 1);
+  }
+  case OP_INSET: {
+    uint64_t mask = (uint64_t)p->consts[INSN_B(x->insn)];
+    uint32_t fi = value_feature(b, x->kid[0]);
+    int32_t acc = fm_const(b, false);
+    for (int64_t v = 0; v < 64; v++) {
+      if (!((mask >> v) & 1))
+        continue;
+      int64_t hi = v;
+      while (hi + 1 < 64 && ((mask >> (hi + 1)) & 1))
+        hi++;
+      rs[0] = (range){v, hi};
+      acc = fm_bin(b, FM_OR, acc, fm_atom(b, fi, rs, 1));
+      v = hi;
+    }
+    return acc;
+  }
+  case OP_INWIN:
+  case OP_INCOLL: {
+    uint32_t s;
+    int32_t lo = p->coll_lo, hi = p->coll_hi;
+    uint8_t dlo = p->coll_dlo, dhi = p->coll_dhi;
+    if (op == OP_INWIN) {
+      const prg_window *w = &p->windows[INSN_B(x->insn)];
+      lo = w->lo, hi = w->hi, dlo = w->dlo, dhi = w->dhi;
+    }
+    if (!(op_of(&b->t[x->kid[0]]) == OP_LOAD && is_input_slot(p, s = INSN_B(b->t[x->kid[0]].insn))))
+      break;
+    if (lo > hi)
+      return fm_const(b, false);
+    rs[0] = (range){lo, hi};
+    int32_t in = fm_atom(b, feat_of(b, F_SLOT, s, 0), rs, 1);
+    if (dlo <= 1 && dhi >= 31)
+      return in;
+    rs[0] = (range){dlo, dhi};
+    return fm_bin(b, FM_AND, in, fm_atom(b, feat_of(b, F_DAY, s, 0), rs, 1));
+  }
+  case OP_LOAD:
+    rs[0] = (range){INT64_MIN, -1};
+    rs[1] = (range){1, INT64_MAX};
+    return fm_atom(b, value_feature(b, n), rs, 2);
+  default:
+    break;
+  }
+  if (is_cmp(op)) {
+    int32_t l = x->kid[0], r = x->kid[1];
+    if (b->t[r].known)
+      return compare_const(b, l, op, b->t[r].val);
+    if (b->t[l].known)
+      return compare_const(b, r, mirror(op), b->t[l].val);
+    /* d1 + k1 cmp d2 + k2  <=>  d1 - d2 cmp k2 - k1, for sure dates inside the guard */
+    uint32_t s1, s2;
+    int64_t k1, k2;
+    if (date_plus(b, l, &s1, &k1) && date_plus(b, r, &s2, &k2) && s1 != s2) {
+      guard(b, s1, k1);
+      guard(b, s2, k2);
+      uint32_t nr;
+      cmp_ranges(op, k2 - k1, rs, &nr);
+      return fm_atom(b, feat_of(b, F_DIFF, s1, s2), rs, nr);
+    }
+  }
+  /* anything else: its value, from bytecode, is non-zero */
+  rs[0] = (range){INT64_MIN, -1};
+  rs[1] = (range){1, INT64_MAX};
+  return fm_atom(b, value_feature(b, n), rs, 2);
+}
+
+/* ---- 3. variables ------------------------------------------------------------------- */
+
+static int cmp64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Interval of v among the sorted cuts of f. */
+static uint32_t interval(const feature *f, int64_t v) {
+  uint32_t lo = 0, hi = f->ncuts;
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (f->cuts[mid] <= v)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Variables are ordered identities first, then inputs by slot, then derived features:
+ * var_of[f] is feature f's variable. */
+static uint32_t rank(const feature *f) {
+  switch (f->kind) {
+  case F_IDBIT: return 0;
+  case F_SLOT: return f->a == SLOT_PAID_ON ? 2 : 1;
+  case F_DAY: return 3;
+  case F_DIFF:
+  case F_AGE: return 4;
+  default: return 5;
+  }
+}
+
+static int32_t *order_features(builder *b) {
+  pol_plan *pl = b->pl;
+  /* reorder pl->feats in place by (rank, original index); formulas refer to features
+     through the returned map old -> new */
+  uint32_t n = pl->nfeats;
+  int32_t *map = malloc((n ? n : 1) * sizeof *map);
+  feature *sorted = malloc((n ? n : 1) * sizeof *sorted);
+  if (map == NULL || sorted == NULL) {
+    free(map);
+    free(sorted);
+    b->fail = true;
+    return NULL;
+  }
+  uint32_t k = 0;
+  for (uint32_t r = 0; r <= 5; r++)
+    for (uint32_t i = 0; i < n; i++)
+      if (rank(&pl->feats[i]) == r) {
+        map[i] = (int32_t)k;
+        sorted[k++] = pl->feats[i];
+      }
+  memcpy(pl->feats, sorted, n * sizeof *sorted);
+  free(sorted);
+  for (uint32_t i = 0; i < n; i++)
+    qsort(pl->feats[i].cuts, pl->feats[i].ncuts, sizeof(int64_t), cmp64);
+  return map;
+}
+
+/* ---- 4. diagrams -------------------------------------------------------------------- */
+
+static uint32_t t_and(void *ud, uint32_t a, uint32_t b2) { (void)ud; return a && b2; }
+static uint32_t t_or(void *ud, uint32_t a, uint32_t b2) { (void)ud; return a || b2; }
+static uint32_t t_not(void *ud, uint32_t a, uint32_t b2) { (void)ud; (void)b2; return !a; }
+static uint32_t t_cat(void *ud, uint32_t c, uint32_t b2) {
+  (void)b2;
+  return ((const uint8_t *)ud)[c]; /* c: category + 1, 0 none */
+}
+
+static mdd_ref diagram(builder *b, int32_t fm, const int32_t *map, mdd_ref cat);
+
+static mdd_ref diagram(builder *b, int32_t fm, const int32_t *map, mdd_ref cat) {
+  if (fm < 0 || b->fail)
+    return MDD_FULL;
+  const formula *f = &b->f[fm];
+  switch (f->kind) {
+  case FM_CONST: return MDD_TERM(f->value);
+  case FM_AND: {
+    mdd_ref l = diagram(b, f->l, map, cat);
+    return mdd_apply(b->m, 1, t_and, NULL, l, diagram(b, b->f[fm].r, map, cat));
+  }
+  case FM_OR: {
+    mdd_ref l = diagram(b, f->l, map, cat);
+    return mdd_apply(b->m, 2, t_or, NULL, l, diagram(b, b->f[fm].r, map, cat));
+  }
+  case FM_NOT: return mdd_apply(b->m, 3, t_not, NULL, diagram(b, f->l, map, cat), MDD_TERM(0));
+  case FM_CAT: /* the table is indexed like the category diagram's terminals */
+    return mdd_apply(b->m, b->next_op++, t_cat, &b->cattab[f->rfirst], cat, MDD_TERM(0));
+  default: break;
+  }
+  const feature *ft = &b->pl->feats[map[f->feat]];
+  uint32_t dom = ft->ncuts + 1;
+  bool in[dom];
+  for (uint32_t i = 0; i < dom; i++) {
+    int64_t v = i == 0 ? INT64_MIN : ft->cuts[i - 1];
+    in[i] = false;
+    for (uint32_t r = 0; r < f->rcount && !in[i]; r++)
+      in[i] = b->ranges[f->rfirst + r].lo <= v && v <= b->ranges[f->rfirst + r].hi;
+  }
+  return mdd_test(b->m, (uint32_t)map[f->feat], in, 1, 0);
+}
+
+/* Cells: hash-consed terminal values of the final diagram. */
+static uint32_t cell_id(builder *b, cell c) {
+  pol_plan *pl = b->pl;
+  for (uint32_t i = 0; i < pl->ncells; i++)
+    if (memcmp(&pl->cells[i], &c, sizeof c) == 0)
+      return i;
+  if (!GROW(b, pl->cells, pl->ncells, b->capcells))
+    return 0;
+  pl->cells[pl->ncells] = c;
+  return pl->ncells++;
+}
+
+typedef struct { builder *b; uint32_t what, i; } cell_op;
+enum { SET_WIN, SET_RULE, SET_ADDON };
+
+static uint32_t t_cell(void *ud, uint32_t cid, uint32_t v) {
+  cell_op *o = ud;
+  cell c = o->b->pl->cells[cid];
+  switch (o->what) {
+  case SET_WIN:
+    c.win = v == 0 ? -1 : (int32_t)((v - 1) / 2);
+    c.day_ok = v != 0 && ((v - 1) & 1);
+    break;
+  case SET_RULE:
+    if (v) c.rules |= (uint64_t)1 << o->i;
+    break;
+  default:
+    if (v) c.addons |= (uint64_t)1 << o->i;
+    break;
+  }
+  return cell_id(o->b, c);
+}
+
+static uint32_t t_cellinit(void *ud, uint32_t c, uint32_t v) {
+  (void)v;
+  return cell_id(ud, (cell){(int32_t)c - 1, -1, 0, 0, 0});
+}
+
+/* Static choose order: categories sorted best first (their amounts are constants). */
+static int better_static(const pol_program *p, const pol_plan *pl, uint32_t ci, uint32_t bi) {
+  for (uint32_t k = 0; k < p->nchoose; k++) {
+    const prg_choose_key *key = &p->choose[k];
+    int64_t cv = 0, bv = 0;
+    int dir = 1;
+    switch (key->kind) {
+    case KEY_LOWEST_INDIVIDUAL: dir = -1; /* fall through */
+    case KEY_HIGHEST_INDIVIDUAL: cv = pl->amounts[ci].individual; bv = pl->amounts[bi].individual; break;
+    case KEY_LOWEST_FUNDING: dir = -1; /* fall through */
+    case KEY_HIGHEST_FUNDING: cv = pl->amounts[ci].funding; bv = pl->amounts[bi].funding; break;
+    case KEY_LOWEST_SOURCE: dir = -1; /* fall through */
+    case KEY_HIGHEST_SOURCE:
+      if (key->source < p->nsources) {
+        cv = pl->funding[(size_t)ci * p->nsources + key->source];
+        bv = pl->funding[(size_t)bi * p->nsources + key->source];
+      }
+      break;
+    case KEY_FIRST: return ci < bi ? 1 : -1;
+    case KEY_LAST: return ci > bi ? 1 : -1;
+    default: break;
+    }
+    int r = dir * ((cv > bv) - (cv < bv));
+    if (r != 0)
+      return r;
+  }
+  return ci < bi ? 1 : -1;
+}
+
+static bool static_amounts(builder *b) {
+  const pol_program *p = b->p;
+  pol_plan *pl = b->pl;
+  pl->amounts = calloc(p->ncategories ? p->ncategories : 1, sizeof *pl->amounts);
+  pl->funding = calloc((size_t)(p->ncategories ? p->ncategories : 1) * (p->nsources ? p->nsources : 1),
+                       sizeof *pl->funding);
+  if (!pl->amounts || !pl->funding)
+    return false;
+  for (uint32_t c = 0; c < p->ncategories; c++) {
+    const prg_category *cat = &p->categories[c];
+    int32_t w = lift(b, cat->worth);
+    if (w < 0 || !b->t[w].known)
+      return false;
+    for (uint32_t k = 0; k < cat->part_count; k++) {
+      if (k == cat->rest_part)
+        continue;
+      int32_t v = lift(b, p->parts[cat->part_first + k].value);
+      if (v < 0 || !b->t[v].known)
+        return false;
+    }
+    bool bad;
+    if (eval_category(b->ev, c, &pl->amounts[c], &pl->funding[(size_t)c * p->nsources], &bad) !=
+            POL_OK ||
+        bad)
+      return false;
+    for (uint32_t s = 0; s < p->nsources; s++)
+      if (pl->funding[(size_t)c * p->nsources + s] > 0 && c < 64)
+        b->subsidized |= (uint64_t)1 << c;
+  }
+  return p->ncategories <= 63;
+}
+
+static void effect_values(builder *b) {
+  const pol_program *p = b->p;
+  pol_plan *pl = b->pl;
+  for (uint32_t i = 0; i < p->neffects; i++) {
+    const prg_effect *e = &p->effects[i];
+    if (e->kind > EFF_SURCHARGE)
+      continue;
+    int32_t n = lift(b, e->value);
+    if (n < 0)
+      continue;
+    if (b->t[n].known) {
+      pl->effkind[i] = 1;
+      pl->effval[i] = b->t[n].val;
+    } else if (op_of(&b->t[n]) == OP_LOAD && is_input_slot(p, INSN_B(b->t[n].insn))) {
+      pl->effkind[i] = 2;
+      pl->effval[i] = INSN_B(b->t[n].insn);
+    }
+  }
+}
+
+static bool build(builder *b) {
+  const pol_program *p = b->p;
+  pol_plan *pl = b->pl;
+  if (p->nrules > 64 || p->naddons > 64 || p->nwindows > 0x7ffffff)
+    return false;
+  for (uint32_t i = 0; i < p->nslots; i++)
+    b->slot_let[i] = -1;
+  for (uint32_t i = 0; i < p->nlets; i++) {
+    b->let_root[i] = lift(b, p->lets[i].value);
+    if (p->lets[i].slot < p->nslots)
+      b->slot_let[p->lets[i].slot] = (int32_t)i;
+  }
+  if (!static_amounts(b))
+    return false;
+  effect_values(b);
+
+  /* formulas of every deciding section */
+  uint32_t nc = p->ncategories;
+  int32_t *cat_f = malloc((nc + 1) * sizeof *cat_f);
+  int32_t *rule_f = malloc((p->nrules + 1) * sizeof *rule_f);
+  int32_t *addon_f = malloc((p->naddons + 1) * sizeof *addon_f);
+  int32_t *win_in = malloc((p->nwindows + 1) * sizeof *win_in);
+  int32_t *win_ok = malloc((p->nwindows + 1) * sizeof *win_ok);
+  uint32_t *order = malloc((nc + 1) * sizeof *order);
+  int32_t *map = NULL;
+  bool ok = cat_f && rule_f && addon_f && win_in && win_ok && order;
+  uint32_t otherwise = PRG_NONE;
+  for (uint32_t c = 0; ok && c < nc; c++) {
+    if (p->categories[c].otherwise) {
+      if (otherwise == PRG_NONE)
+        otherwise = c;
+      cat_f[c] = fm_const(b, false);
+      continue;
+    }
+    ok = (cat_f[c] = formula_of(b, lift(b, p->categories[c].when))) >= 0;
+  }
+  for (uint32_t r = 0; ok && r < p->nrules; r++)
+    ok = (rule_f[r] = p->rules[r].when.start >= p->rules[r].when.end
+                          ? fm_const(b, true)
+                          : formula_of(b, lift(b, p->rules[r].when))) >= 0;
+  for (uint32_t a = 0; ok && a < p->naddons; a++) {
+    const prg_addon *ad = &p->addons[a];
+    if (ad->paid_by == PRG_NONE)
+      addon_f[a] = fm_const(b, false);
+    else if (ad->paid_when.start >= ad->paid_when.end)
+      addon_f[a] = fm_const(b, true);
+    else
+      addon_f[a] = formula_of(b, lift(b, ad->paid_when));
+    ok = addon_f[a] >= 0;
+  }
+  for (uint32_t w = 0; ok && w < p->nwindows; w++) {
+    const prg_window *win = &p->windows[w];
+    range r = {win->lo, win->hi};
+    if (win->lo > win->hi) {
+      win_in[w] = fm_const(b, false);
+      win_ok[w] = fm_const(b, false);
+      continue;
+    }
+    win_in[w] = fm_atom(b, feat_of(b, F_SLOT, SLOT_PAID_ON, 0), &r, 1);
+    r = (range){win->dlo, win->dhi};
+    win_ok[w] = win->dlo <= 1 && win->dhi >= 31
+                    ? fm_const(b, true)
+                    : fm_atom(b, feat_of(b, F_DAY, SLOT_PAID_ON, 0), &r, 1);
+    ok = win_in[w] >= 0 && win_ok[w] >= 0;
+  }
+  ok = ok && !b->fail && (map = order_features(b)) != NULL;
+
+  if (ok) {
+    uint32_t dom[pl->nfeats ? pl->nfeats : 1];
+    for (uint32_t i = 0; i < pl->nfeats; i++)
+      dom[i] = pl->feats[i].ncuts + 1;
+    b->m = mdd_new(pl->nfeats, dom, MAX_NODES);
+    ok = b->m != NULL;
+  }
+  mdd_ref root = MDD_FULL;
+  if (ok) {
+    /* the category: the best (static order) whose `when` holds, else `otherwise` */
+    uint32_t k = 0;
+    for (uint32_t c = 0; c < nc; c++)
+      if (!p->categories[c].otherwise)
+        order[k++] = c;
+    for (uint32_t i = 1; i < k; i++) /* insertion sort, best first */
+      for (uint32_t j = i; j > 0 && better_static(p, pl, order[j], order[j - 1]) > 0; j--) {
+        uint32_t t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+    mdd_ref cat = MDD_TERM(otherwise == PRG_NONE ? 0 : otherwise + 1);
+    for (uint32_t i = k; i-- > 0;)
+      cat = mdd_ite(b->m, diagram(b, cat_f[order[i]], map, MDD_FULL), MDD_TERM(order[i] + 1), cat);
+    root = mdd_apply(b->m, b->next_op++, t_cellinit, b, cat, MDD_TERM(0));
+
+    mdd_ref win = MDD_TERM(0);
+    for (uint32_t w = p->nwindows; w-- > 0;) {
+      mdd_ref okd = diagram(b, win_ok[w], map, cat);
+      /* terminal 1 + 2w + ok */
+      mdd_ref both = mdd_ite(b->m, okd, MDD_TERM(2 + 2 * w), MDD_TERM(1 + 2 * w));
+      win = mdd_ite(b->m, diagram(b, win_in[w], map, cat), both, win);
+    }
+    cell_op o = {b, SET_WIN, 0};
+    root = mdd_apply(b->m, b->next_op++, t_cell, &o, root, win);
+    for (uint32_t r = 0; r < p->nrules; r++) {
+      cell_op orl = {b, SET_RULE, r};
+      root = mdd_apply(b->m, b->next_op++, t_cell, &orl, root, diagram(b, rule_f[r], map, cat));
+    }
+    for (uint32_t a = 0; a < p->naddons; a++) {
+      cell_op oa = {b, SET_ADDON, a};
+      root = mdd_apply(b->m, b->next_op++, t_cell, &oa, root, diagram(b, addon_f[a], map, cat));
+    }
+    ok = root != MDD_FULL && !b->fail;
+  }
+  if (ok) {
+    pl->root = root;
+    pl->nnodes = mdd_count(b->m);
+    size_t nk = mdd_nchildren(b->m);
+    pl->nodes = malloc((pl->nnodes ? pl->nnodes : 1) * sizeof *pl->nodes);
+    pl->kids = malloc((nk ? nk : 1) * sizeof *pl->kids);
+    ok = pl->nodes && pl->kids;
+    if (ok) {
+      memcpy(pl->nodes, mdd_nodes(b->m), pl->nnodes * sizeof *pl->nodes);
+      memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
+    }
+  }
+  free(cat_f);
+  free(rule_f);
+  free(addon_f);
+  free(win_in);
+  free(win_ok);
+  free(order);
+  free(map);
+  return ok;
+}
+
+pol_plan *plan_build(const pol_program *p) {
+  if (p == NULL)
+    return NULL;
+  builder b;
+  memset(&b, 0, sizeof b);
+  b.p = p;
+  b.next_op = 16;
+  b.pl = calloc(1, sizeof *b.pl);
+  if (b.pl)
+    b.pl->nsources = p->nsources;
+  b.ev = pol_eval_new(p);
+  b.let_root = malloc((p->nlets ? p->nlets : 1) * sizeof *b.let_root);
+  b.slot_let = malloc((p->nslots ? p->nslots : 1) * sizeof *b.slot_let);
+  bool ok = b.pl && b.ev && b.let_root && b.slot_let;
+  if (ok) {
+    b.pl->effkind = calloc(p->neffects ? p->neffects : 1, 1);
+    b.pl->effval = calloc(p->neffects ? p->neffects : 1, sizeof *b.pl->effval);
+    ok = b.pl->effkind && b.pl->effval && build(&b);
+  }
+  mdd_free(b.m);
+  pol_eval_free(b.ev);
+  free(b.t);
+  free(b.let_root);
+  free(b.slot_let);
+  free(b.f);
+  free(b.ranges);
+  free(b.cattab);
+  if (!ok) {
+    plan_free(b.pl);
+    return NULL;
+  }
+  return b.pl;
+}
+
+void plan_free(pol_plan *pl) {
+  if (pl == NULL)
+    return;
+  for (uint32_t i = 0; i < pl->nfeats; i++)
+    free(pl->feats[i].cuts);
+  free(pl->feats);
+  free(pl->nodes);
+  free(pl->kids);
+  free(pl->code);
+  free(pl->cells);
+  free(pl->amounts);
+  free(pl->funding);
+  free(pl->effkind);
+  free(pl->effval);
+  free(pl->guard_slots);
+  free(pl);
+}
+
+/* ---- walking ------------------------------------------------------------------------ */
+
+static bool feature_value(const pol_plan *pl, pol_eval *ev, const feature *f, int64_t *v) {
+  const int64_t *s = ev->slots;
+  int y, m, d;
+  switch (f->kind) {
+  case F_IDBIT: *v = (int64_t)(((uint64_t)s[SLOT_IDENTITIES] >> f->a) & 1u); return true;
+  case F_SLOT: *v = s[f->a]; return true;
+  case F_DAY:
+    if (s[f->a] < CAL_MIN_DAY || s[f->a] > CAL_MAX_DAY) {
+      *v = 0;
+      return true;
+    }
+    cal_to_ymd((int32_t)s[f->a], &y, &m, &d);
+    *v = d;
+    return true;
+  case F_DIFF: *v = s[f->a] - s[f->b]; return true;
+  case F_AGE: *v = cal_age((int32_t)s[f->a], (int32_t)s[f->b]); return true;
+  default: return vm_exec(ev, pl->code, f->a, v) == POL_OK;
+  }
+}
+
+bool plan_decide(const pol_plan *pl, pol_eval *ev, plan_cell *out) {
+  for (uint32_t i = 0; i < pl->nguard; i++) {
+    int64_t v = ev->slots[pl->guard_slots[i]];
+    if (v < CAL_MIN_DAY + pl->guard_days || v > CAL_MAX_DAY - pl->guard_days)
+      return false;
+  }
+  mdd_ref r = pl->root;
+  while (!MDD_IS_TERM(r)) {
+    const mdd_node *n = &pl->nodes[r];
+    const feature *f = &pl->feats[n->var];
+    int64_t v;
+    if (!feature_value(pl, ev, f, &v))
+      return false;
+    r = pl->kids[n->base + interval(f, v)];
+  }
+  const cell *c = &pl->cells[MDD_TERM_OF(r)];
+  out->category = c->cat < 0 ? PRG_NONE : (uint32_t)c->cat;
+  out->window = c->win < 0 ? PRG_NONE : (uint32_t)c->win;
+  out->day_ok = c->day_ok;
+  out->rules = c->rules;
+  out->addons = c->addons;
+  return true;
+}
+
+const eval_amounts *plan_amounts(const pol_plan *pl, uint32_t ci, const int64_t **funding) {
+  *funding = pl->funding + (size_t)ci * pl->nsources;
+  return &pl->amounts[ci];
+}
+
+bool plan_effect_value(const pol_plan *pl, const pol_eval *ev, uint32_t effect, int64_t *v) {
+  switch (pl->effkind[effect]) {
+  case 1: *v = pl->effval[effect]; return true;
+  case 2: *v = ev->slots[pl->effval[effect]]; return true;
+  default: return false;
+  }
+}
+
+void plan_stats(const pol_plan *pl, uint32_t *nodes, uint32_t *features, uint32_t *cells) {
+  *nodes = pl ? pl->nnodes : 0;
+  *features = pl ? pl->nfeats : 0;
+  *cells = pl ? pl->ncells : 0;
+}

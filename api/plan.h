@@ -1,0 +1,59 @@
+/*
+ * plan.h — the quote's decision structure (prefix plan_), built once per program.
+ *
+ * The sections that decide a quote (categories' `when`, the window of the date, rules'
+ * `when`, add-ons' `paid when`) are lifted from verified bytecode into formulas over
+ * features of the inputs (an identity bit, an attribute, the payment date, the day of
+ * its month, the difference of two dates, an age, or a piece of bytecode for what cannot
+ * be tabulated).  Every feature is cut at the constants it is compared with; a
+ * multi-valued decision diagram over the cut intervals (analysis/mdd.c) maps each cell
+ * of that partition to one terminal: the chosen category, the window, whether the day
+ * filter admits the date, which rules and which paid add-ons apply.  A quote walks the
+ * diagram (one interval lookup per feature it needs) and then applies the effects of
+ * the terminal, running bytecode only for effect values that are not constants.
+ *
+ * Invariant: for inputs inside the plan's guard (every date attribute and the payment
+ * date at least guard_days inside the calendar), the walk reaches the terminal that the
+ * interpreter's quote (api/quote.c, slow path) would compute.  Outside the guard, or when
+ * a bytecode feature fails, plan_decide returns false and the quote takes the slow path,
+ * so run-time errors are always the interpreter's.  A program whose amounts are not
+ * constants, or whose diagram outgrows its bound, has no plan.
+ */
+#ifndef POL_PLAN_H
+#define POL_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eval.h"
+
+typedef struct pol_plan pol_plan;
+
+/* What the walk decides. */
+typedef struct {
+  uint32_t category;   /* PRG_NONE: no category applies */
+  uint32_t window;     /* PRG_NONE: no window holds the date */
+  bool day_ok;         /* the window's day-of-month filter admits the date */
+  uint64_t rules;      /* bit i: rule i applies */
+  uint64_t addons;     /* bit i: add-on i is paid by its source */
+} plan_cell;
+
+/* Build the plan of p (NULL when p has none: see above; never an error). */
+pol_plan *plan_build(const pol_program *p);
+void plan_free(pol_plan *pl);
+
+/* Walk the plan for ev's slots (inputs set, lets not needed).  False: take the slow
+ * path (input outside the guard, or a bytecode feature failed). */
+bool plan_decide(const pol_plan *pl, pol_eval *ev, plan_cell *out);
+
+/* Precomputed amounts of category ci (its sections are constants in a planned program). */
+const eval_amounts *plan_amounts(const pol_plan *pl, uint32_t ci, const int64_t **funding);
+
+/* The value of an effect's section if it is a constant or a plain input (*v set), else
+ * false: run it. */
+bool plan_effect_value(const pol_plan *pl, const pol_eval *ev, uint32_t effect, int64_t *v);
+
+/* Figures for `polc disasm` and the bench. */
+void plan_stats(const pol_plan *pl, uint32_t *nodes, uint32_t *features, uint32_t *cells);
+
+#endif
