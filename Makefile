@@ -66,7 +66,7 @@ $(B)/tests/%: tests/unit/%.c $(B)/libpol.a
 # interpreter object compiled with -DPOL_VM_SWITCH is linked ahead of the library.
 $(B)/obj/vm/vm_switch.o: vm/vm.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DPOL_VM_SWITCH $(INC) -c $< -o $@
+	$(CC) $(CFLAGS) -DPOL_VM_SWITCH $(INC) -MMD -MP -c $< -o $@
 
 $(B)/tests/test_vm_switch: tests/unit/test_vm.c $(B)/obj/vm/vm_switch.o $(B)/libpol.a
 	@mkdir -p $(dir $@)

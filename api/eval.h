@@ -40,6 +40,7 @@ struct pol_eval {
   uint8_t *given;      /* nattrs: 1 if the resident JSON gave attribute i */
   int64_t *scratch;    /* nsources: funding of the category being compared (pol_quote) */
   bool has_answer;     /* the last pol_quote succeeded; the answer fields below hold it */
+  int32_t year_start, year_end; /* 1 January and 31 December of the benefit year */
 
   /* the answer of the last pol_quote */
   int32_t date;

@@ -40,7 +40,9 @@ enum { D_INPUT = 1, D_CAT = 2 };
 
 /* ---- features and formulas ---------------------------------------------------------- */
 
-typedef enum { F_IDBIT, F_SLOT, F_DAY, F_DIFF, F_AGE, F_CODE } fkind;
+/* F_IDBYTE: byte a of the identity mask, a variable of 256 values indexed directly, so
+ * that up to eight identities are decided in one step. */
+typedef enum { F_IDBYTE, F_SLOT, F_DAY, F_DIFF, F_AGE, F_CODE } fkind;
 
 typedef struct {
   uint8_t kind;
@@ -587,9 +589,17 @@ static int32_t formula_of(builder *b, int32_t n) {
     return fm_bin(b, FM_OR, fm_bin(b, FM_AND, c, formula_of(b, x->kid[1])),
                   fm_bin(b, FM_AND, fm_not(b, c), formula_of(b, x->kid[2])));
   }
-  case OP_IDENT:
-    rs[0] = (range){1, 1};
-    return fm_atom(b, feat_of(b, F_IDBIT, INSN_A(x->insn), 0), rs, 1);
+  case OP_IDENT: {
+    /* bit a % 8 of byte a / 8: the set of byte values with that bit, as ranges */
+    uint32_t bit = INSN_A(x->insn) % 8, fi = feat_of(b, F_IDBYTE, INSN_A(x->insn) / 8, 0);
+    range byte_rs[128];
+    uint32_t nr = 0;
+    for (int64_t v = (int64_t)1 << bit; v < 256; v += (int64_t)2 << bit)
+      byte_rs[nr++] = (range){v, v + ((int64_t)1 << bit) - 1};
+    for (int64_t c = 1; c < 256; c++)
+      add_cut(b, fi, c); /* every byte value its own interval: indexed directly */
+    return fm_atom(b, fi, byte_rs, nr);
+  }
   case OP_PRESENT:
     rs[0] = (range){INT64_MIN + 1, INT64_MAX};
     return fm_atom(b, feat_of(b, F_SLOT, INSN_B(x->insn), 0), rs, 1);
@@ -673,6 +683,14 @@ static int cmp64(const void *a, const void *b) {
 
 /* Interval of v among the sorted cuts of f. */
 static uint32_t interval(const feature *f, int64_t v) {
+  if (f->kind == F_IDBYTE)
+    return (uint32_t)v; /* cuts 1..255 */
+  if (f->ncuts <= 8) {
+    uint32_t i = 0;
+    while (i < f->ncuts && f->cuts[i] <= v)
+      i++;
+    return i;
+  }
   uint32_t lo = 0, hi = f->ncuts;
   while (lo < hi) {
     uint32_t mid = (lo + hi) / 2;
@@ -688,7 +706,7 @@ static uint32_t interval(const feature *f, int64_t v) {
  * var_of[f] is feature f's variable. */
 static uint32_t rank(const feature *f) {
   switch (f->kind) {
-  case F_IDBIT: return 0;
+  case F_IDBYTE: return 0;
   case F_SLOT: return f->a == SLOT_PAID_ON ? 2 : 1;
   case F_DAY: return 3;
   case F_DIFF:
@@ -1077,7 +1095,7 @@ static bool feature_value(const pol_plan *pl, pol_eval *ev, const feature *f, in
   const int64_t *s = ev->slots;
   int y, m, d;
   switch (f->kind) {
-  case F_IDBIT: *v = (int64_t)(((uint64_t)s[SLOT_IDENTITIES] >> f->a) & 1u); return true;
+  case F_IDBYTE: *v = (int64_t)(((uint64_t)s[SLOT_IDENTITIES] >> (8 * f->a)) & 0xffu); return true;
   case F_SLOT: *v = s[f->a]; return true;
   case F_DAY:
     if (s[f->a] < CAL_MIN_DAY || s[f->a] > CAL_MAX_DAY) {

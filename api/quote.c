@@ -64,6 +64,10 @@ pol_eval *pol_eval_new(const pol_program *p) {
   }
   ev->window = PRG_NONE;
   ev->category = PRG_NONE;
+  if (cal_valid(p->year, 1, 1)) {
+    ev->year_start = cal_from_ymd(p->year, 1, 1);
+    ev->year_end = cal_from_ymd(p->year, 12, 31);
+  }
   return ev;
 }
 
@@ -496,7 +500,7 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
                                const plan_cell *cell) {
   const pol_program *p = ev->p;
   pol_status st;
-  *e = (effects){cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
+  *e = (effects){ev->year_start, ev->year_end, 0, 0, 0, false};
   if (cell) {
     ev->window = cell->window;
     window_reason(ev, cell->day_ok);
@@ -526,9 +530,9 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
 }
 
 bool eval_benefit_start(const eval_effects *e, int32_t *start) {
-  int32_t after_months;
+  int32_t after_months = e->start;
   int64_t s;
-  if (!cal_add_months(e->start, e->wait_months, &after_months) ||
+  if ((e->wait_months != 0 && !cal_add_months(e->start, e->wait_months, &after_months)) ||
       !add_ok(after_months, e->wait_days, &s) || !is_day(s))
     return false;
   *start = (int32_t)s;
