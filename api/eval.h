@@ -34,13 +34,18 @@ struct pol_eval {
   const pol_program *p;
   int64_t *slots;      /* nslots: fixed slots, attributes, lets */
   int64_t *resident;   /* nslots: the resident as set by pol_resident_json (inputs only) */
+  int64_t *resident0;  /* nslots: every attribute at its default (eval_resident_init) */
+  uint32_t missing0;   /* required attributes */
   bool has_resident;
   uint32_t missing;    /* required attributes not yet given since the last clear */
   int64_t *bought;     /* naddons: tier amount bought (fen), or -1 */
   uint8_t *given;      /* nattrs: 1 if the resident JSON gave attribute i */
+  uint32_t *qdate, nqdate; /* attributes that default to the payment date */
+  int64_t dom_day, dom_of; /* day of month dom_of of the last day dom_day looked up */
   int64_t *scratch;    /* nsources: funding of the category being compared (pol_quote) */
   bool has_answer;     /* the last pol_quote succeeded; the answer fields below hold it */
-  int32_t year_start, year_end; /* 1 January and 31 December of the benefit year */
+  int32_t year_start, year_end; /* 1 January and 31 December of the benefit year; 0 if
+                                   the year is outside the calendar */
 
   /* the answer of the last pol_quote */
   int32_t date;
@@ -75,6 +80,8 @@ pol_handle eval_handle(const pol_program *p, pol_kind kind, uint32_t i);
 bool eval_handle_index(const pol_program *p, pol_handle h, pol_kind kind, uint32_t *i);
 /* Every attribute at its default, no identity, nothing bought. */
 void eval_resident_clear(pol_eval *ev);
+/* Makes the template eval_resident_clear copies (pol_eval_new). */
+void eval_resident_init(pol_eval *ev);
 /* Attribute `attr` given with value v (already checked against its type). */
 void eval_resident_given(pol_eval *ev, uint32_t attr, int64_t v);
 

@@ -81,6 +81,8 @@ struct pol_plan {
   uint32_t ncode;
   cell *cells;
   uint32_t ncells;
+  plan_effects *fx;      /* per cell */
+  uint8_t *fx_ok;        /* per cell: fx may stand for the effects */
   eval_amounts *amounts; /* per category */
   int64_t *funding;      /* ncategories × nsources */
   uint8_t *effkind;      /* per effect: 0 run, 1 constant, 2 slot */
@@ -110,6 +112,8 @@ typedef struct {
   uint64_t subsidized;   /* bit c: category c has a funding part > 0 */
   mdd *m;
   uint32_t capcells;
+  uint32_t *cell_table;  /* cell index + 1 by hash, 0 empty */
+  uint32_t cell_table_cap;
   uint32_t next_op;
 } builder;
 
@@ -365,13 +369,23 @@ static uint32_t feat_of(builder *b, fkind kind, uint32_t a, uint32_t bb) {
   if (!GROW(b, pl->feats, pl->nfeats, b->capfeat))
     return 0;
   pl->feats[pl->nfeats] = (feature){(uint8_t)kind, a, bb, NULL, 0, 0};
+  if (kind == F_IDBYTE) { /* every byte value its own interval: indexed directly */
+    feature *f = &pl->feats[pl->nfeats];
+    if (!(f->cuts = malloc(255 * sizeof *f->cuts))) {
+      b->fail = true;
+      return 0;
+    }
+    for (int64_t c = 1; c < 256; c++)
+      f->cuts[c - 1] = c;
+    f->ncuts = f->cap = 255;
+  }
   return pl->nfeats++;
 }
 
 static void add_cut(builder *b, uint32_t fi, int64_t c) {
   feature *f = &b->pl->feats[fi];
-  if (c == INT64_MIN)
-    return; /* the first interval starts there anyway */
+  if (c == INT64_MIN || f->kind == F_IDBYTE)
+    return; /* the first interval starts there anyway; bytes have every cut */
   for (uint32_t i = 0; i < f->ncuts; i++)
     if (f->cuts[i] == c)
       return;
@@ -596,8 +610,6 @@ static int32_t formula_of(builder *b, int32_t n) {
     uint32_t nr = 0;
     for (int64_t v = (int64_t)1 << bit; v < 256; v += (int64_t)2 << bit)
       byte_rs[nr++] = (range){v, v + ((int64_t)1 << bit) - 1};
-    for (int64_t c = 1; c < 256; c++)
-      add_cut(b, fi, c); /* every byte value its own interval: indexed directly */
     return fm_atom(b, fi, byte_rs, nr);
   }
   case OP_PRESENT:
@@ -786,14 +798,52 @@ static mdd_ref diagram(builder *b, int32_t fm, const int32_t *map, mdd_ref cat) 
 }
 
 /* Cells: hash-consed terminal values of the final diagram. */
+static uint32_t cell_hash(const cell *c) {
+  uint64_t h = (uint64_t)(uint32_t)c->cat * 0x9e3779b97f4a7c15ull;
+  h ^= ((uint64_t)(uint32_t)c->win << 1 | c->day_ok) * 0xc2b2ae3d27d4eb4full;
+  h ^= c->rules * 0x165667b19e3779f9ull;
+  h ^= c->addons * 0x27d4eb2f165667c5ull;
+  return (uint32_t)(h ^ h >> 29);
+}
+
+static bool same_cell(const cell *x, const cell *y) {
+  return x->cat == y->cat && x->win == y->win && x->day_ok == y->day_ok &&
+         x->rules == y->rules && x->addons == y->addons;
+}
+
+static bool cell_rehash(builder *b) {
+  uint32_t cap = b->cell_table_cap ? b->cell_table_cap * 2 : 1024;
+  uint32_t *t = calloc(cap, sizeof *t);
+  if (t == NULL)
+    return false;
+  for (uint32_t i = 0; i < b->pl->ncells; i++) {
+    uint32_t h = cell_hash(&b->pl->cells[i]) & (cap - 1);
+    while (t[h])
+      h = (h + 1) & (cap - 1);
+    t[h] = i + 1;
+  }
+  free(b->cell_table);
+  b->cell_table = t;
+  b->cell_table_cap = cap;
+  return true;
+}
+
 static uint32_t cell_id(builder *b, cell c) {
   pol_plan *pl = b->pl;
-  for (uint32_t i = 0; i < pl->ncells; i++)
-    if (memcmp(&pl->cells[i], &c, sizeof c) == 0)
-      return i;
+  if (b->fail)
+    return 0;
+  if ((pl->ncells + 1) * 2 > b->cell_table_cap && !cell_rehash(b)) {
+    b->fail = true;
+    return 0;
+  }
+  uint32_t h = cell_hash(&c) & (b->cell_table_cap - 1);
+  for (; b->cell_table[h]; h = (h + 1) & (b->cell_table_cap - 1))
+    if (same_cell(&pl->cells[b->cell_table[h] - 1], &c))
+      return b->cell_table[h] - 1;
   if (!GROW(b, pl->cells, pl->ncells, b->capcells))
     return 0;
   pl->cells[pl->ncells] = c;
+  b->cell_table[h] = pl->ncells + 1;
   return pl->ncells++;
 }
 
@@ -902,6 +952,72 @@ static void effect_values(builder *b) {
       pl->effval[i] = INSN_B(b->t[n].insn);
     }
   }
+}
+
+/* May evaluating effect i fail at run time?  (It is bytecode, an optional date, or a
+ * constant that is not a day where a day is needed.) */
+static bool may_fail(builder *b, uint32_t i) {
+  const pol_program *p = b->p;
+  const prg_effect *e = &p->effects[i];
+  if (e->kind > EFF_SURCHARGE)
+    return false;
+  int64_t v = b->pl->effval[i];
+  switch (b->pl->effkind[i]) {
+  case 1: return (e->kind == EFF_START || e->kind == EFF_END) && (v < CAL_MIN_DAY || v > CAL_MAX_DAY);
+  case 2:
+    for (uint32_t a = 0; a < p->nattrs; a++)
+      if (!p->attrs[a].is_identities && p->attrs[a].slot == (uint32_t)v)
+        return p->attrs[a].presence == PRESENCE_OPTIONAL;
+    return false;
+  default: return true;
+  }
+}
+
+/* One effect of a cell's replay, in order (plan.h plan_effects); *ok false if an effect
+ * replaced here could fail, so that the cell must replay them all. */
+static void resolve_one(builder *b, uint32_t i, plan_effects *fx, bool *ok) {
+  const prg_effect *e = &b->p->effects[i];
+  uint32_t *slot = NULL;
+  switch (e->kind) {
+  case EFF_START: slot = &fx->start; break;
+  case EFF_END: slot = &fx->end; break;
+  case EFF_WAIT_MONTHS:
+  case EFF_WAIT_DAYS: slot = &fx->wait; break;
+  case EFF_SURCHARGE: slot = &fx->surcharge; break;
+  case EFF_FREE: fx->free = true; return;
+  case EFF_PAYABLE: fx->payable = 1; return;
+  case EFF_NOT_PAYABLE: fx->payable = 2; fx->reason = e->reason; return;
+  default: *ok = false; return;
+  }
+  if (*slot != PRG_NONE && may_fail(b, *slot))
+    *ok = false;
+  *slot = i;
+}
+
+static bool resolve_effects(builder *b) {
+  const pol_program *p = b->p;
+  pol_plan *pl = b->pl;
+  pl->fx = calloc(pl->ncells ? pl->ncells : 1, sizeof *pl->fx);
+  pl->fx_ok = calloc(pl->ncells ? pl->ncells : 1, 1);
+  if (!pl->fx || !pl->fx_ok)
+    return false;
+  for (uint32_t c = 0; c < pl->ncells; c++) {
+    const cell *cl = &pl->cells[c];
+    plan_effects *fx = &pl->fx[c];
+    bool ok = true;
+    *fx = (plan_effects){PRG_NONE, PRG_NONE, PRG_NONE, PRG_NONE, false, 0, PRG_NONE};
+    if (cl->win >= 0) {
+      const prg_window *w = &p->windows[cl->win];
+      for (uint32_t i = 0; i < w->eff_count; i++)
+        resolve_one(b, w->eff_first + i, fx, &ok);
+    }
+    for (uint32_t r = 0; r < p->nrules; r++)
+      if ((cl->rules >> r) & 1)
+        for (uint32_t i = 0; i < p->rules[r].eff_count; i++)
+          resolve_one(b, p->rules[r].eff_first + i, fx, &ok);
+    pl->fx_ok[c] = ok;
+  }
+  return true;
 }
 
 static bool build(builder *b) {
@@ -1027,6 +1143,8 @@ static bool build(builder *b) {
       memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
     }
   }
+  if (ok)
+    ok = resolve_effects(b);
   free(cat_f);
   free(rule_f);
   free(addon_f);
@@ -1064,6 +1182,7 @@ pol_plan *plan_build(const pol_program *p) {
   free(b.f);
   free(b.ranges);
   free(b.cattab);
+  free(b.cell_table);
   if (!ok) {
     plan_free(b.pl);
     return NULL;
@@ -1081,6 +1200,8 @@ void plan_free(pol_plan *pl) {
   free(pl->kids);
   free(pl->code);
   free(pl->cells);
+  free(pl->fx);
+  free(pl->fx_ok);
   free(pl->amounts);
   free(pl->funding);
   free(pl->effkind);
@@ -1097,13 +1218,17 @@ static bool feature_value(const pol_plan *pl, pol_eval *ev, const feature *f, in
   switch (f->kind) {
   case F_IDBYTE: *v = (int64_t)(((uint64_t)s[SLOT_IDENTITIES] >> (8 * f->a)) & 0xffu); return true;
   case F_SLOT: *v = s[f->a]; return true;
-  case F_DAY:
+  case F_DAY: /* remembered: a roster is mostly quoted on one date */
     if (s[f->a] < CAL_MIN_DAY || s[f->a] > CAL_MAX_DAY) {
       *v = 0;
       return true;
     }
-    cal_to_ymd((int32_t)s[f->a], &y, &m, &d);
-    *v = d;
+    if (ev->dom_day != s[f->a]) {
+      cal_to_ymd((int32_t)s[f->a], &y, &m, &d);
+      ev->dom_day = s[f->a];
+      ev->dom_of = d;
+    }
+    *v = ev->dom_of;
     return true;
   case F_DIFF: *v = s[f->a] - s[f->b]; return true;
   case F_AGE: *v = cal_age((int32_t)s[f->a], (int32_t)s[f->b]); return true;
@@ -1126,7 +1251,9 @@ bool plan_decide(const pol_plan *pl, pol_eval *ev, plan_cell *out) {
       return false;
     r = pl->kids[n->base + interval(f, v)];
   }
-  const cell *c = &pl->cells[MDD_TERM_OF(r)];
+  uint32_t ci = MDD_TERM_OF(r);
+  const cell *c = &pl->cells[ci];
+  out->fx = pl->fx_ok[ci] ? &pl->fx[ci] : NULL;
   out->category = c->cat < 0 ? PRG_NONE : (uint32_t)c->cat;
   out->window = c->win < 0 ? PRG_NONE : (uint32_t)c->win;
   out->day_ok = c->day_ok;

@@ -29,8 +29,18 @@
 
 typedef struct pol_plan pol_plan;
 
+/* The effects of a cell resolved at build time: later effects replace earlier ones, so
+ * only the last of each kind is evaluated (an effect index, or PRG_NONE). */
+typedef struct {
+  uint32_t start, end, wait, surcharge; /* wait: the last EFF_WAIT_MONTHS or _DAYS */
+  bool free;
+  uint8_t payable;     /* 0: as the window's day filter says, 1: payable, 2: not payable */
+  uint32_t reason;     /* payable == 2: the rule's reason (a string) */
+} plan_effects;
+
 /* What the walk decides. */
 typedef struct {
+  const plan_effects *fx; /* NULL: replay every effect in order (one may fail) */
   uint32_t category;   /* PRG_NONE: no category applies */
   uint32_t window;     /* PRG_NONE: no window holds the date */
   bool day_ok;         /* the window's day-of-month filter admits the date */

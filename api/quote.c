@@ -44,15 +44,17 @@ pol_eval *pol_eval_new(const pol_program *p) {
   ev->p = p;
   ev->slots = alloc_n(eval_slot_count(p), sizeof *ev->slots);
   ev->resident = alloc_n(eval_slot_count(p), sizeof *ev->resident);
+  ev->resident0 = alloc_n(eval_slot_count(p), sizeof *ev->resident0);
   ev->bought = alloc_n(p->naddons, sizeof *ev->bought);
   ev->given = alloc_n(p->nattrs, sizeof *ev->given);
+  ev->qdate = alloc_n(p->nattrs, sizeof *ev->qdate);
   ev->scratch = alloc_n(p->nsources, sizeof *ev->scratch);
   ev->matched = alloc_n(p->ncategories, sizeof *ev->matched);
   ev->funding = alloc_n(p->nsources, sizeof *ev->funding);
   ev->applied = alloc_n(p->nrules, sizeof *ev->applied);
   ev->addon_amount = alloc_n(p->naddons, sizeof *ev->addon_amount);
   ev->addon_payer = alloc_n(p->naddons, sizeof *ev->addon_payer);
-  if (!ev->slots || !ev->resident || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
+  if (!ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
       !ev->funding || !ev->applied || !ev->addon_amount || !ev->addon_payer) {
     pol_eval_free(ev);
     return NULL;
@@ -64,6 +66,11 @@ pol_eval *pol_eval_new(const pol_program *p) {
   }
   ev->window = PRG_NONE;
   ev->category = PRG_NONE;
+  eval_resident_init(ev);
+  ev->dom_day = INT64_MIN; /* no day looked up yet */
+  for (uint32_t i = 0; i < p->nattrs; i++)
+    if (p->attrs[i].presence == PRESENCE_QUERY_DATE && !p->attrs[i].is_identities)
+      ev->qdate[ev->nqdate++] = i;
   if (cal_valid(p->year, 1, 1)) {
     ev->year_start = cal_from_ymd(p->year, 1, 1);
     ev->year_end = cal_from_ymd(p->year, 12, 31);
@@ -76,8 +83,10 @@ void pol_eval_free(pol_eval *ev) {
     return;
   free(ev->slots);
   free(ev->resident);
+  free(ev->resident0);
   free(ev->bought);
   free(ev->given);
+  free(ev->qdate);
   free(ev->scratch);
   free(ev->matched);
   free(ev->funding);
@@ -420,6 +429,7 @@ static void chosen_slots(pol_eval *ev) {
 /* Steps d–e on the planned path: the category the plan chose, its constant amounts. */
 static void planned_category(pol_eval *ev, uint32_t ci) {
   const pol_program *p = ev->p;
+  bool subsidized = false;
   ev->category = ci;
   if (ci != PRG_NONE) {
     const int64_t *funding;
@@ -427,8 +437,10 @@ static void planned_category(pol_eval *ev, uint32_t ci) {
     ev->worth = a->worth;
     ev->individual = a->individual;
     memcpy(ev->funding, funding, p->nsources * sizeof *ev->funding);
+    subsidized = a->funding > 0; /* parts are never negative in a planned program */
   }
-  chosen_slots(ev);
+  ev->slots[SLOT_CATEGORY] = ci == PRG_NONE ? -1 : (int64_t)ci;
+  ev->slots[SLOT_SUBSIDIZED] = subsidized;
 }
 
 /* Steps c–e: which categories hold and which one is chosen; slots CATEGORY, SUBSIDIZED. */
@@ -494,6 +506,63 @@ static pol_status eval_addons(pol_eval *ev, const plan_cell *cell) {
   return POL_OK;
 }
 
+/* The owner of effect i (the window or rule that states it), for messages. */
+static void effect_owner(const pol_program *p, uint32_t i, const char **what, prg_strref *who) {
+  for (uint32_t w = 0; w < p->nwindows; w++)
+    if (i - p->windows[w].eff_first < p->windows[w].eff_count) {
+      *what = "window";
+      *who = p->windows[w].key;
+      return;
+    }
+  for (uint32_t r = 0; r < p->nrules; r++)
+    if (i - p->rules[r].eff_first < p->rules[r].eff_count) {
+      *what = "rule";
+      *who = p->rules[r].key;
+      return;
+    }
+  *what = "effect";
+  *who = PRG_NONE;
+}
+
+/* Steps f–g from a plan's cell whose effects are resolved: only the last effect of each
+ * kind is evaluated (the same result as replaying them all, plan.h). */
+static pol_status resolved_effects(pol_eval *ev, const plan_cell *cell, eval_effects *e) {
+  const pol_program *p = ev->p;
+  const plan_effects *fx = cell->fx;
+  const uint32_t idx[] = {fx->start, fx->end, fx->wait, fx->surcharge};
+  ev->window = cell->window;
+  window_reason(ev, cell->day_ok);
+  if (fx->payable == 1) {
+    ev->payable = true;
+    ev->rsn_kind = RSN_NONE;
+  } else if (fx->payable == 2) {
+    ev->payable = false;
+    ev->rsn_kind = RSN_TEXT;
+    ev->rsn_arg = fx->reason;
+  }
+  for (uint32_t k = 0; k < sizeof idx / sizeof *idx; k++) {
+    if (idx[k] == PRG_NONE)
+      continue;
+    const prg_effect *eff = &p->effects[idx[k]];
+    int64_t v;
+    pol_status st;
+    if (!plan_effect_value(p->plan, ev, idx[k], &v) && (st = run(ev, eff->value, &v)) != POL_OK)
+      return st;
+    if ((eff->kind == EFF_START || eff->kind == EFF_END) && !is_day(v)) {
+      const char *what;
+      prg_strref who;
+      effect_owner(p, idx[k], &what, &who);
+      return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what, prg_str(p, who),
+                  eff->kind == EFF_START ? "start" : "end");
+    }
+    eval_effect(e, eff->kind, v);
+  }
+  e->free = fx->free;
+  for (uint64_t m = cell->rules; m; m &= m - 1)
+    ev->applied[__builtin_ctzll(m)] = 1;
+  return POL_OK;
+}
+
 /* Steps f–g: the window of `date`, then every rule in file order (after reset_answer);
  * from the plan's cell, or (cell NULL) by running the rules' `when`. */
 static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
@@ -501,6 +570,8 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
   const pol_program *p = ev->p;
   pol_status st;
   *e = (effects){ev->year_start, ev->year_end, 0, 0, 0, false};
+  if (cell && cell->fx)
+    return resolved_effects(ev, cell, e);
   if (cell) {
     ev->window = cell->window;
     window_reason(ev, cell->day_ok);
@@ -554,15 +625,15 @@ static pol_status quote(pol_eval *ev, int32_t date) {
                     prg_str(p, p->attrs[i].key));
   if (!is_day(date))
     return fail(ev, POL_EINPUT, "payment date out of range");
-  if (!cal_valid(p->year, 1, 1))
+  if (ev->year_start == 0)
     return fail(ev, POL_ERUNTIME, "benefit year %d out of range", (int)p->year);
 
   /* a. inputs */
   memcpy(ev->slots, ev->resident, eval_slot_count(p) * sizeof *ev->slots);
   ev->slots[SLOT_PAID_ON] = date;
-  for (uint32_t i = 0; i < p->nattrs; i++)
-    if (p->attrs[i].presence == PRESENCE_QUERY_DATE && !ev->given[i])
-      ev->slots[p->attrs[i].slot] = date;
+  for (uint32_t i = 0; i < ev->nqdate; i++)
+    if (!ev->given[ev->qdate[i]])
+      ev->slots[p->attrs[ev->qdate[i]].slot] = date;
 
   /* b–g. the planned path decides category, window and rules in one walk; else lets
    * (in order: a let may use the ones before it), categories, the window, the rules */

@@ -143,25 +143,32 @@ static uint32_t attr_slot(const prg_attr *a) {
   return a->is_identities ? SLOT_IDENTITIES : a->slot;
 }
 
+/* The resident every clear starts from, made once per context (eval_resident_init). */
 void eval_resident_clear(pol_eval *ev) {
   const pol_program *p = ev->p;
   ev->has_answer = false;
   ev->has_resident = true;
-  ev->missing = 0;
-  memset(ev->resident, 0, eval_slot_count(p) * sizeof *ev->resident);
+  ev->missing = ev->missing0;
+  memcpy(ev->resident, ev->resident0, eval_slot_count(p) * sizeof *ev->resident);
   memset(ev->given, 0, p->nattrs * sizeof *ev->given);
   for (uint32_t i = 0; i < p->naddons; i++)
     ev->bought[i] = -1;
+}
+
+void eval_resident_init(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  ev->missing0 = 0;
+  memset(ev->resident0, 0, eval_slot_count(p) * sizeof *ev->resident0);
   for (uint32_t i = 0; i < p->nattrs; i++) {
     const prg_attr *a = &p->attrs[i];
     int64_t v = 0;
     switch (a->presence) {
-    case PRESENCE_REQUIRED: ev->missing++; break;
+    case PRESENCE_REQUIRED: ev->missing0++; break;
     case PRESENCE_DEFAULT: v = a->dflt; break;
     case PRESENCE_OPTIONAL: v = PRG_ABSENT; break;
     default: break; /* PRESENCE_QUERY_DATE: the payment date, unless given (pol_quote) */
     }
-    ev->resident[attr_slot(a)] = v;
+    ev->resident0[attr_slot(a)] = v;
   }
 }
 
