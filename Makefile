@@ -9,7 +9,7 @@ OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
 B       := build
 INC     := -Iapi -Ivm -Ilang -Icompiler -Ianalysis -Istdlib -I$(B)/gen
-LIBS    := -ljansson -lffi
+LIBS    := -ljansson -lffi -pthread
 
 LIB_SRC := $(wildcard lang/*.c) $(filter-out compiler/polc.c,$(wildcard compiler/*.c)) \
            $(wildcard analysis/*.c) $(wildcard vm/*.c) $(wildcard api/*.c) $(wildcard stdlib/*.c)
@@ -19,7 +19,7 @@ LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) $(B)/tests/test_vm_switch
 
-.PHONY: all deps check demo clean asan valgrind bench
+.PHONY: all deps check demo clean asan valgrind bench tsan
 all: $(B)/polc $(B)/libpol.a
 
 # Every rule that runs flex, bison or the compiler waits for the dependency install
@@ -85,6 +85,12 @@ bench: all
 asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check POLC=build/asan/polc
+
+# One program shared by 16 threads, 100,000 quotes each, under ThreadSanitizer.
+tsan:
+	$(MAKE) B=build/tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
+	  build/tsan/tests/test_threads
+	POL_THREAD_QUOTES=100000 TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
 
 # Every policy's examples and a quote under valgrind: no leak, no invalid access.
 valgrind: all
