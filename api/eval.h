@@ -36,6 +36,7 @@ struct pol_eval {
   int64_t *resident;   /* nslots: the resident as set by pol_resident_json (inputs only) */
   int64_t *resident0;  /* nslots: every attribute at its default (eval_resident_init) */
   uint32_t missing0;   /* required attributes */
+  uint32_t ids_attr;   /* the `identities` attribute, or PRG_NONE */
   bool has_resident;
   uint32_t missing;    /* required attributes not yet given since the last clear */
   int64_t *bought;     /* naddons: tier amount bought (fen), or -1 */

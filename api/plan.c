@@ -70,8 +70,17 @@ typedef struct {
   uint64_t rules, addons;
 } cell;
 
+/* A diagram node as the walk reads it: its feature inlined, so one load per step. */
+typedef struct {
+  uint8_t kind;        /* fkind */
+  uint32_t a, b;       /* the feature's operands */
+  uint32_t ncuts;
+  const int64_t *cuts; /* the feature's cuts (owned by feats) */
+  uint32_t base;       /* children in kids[base ..] */
+} walk_node;
+
 struct pol_plan {
-  mdd_node *nodes;
+  walk_node *nodes;
   mdd_ref *kids;
   mdd_ref root;
   uint32_t nnodes;
@@ -88,6 +97,9 @@ struct pol_plan {
   uint8_t *effkind;      /* per effect: 0 run, 1 constant, 2 slot */
   int64_t *effval;
   uint32_t nsources;
+  int64_t dom_lo;        /* dom[d - dom_lo]: day of month of d, for the days of the windows */
+  uint32_t dom_n;
+  uint8_t *dom;
   uint32_t *guard_slots; /* date slots that must lie guard_days inside the calendar */
   uint32_t nguard;
   int64_t guard_days;
@@ -693,27 +705,6 @@ static int cmp64(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Interval of v among the sorted cuts of f. */
-static uint32_t interval(const feature *f, int64_t v) {
-  if (f->kind == F_IDBYTE)
-    return (uint32_t)v; /* cuts 1..255 */
-  if (f->ncuts <= 8) {
-    uint32_t i = 0;
-    while (i < f->ncuts && f->cuts[i] <= v)
-      i++;
-    return i;
-  }
-  uint32_t lo = 0, hi = f->ncuts;
-  while (lo < hi) {
-    uint32_t mid = (lo + hi) / 2;
-    if (f->cuts[mid] <= v)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
 /* Variables are ordered identities first, then inputs by slot, then derived features:
  * var_of[f] is feature f's variable. */
 static uint32_t rank(const feature *f) {
@@ -1020,6 +1011,33 @@ static bool resolve_effects(builder *b) {
   return true;
 }
 
+/* The day of the month of every day from the first window's start to the last window's
+ * end (at most DOM_MAX days): the walk's F_DAY without calendar arithmetic. */
+#define DOM_MAX 4000
+static bool day_table(builder *b) {
+  const pol_program *p = b->p;
+  pol_plan *pl = b->pl;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (uint32_t w = 0; w < p->nwindows; w++)
+    if (p->windows[w].lo <= p->windows[w].hi) {
+      lo = p->windows[w].lo < lo ? p->windows[w].lo : lo;
+      hi = p->windows[w].hi > hi ? p->windows[w].hi : hi;
+    }
+  if (lo > hi || hi - lo >= DOM_MAX || lo < CAL_MIN_DAY || hi > CAL_MAX_DAY)
+    return true; /* no table: the calendar answers */
+  pl->dom = malloc((size_t)(hi - lo + 1));
+  if (pl->dom == NULL)
+    return false;
+  for (int64_t d = lo; d <= hi; d++) {
+    int y, m, dd;
+    cal_to_ymd((int32_t)d, &y, &m, &dd);
+    pl->dom[d - lo] = (uint8_t)dd;
+  }
+  pl->dom_lo = lo;
+  pl->dom_n = (uint32_t)(hi - lo + 1);
+  return true;
+}
+
 static bool build(builder *b) {
   const pol_program *p = b->p;
   pol_plan *pl = b->pl;
@@ -1138,13 +1156,16 @@ static bool build(builder *b) {
     pl->nodes = malloc((pl->nnodes ? pl->nnodes : 1) * sizeof *pl->nodes);
     pl->kids = malloc((nk ? nk : 1) * sizeof *pl->kids);
     ok = pl->nodes && pl->kids;
-    if (ok) {
-      memcpy(pl->nodes, mdd_nodes(b->m), pl->nnodes * sizeof *pl->nodes);
-      memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
+    for (uint32_t i = 0; ok && i < pl->nnodes; i++) {
+      const mdd_node *n = &mdd_nodes(b->m)[i];
+      const feature *f = &pl->feats[n->var];
+      pl->nodes[i] = (walk_node){f->kind, f->a, f->b, f->ncuts, f->cuts, n->base};
     }
+    if (ok)
+      memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
   }
   if (ok)
-    ok = resolve_effects(b);
+    ok = resolve_effects(b) && day_table(b);
   free(cat_f);
   free(rule_f);
   free(addon_f);
@@ -1207,49 +1228,69 @@ void plan_free(pol_plan *pl) {
   free(pl->effkind);
   free(pl->effval);
   free(pl->guard_slots);
+  free(pl->dom);
   free(pl);
 }
 
 /* ---- walking ------------------------------------------------------------------------ */
 
-static bool feature_value(const pol_plan *pl, pol_eval *ev, const feature *f, int64_t *v) {
-  const int64_t *s = ev->slots;
-  int y, m, d;
-  switch (f->kind) {
-  case F_IDBYTE: *v = (int64_t)(((uint64_t)s[SLOT_IDENTITIES] >> (8 * f->a)) & 0xffu); return true;
-  case F_SLOT: *v = s[f->a]; return true;
-  case F_DAY: /* remembered: a roster is mostly quoted on one date */
-    if (s[f->a] < CAL_MIN_DAY || s[f->a] > CAL_MAX_DAY) {
-      *v = 0;
-      return true;
-    }
-    if (ev->dom_day != s[f->a]) {
-      cal_to_ymd((int32_t)s[f->a], &y, &m, &d);
-      ev->dom_day = s[f->a];
-      ev->dom_of = d;
-    }
-    *v = ev->dom_of;
-    return true;
-  case F_DIFF: *v = s[f->a] - s[f->b]; return true;
-  case F_AGE: *v = cal_age((int32_t)s[f->a], (int32_t)s[f->b]); return true;
-  default: return vm_exec(ev, pl->code, f->a, v) == POL_OK;
+/* The interval of v among n's cuts: a linear scan for a few, else binary search. */
+static inline uint32_t cut_index(const walk_node *n, int64_t v) {
+  uint32_t lo = 0, hi = n->ncuts;
+  if (hi <= 8) {
+    while (lo < hi && n->cuts[lo] <= v)
+      lo++;
+    return lo;
   }
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (n->cuts[mid] <= v)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
 }
 
 bool plan_decide(const pol_plan *pl, pol_eval *ev, plan_cell *out) {
+  const int64_t *s = ev->slots;
   for (uint32_t i = 0; i < pl->nguard; i++) {
-    int64_t v = ev->slots[pl->guard_slots[i]];
+    int64_t v = s[pl->guard_slots[i]];
     if (v < CAL_MIN_DAY + pl->guard_days || v > CAL_MAX_DAY - pl->guard_days)
       return false;
   }
   mdd_ref r = pl->root;
   while (!MDD_IS_TERM(r)) {
-    const mdd_node *n = &pl->nodes[r];
-    const feature *f = &pl->feats[n->var];
+    const walk_node *n = &pl->nodes[r];
     int64_t v;
-    if (!feature_value(pl, ev, f, &v))
-      return false;
-    r = pl->kids[n->base + interval(f, v)];
+    int y, m, d;
+    switch (n->kind) {
+    case F_IDBYTE: /* every byte value is its own interval */
+      r = pl->kids[n->base + (((uint64_t)s[SLOT_IDENTITIES] >> (8 * n->a)) & 0xffu)];
+      continue;
+    case F_SLOT: v = s[n->a]; break;
+    case F_DIFF: v = s[n->a] - s[n->b]; break;
+    case F_DAY: /* from the plan's table for the windows' days; else remembered */
+      v = s[n->a];
+      if ((uint64_t)(v - pl->dom_lo) < pl->dom_n) {
+        v = pl->dom[v - pl->dom_lo];
+      } else if (v < CAL_MIN_DAY || v > CAL_MAX_DAY) {
+        v = 0;
+      } else if (ev->dom_day == v) {
+        v = ev->dom_of;
+      } else {
+        cal_to_ymd((int32_t)v, &y, &m, &d);
+        ev->dom_day = v;
+        v = ev->dom_of = d;
+      }
+      break;
+    case F_AGE: v = cal_age((int32_t)s[n->a], (int32_t)s[n->b]); break;
+    default:
+      if (vm_exec(ev, pl->code, n->a, &v) != POL_OK)
+        return false;
+      break;
+    }
+    r = pl->kids[n->base + cut_index(n, v)];
   }
   uint32_t ci = MDD_TERM_OF(r);
   const cell *c = &pl->cells[ci];

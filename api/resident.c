@@ -158,6 +158,7 @@ void eval_resident_clear(pol_eval *ev) {
 void eval_resident_init(pol_eval *ev) {
   const pol_program *p = ev->p;
   ev->missing0 = 0;
+  ev->ids_attr = PRG_NONE;
   memset(ev->resident0, 0, eval_slot_count(p) * sizeof *ev->resident0);
   for (uint32_t i = 0; i < p->nattrs; i++) {
     const prg_attr *a = &p->attrs[i];
@@ -169,6 +170,8 @@ void eval_resident_init(pol_eval *ev) {
     default: break; /* PRESENCE_QUERY_DATE: the payment date, unless given (pol_quote) */
     }
     ev->resident0[attr_slot(a)] = v;
+    if (a->is_identities && ev->ids_attr == PRG_NONE)
+      ev->ids_attr = i;
   }
 }
 
@@ -203,9 +206,8 @@ pol_status pol_set(pol_eval *ev, pol_handle h, int64_t v) {
     mask = v ? mask | (uint64_t)1 << i : mask & ~((uint64_t)1 << i);
     ev->resident[SLOT_IDENTITIES] = (int64_t)mask;
     ev->has_answer = false;
-    for (uint32_t a = 0; a < p->nattrs; a++)
-      if (p->attrs[a].is_identities)
-        ev->given[a] = 1;
+    if (ev->ids_attr != PRG_NONE)
+      ev->given[ev->ids_attr] = 1;
     return POL_OK;
   }
   if (!eval_handle_index(p, h, POL_ATTRIBUTE, &i))
