@@ -1846,8 +1846,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->verbose = verbose;
   c->ylo = cal_from_ymd(p->year - 130 > 1 ? p->year - 130 : 1, 1, 1);
   c->yhi = cal_from_ymd(p->year + 3 < 9999 ? p->year + 3 : 9999, 12, 31);
-  c->ev = pol_eval_new(p);
-  pol_eval *rev = pol_eval_new(p);
+  c->ev = eval_new(p, false);
+  pol_eval *rev = eval_new(p, false);
   /* witnesses are replayed on the interpreter, whose run-time failures check reports */
   if (rev) rev->slow = true;
   c->dim_of_slot = calloc(ns, sizeof *c->dim_of_slot);

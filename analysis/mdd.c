@@ -11,7 +11,7 @@
 
 #include "mdd.h"
 
-#define CACHE_BITS 16
+#define CACHE_BITS 13
 #define OP_ITE UINT32_MAX
 
 typedef struct {
@@ -223,6 +223,45 @@ mdd_ref mdd_ite(mdd *m, mdd_ref c, mdd_ref x, mdd_ref y) {
   *e = (cache_entry){OP_ITE, c, x, y, r, true};
   return r;
 }
+
+/* Boolean operations on diagrams with terminals 0/1, cut short where one operand decides
+ * (x and 0 = 0, x and 1 = x, ...). */
+enum { OP_AND = UINT32_MAX - 1, OP_OR = UINT32_MAX - 2, OP_NOT = UINT32_MAX - 3 };
+
+static mdd_ref bool_op(mdd *m, uint32_t op, mdd_ref a, mdd_ref b) {
+  if (a == MDD_FULL || b == MDD_FULL || m->full)
+    return MDD_FULL;
+  mdd_ref zero = MDD_TERM(0), one = MDD_TERM(1);
+  if (op == OP_NOT) {
+    if (MDD_IS_TERM(a))
+      return MDD_TERM(MDD_TERM_OF(a) ? 0u : 1u);
+  } else {
+    mdd_ref absorb = op == OP_AND ? zero : one, keep = op == OP_AND ? one : zero;
+    if (a == absorb || b == absorb)
+      return absorb;
+    if (a == keep)
+      return b;
+    if (b == keep || a == b)
+      return a;
+  }
+  cache_entry *e = slot(m, op, a, b, 0);
+  if (e->used && e->op == op && e->a == a && e->b == b && e->c == 0)
+    return e->r;
+  uint32_t var = top(m, a) < top(m, b) ? top(m, a) : top(m, b);
+  uint32_t n = m->dom[var];
+  mdd_ref kids[n];
+  for (uint32_t i = 0; i < n; i++)
+    if ((kids[i] = bool_op(m, op, cofactor(m, a, var, i), cofactor(m, b, var, i))) == MDD_FULL)
+      return MDD_FULL;
+  mdd_ref r = mdd_node_of(m, var, kids);
+  e = slot(m, op, a, b, 0);
+  *e = (cache_entry){op, a, b, 0, r, true};
+  return r;
+}
+
+mdd_ref mdd_and(mdd *m, mdd_ref a, mdd_ref b) { return bool_op(m, OP_AND, a, b); }
+mdd_ref mdd_or(mdd *m, mdd_ref a, mdd_ref b) { return bool_op(m, OP_OR, a, b); }
+mdd_ref mdd_not(mdd *m, mdd_ref a) { return bool_op(m, OP_NOT, a, MDD_TERM(0)); }
 
 uint32_t mdd_count(const mdd *m) { return m->nnodes; }
 const mdd_node *mdd_nodes(const mdd *m) { return m->nodes; }

@@ -18,7 +18,8 @@
 #include <stdint.h>
 
 typedef int32_t mdd_ref;
-#define MDD_TERM(t) ((mdd_ref)~(int32_t)(t))
+static inline mdd_ref mdd_term(uint32_t t) { return (mdd_ref)~(int32_t)t; }
+#define MDD_TERM(t) mdd_term((uint32_t)(t))
 #define MDD_IS_TERM(r) ((r) < 0)
 #define MDD_TERM_OF(r) ((uint32_t)~(r))
 #define MDD_FULL INT32_MIN
@@ -40,9 +41,14 @@ mdd_ref mdd_node_of(mdd *m, uint32_t var, const mdd_ref *children);
 mdd_ref mdd_test(mdd *m, uint32_t var, const bool *in, uint32_t yes, uint32_t no);
 
 /* Terminal combination: fn(ud, a, b) -> terminal.  `op` names the function in the memo
- * (distinct functions, or one function with distinct ud, need distinct ops). */
+ * (distinct functions, or one function with distinct ud, need distinct ops; ops from
+ * UINT32_MAX - 3 up are the library's). */
 typedef uint32_t (*mdd_combine)(void *ud, uint32_t a, uint32_t b);
 mdd_ref mdd_apply(mdd *m, uint32_t op, mdd_combine fn, void *ud, mdd_ref a, mdd_ref b);
+/* Diagrams with terminals 0 and 1. */
+mdd_ref mdd_and(mdd *m, mdd_ref a, mdd_ref b);
+mdd_ref mdd_or(mdd *m, mdd_ref a, mdd_ref b);
+mdd_ref mdd_not(mdd *m, mdd_ref a);
 /* if c (terminals 0/1) then x else y */
 mdd_ref mdd_ite(mdd *m, mdd_ref c, mdd_ref x, mdd_ref y);
 

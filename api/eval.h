@@ -32,6 +32,7 @@ typedef enum {
 
 struct pol_eval {
   const pol_program *p;
+  const struct pol_plan *plan; /* p's decision structure, or NULL (api/plan.h) */
   int64_t *slots;      /* nslots: fixed slots, attributes, lets */
   int64_t *resident;   /* nslots: the resident as set by pol_resident_json (inputs only) */
   int64_t *resident0;  /* nslots: every attribute at its default (eval_resident_init) */
@@ -71,6 +72,10 @@ struct pol_eval {
 
   char error[EVAL_MSG];
 };
+
+/* A context that builds p's plan if it has none yet (pol_eval_new), or (planned false)
+ * one that always runs the interpreter and never builds it (`polc check`). */
+pol_eval *eval_new(const pol_program *p, bool planned);
 
 /* ---- api/resident.c ---- */
 static inline size_t eval_slot_count(const pol_program *p) {

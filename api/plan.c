@@ -616,13 +616,9 @@ static int32_t formula_of(builder *b, int32_t n) {
                   fm_bin(b, FM_AND, fm_not(b, c), formula_of(b, x->kid[2])));
   }
   case OP_IDENT: {
-    /* bit a % 8 of byte a / 8: the set of byte values with that bit, as ranges */
-    uint32_t bit = INSN_A(x->insn) % 8, fi = feat_of(b, F_IDBYTE, INSN_A(x->insn) / 8, 0);
-    range byte_rs[128];
-    uint32_t nr = 0;
-    for (int64_t v = (int64_t)1 << bit; v < 256; v += (int64_t)2 << bit)
-      byte_rs[nr++] = (range){v, v + ((int64_t)1 << bit) - 1};
-    return fm_atom(b, fi, byte_rs, nr);
+    /* bit a % 8 of byte a / 8; an F_IDBYTE atom's one range names the bit */
+    rs[0] = (range){INSN_A(x->insn) % 8, INSN_A(x->insn) % 8};
+    return fm_atom(b, feat_of(b, F_IDBYTE, INSN_A(x->insn) / 8, 0), rs, 1);
   }
   case OP_PRESENT:
     rs[0] = (range){INT64_MIN + 1, INT64_MAX};
@@ -747,9 +743,6 @@ static int32_t *order_features(builder *b) {
 
 /* ---- 4. diagrams -------------------------------------------------------------------- */
 
-static uint32_t t_and(void *ud, uint32_t a, uint32_t b2) { (void)ud; return a && b2; }
-static uint32_t t_or(void *ud, uint32_t a, uint32_t b2) { (void)ud; return a || b2; }
-static uint32_t t_not(void *ud, uint32_t a, uint32_t b2) { (void)ud; (void)b2; return !a; }
 static uint32_t t_cat(void *ud, uint32_t c, uint32_t b2) {
   (void)b2;
   return ((const uint8_t *)ud)[c]; /* c: category + 1, 0 none */
@@ -765,13 +758,13 @@ static mdd_ref diagram(builder *b, int32_t fm, const int32_t *map, mdd_ref cat) 
   case FM_CONST: return MDD_TERM(f->value);
   case FM_AND: {
     mdd_ref l = diagram(b, f->l, map, cat);
-    return mdd_apply(b->m, 1, t_and, NULL, l, diagram(b, b->f[fm].r, map, cat));
+    return mdd_and(b->m, l, diagram(b, f->r, map, cat));
   }
   case FM_OR: {
     mdd_ref l = diagram(b, f->l, map, cat);
-    return mdd_apply(b->m, 2, t_or, NULL, l, diagram(b, b->f[fm].r, map, cat));
+    return mdd_or(b->m, l, diagram(b, f->r, map, cat));
   }
-  case FM_NOT: return mdd_apply(b->m, 3, t_not, NULL, diagram(b, f->l, map, cat), MDD_TERM(0));
+  case FM_NOT: return mdd_not(b->m, diagram(b, f->l, map, cat));
   case FM_CAT: /* the table is indexed like the category diagram's terminals */
     return mdd_apply(b->m, b->next_op++, t_cat, &b->cattab[f->rfirst], cat, MDD_TERM(0));
   default: break;
@@ -781,6 +774,10 @@ static mdd_ref diagram(builder *b, int32_t fm, const int32_t *map, mdd_ref cat) 
   bool in[dom];
   for (uint32_t i = 0; i < dom; i++) {
     int64_t v = i == 0 ? INT64_MIN : ft->cuts[i - 1];
+    if (ft->kind == F_IDBYTE) { /* interval i is the byte value i */
+      in[i] = (i >> b->ranges[f->rfirst].lo) & 1;
+      continue;
+    }
     in[i] = false;
     for (uint32_t r = 0; r < f->rcount && !in[i]; r++)
       in[i] = b->ranges[f->rfirst + r].lo <= v && v <= b->ranges[f->rfirst + r].hi;
@@ -1186,7 +1183,7 @@ pol_plan *plan_build(const pol_program *p) {
   b.pl = calloc(1, sizeof *b.pl);
   if (b.pl)
     b.pl->nsources = p->nsources;
-  b.ev = pol_eval_new(p);
+  b.ev = eval_new(p, false);
   b.let_root = malloc((p->nlets ? p->nlets : 1) * sizeof *b.let_root);
   b.slot_let = malloc((p->nslots ? p->nslots : 1) * sizeof *b.slot_let);
   bool ok = b.pl && b.ev && b.let_root && b.slot_let;
@@ -1211,8 +1208,32 @@ pol_plan *plan_build(const pol_program *p) {
   return b.pl;
 }
 
+/* The marker of a program without a plan: an object never read or written. */
+static pol_plan *plan_none(void) {
+  static const char none;
+  return (pol_plan *)(uintptr_t)&none;
+}
+
+const pol_plan *plan_of(const pol_program *p) {
+  /* the cache is the one member written after construction (program.h) */
+  _Atomic(pol_plan *) *slot = (_Atomic(pol_plan *) *)&((pol_program *)(uintptr_t)p)->plan;
+  pol_plan *pl = atomic_load(slot);
+  if (pl == NULL) {
+    pol_plan *built = plan_build(p), *expected = NULL;
+    if (built == NULL)
+      built = plan_none();
+    if (atomic_compare_exchange_strong(slot, &expected, built)) {
+      pl = built;
+    } else {
+      plan_free(built);
+      pl = expected;
+    }
+  }
+  return pl == plan_none() ? NULL : pl;
+}
+
 void plan_free(pol_plan *pl) {
-  if (pl == NULL)
+  if (pl == NULL || pl == plan_none())
     return;
   for (uint32_t i = 0; i < pl->nfeats; i++)
     free(pl->feats[i].cuts);

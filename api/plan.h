@@ -50,6 +50,9 @@ typedef struct {
 
 /* Build the plan of p (NULL when p has none: see above; never an error). */
 pol_plan *plan_build(const pol_program *p);
+/* p's plan, built on first use (program.h); NULL when it has none. */
+const pol_plan *plan_of(const pol_program *p);
+/* Frees a plan (NULL and plan_none() are ignored). */
 void plan_free(pol_plan *pl);
 
 /* Walk the plan for ev's slots (inputs set, lets not needed).  False: take the slow

@@ -35,13 +35,14 @@ static void *alloc_n(size_t n, size_t size) {
   return calloc(n ? n : 1, size);
 }
 
-pol_eval *pol_eval_new(const pol_program *p) {
+pol_eval *eval_new(const pol_program *p, bool planned) {
   if (p == NULL)
     return NULL;
   pol_eval *ev = calloc(1, sizeof *ev);
   if (ev == NULL)
     return NULL;
   ev->p = p;
+  ev->plan = planned ? plan_of(p) : NULL;
   ev->slots = alloc_n(eval_slot_count(p), sizeof *ev->slots);
   ev->resident = alloc_n(eval_slot_count(p), sizeof *ev->resident);
   ev->resident0 = alloc_n(eval_slot_count(p), sizeof *ev->resident0);
@@ -76,6 +77,10 @@ pol_eval *pol_eval_new(const pol_program *p) {
     ev->year_end = cal_from_ymd(p->year, 12, 31);
   }
   return ev;
+}
+
+pol_eval *pol_eval_new(const pol_program *p) {
+  return eval_new(p, true);
 }
 
 void pol_eval_free(pol_eval *ev) {
@@ -292,7 +297,7 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
     int64_t v = 0;
     pol_status st;
     if (eff->kind <= EFF_SURCHARGE &&
-        !(p->plan && plan_effect_value(p->plan, ev, first + i, &v)) &&
+        !(ev->plan && plan_effect_value(ev->plan, ev, first + i, &v)) &&
         (st = run(ev, eff->value, &v)) != POL_OK)
       return st;
     switch (eff->kind) {
@@ -433,7 +438,7 @@ static void planned_category(pol_eval *ev, uint32_t ci) {
   ev->category = ci;
   if (ci != PRG_NONE) {
     const int64_t *funding;
-    const eval_amounts *a = plan_amounts(p->plan, ci, &funding);
+    const eval_amounts *a = plan_amounts(ev->plan, ci, &funding);
     ev->worth = a->worth;
     ev->individual = a->individual;
     memcpy(ev->funding, funding, p->nsources * sizeof *ev->funding);
@@ -546,7 +551,7 @@ static pol_status resolved_effects(pol_eval *ev, const plan_cell *cell, eval_eff
     const prg_effect *eff = &p->effects[idx[k]];
     int64_t v;
     pol_status st;
-    if (!plan_effect_value(p->plan, ev, idx[k], &v) && (st = run(ev, eff->value, &v)) != POL_OK)
+    if (!plan_effect_value(ev->plan, ev, idx[k], &v) && (st = run(ev, eff->value, &v)) != POL_OK)
       return st;
     if ((eff->kind == EFF_START || eff->kind == EFF_END) && !is_day(v)) {
       const char *what;
@@ -639,7 +644,7 @@ static pol_status quote(pol_eval *ev, int32_t date) {
    * (in order: a let may use the ones before it), categories, the window, the rules */
   plan_cell cell;
   const plan_cell *planned = NULL;
-  if (p->plan && !ev->slow && plan_decide(p->plan, ev, &cell)) {
+  if (ev->plan && !ev->slow && plan_decide(ev->plan, ev, &cell)) {
     planned = &cell;
     planned_category(ev, cell.category);
   } else if ((st = choose_category(ev)) != POL_OK) {
@@ -680,7 +685,7 @@ static pol_status quote(pol_eval *ev, int32_t date) {
  * every run-time error is the interpreter's, with its message (plan.h). */
 pol_status pol_quote(pol_eval *ev, int32_t date) {
   pol_status st = quote(ev, date);
-  if (st == POL_ERUNTIME && ev->p->plan && !ev->slow) {
+  if (st == POL_ERUNTIME && ev->plan && !ev->slow) {
     ev->slow = true;
     st = quote(ev, date);
     ev->slow = false;

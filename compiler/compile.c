@@ -62,8 +62,8 @@ static void free_tables(pol_program *p) {
   prg_free(heap);
 }
 
-/* The derived parts of a program that has passed the verifier: its stamp (a hash of its
- * names, for handles) and its plan (NULL is allowed: quotes then take the interpreter). */
+/* The derived part of a program that has passed the verifier: its stamp, a hash of its
+ * names, for handles.  (Its plan is built with its first evaluation context.) */
 static void program_ready(pol_program *p) {
   uint32_t h = 2166136261u;
   const uint32_t counts[] = {p->nattrs, p->nidentities, p->nsources, p->ncategories,
@@ -73,7 +73,6 @@ static void program_ready(pol_program *p) {
   for (uint32_t i = 0; i < p->nstrings; i++)
     h = (h ^ (unsigned char)p->strings[i]) * 16777619u;
   p->stamp = h ? h : 1;
-  p->plan = plan_build(p);
 }
 
 pol_status pol_compile(const char *path, const char *src, size_t len, pol_program **out,
@@ -227,7 +226,7 @@ pol_status pol_save(const pol_program *p, unsigned char **bytes, size_t *len) {
 }
 
 void pol_program_free(pol_program *p) {
-  if (p) plan_free(p->plan);
+  if (p) plan_free(atomic_load(&p->plan));
   prg_free(p);
 }
 

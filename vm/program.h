@@ -17,6 +17,7 @@
 #ifndef POL_PROGRAM_H
 #define POL_PROGRAM_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -189,9 +190,14 @@ typedef struct pol_program {
   prg_restate *restates; uint32_t nrestates;
   prg_expect *expects; uint32_t nexpects;
 
-  /* Derived when the program is made (pol_compile, pol_load), never stored: */
-  uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h) */
-  struct pol_plan *plan;     /* the decision structure (api/plan.c), or NULL */
+  /* Derived, never stored: */
+  uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h);
+                                set when the program is made */
+  /* The decision structure (api/plan.c): NULL until the first evaluation context is
+   * made, then built once (concurrent builders race with a compare-and-swap; the loser
+   * frees its copy), or plan_none() when the program has none.  A cache: the program is
+   * otherwise immutable. */
+  _Atomic(struct pol_plan *) plan;
 } pol_program;
 
 static inline const char *prg_str(const pol_program *p, prg_strref r) {

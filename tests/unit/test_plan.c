@@ -102,7 +102,7 @@ static uint32_t compare_paths(const char *path, const pol_program *p) {
     if (a != POL_OK)
       continue;
     plan_cell cell;
-    if (p->plan && plan_decide(p->plan, fast, &cell))
+    if (fast->plan && plan_decide(fast->plan, fast, &cell))
       planned++;
     char *x = pol_answer_json(fast, POL_ANSWER_QUOTE), *y = pol_answer_json(slow, POL_ANSWER_QUOTE);
     assert_non_null(x);
@@ -133,7 +133,7 @@ static void each_policy(const char *dir, bool must_plan) {
     pol_diags_free(diags);
     if (st != POL_OK)
       continue; /* tests/check holds policies that do not compile on purpose */
-    if (must_plan && p->plan == NULL)
+    if (must_plan && plan_of(p) == NULL)
       fail_msg("%s has no plan", path);
     uint32_t planned = compare_paths(path, p);
     if (must_plan && planned < RESIDENTS / 2)
