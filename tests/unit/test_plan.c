@@ -158,7 +158,30 @@ static void test_check_policies(void **state) {
   each_policy("tests/check", false);
 }
 
+/* POL_PLAN_FILES="a.pol b.pol": compare the paths on those files instead (differential
+ * fuzzing of the plan against the interpreter; see docs/RELIABILITY.md). */
+static void test_given_files(void **state) {
+  (void)state;
+  char *list = strdup(getenv("POL_PLAN_FILES"));
+  assert_non_null(list);
+  for (char *f = strtok(list, " "); f; f = strtok(NULL, " ")) {
+    pol_program *p = NULL;
+    pol_diags *diags = NULL;
+    pol_status st = pol_open(f, &p, &diags);
+    pol_diags_free(diags);
+    if (st == POL_OK) {
+      compare_paths(f, p);
+      pol_program_free(p);
+    }
+  }
+  free(list);
+}
+
 int main(void) {
+  if (getenv("POL_PLAN_FILES")) {
+    const struct CMUnitTest given[] = {cmocka_unit_test(test_given_files)};
+    return cmocka_run_group_tests(given, NULL, NULL);
+  }
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bundled_policies),
       cmocka_unit_test(test_pattern_policies),
