@@ -110,3 +110,91 @@ clean:
 	rm -rf $(B)
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# ---- the installable library: libpol.so, make install / uninstall, make examples ------
+# (kept apart from the rules above; see docs/EMBEDDING.md)
+# libpol.so is linked from a second object set compiled position-independent (build/pic/)
+# and exports exactly the functions api/pol.h declares: pkg/exports.sh reads them from the
+# preprocessed header into a linker version script, everything else is local.  The static
+# library that is installed (build/dist/libpol.a) is the same PIC objects prelinked into one
+# object with the same symbols global, so it neither leaks internal names (ast_new,
+# cal_parse, ...) into a program nor refuses to go into another shared object.  build/libpol.a
+# keeps its internal symbols for polc and the unit tests and is not installed.
+POL_VERSION := 1.0.0
+POL_MAJOR   := $(firstword $(subst ., ,$(POL_VERSION)))
+SONAME      := libpol.so.$(POL_MAJOR)
+PIC_CFLAGS  := -fPIC -fno-semantic-interposition
+PIC_OBJ     := $(patsubst $(B)/obj/%,$(B)/pic/%,$(LIB_OBJ))
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+LIBDIR      ?= $(PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+MANDIR      ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+INSTALL     ?= install
+# where `make examples` installs the library it builds them against
+EMBED_PREFIX ?= $(abspath $(B))/stage
+
+.PHONY: install uninstall examples
+all: $(B)/libpol.so $(B)/dist/libpol.a
+
+$(B)/pic/gen/%.o: $(B)/gen/%.c $(B)/gen/parser.h $(B)/gen/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -Wall -Werror -Wno-unused-function -Wno-unused-but-set-variable $(OPT) $(EXTRA_CFLAGS) $(PIC_CFLAGS) $(INC) -c $< -o $@
+
+$(B)/pic/%.o: %.c $(B)/gen/parser.h $(B)/gen/lexer.h | $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PIC_CFLAGS) $(INC) -MMD -MP -c $< -o $@
+
+$(B)/libpol.exports: api/pol.h pkg/exports.sh
+	@mkdir -p $(B)
+	sh pkg/exports.sh "$(CC)" api/pol.h > $@
+
+$(B)/libpol.map: $(B)/libpol.exports
+	{ echo '{'; echo '  global:'; sed 's/.*/    &;/' $<; echo '  local: *;'; echo '};'; } > $@
+
+$(B)/libpol.so.$(POL_VERSION): $(PIC_OBJ) $(B)/libpol.map
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=$(B)/libpol.map \
+	  -Wl,-z,defs -o $@ $(PIC_OBJ) $(LIBS)
+
+$(B)/libpol.so: $(B)/libpol.so.$(POL_VERSION)
+	ln -sf libpol.so.$(POL_VERSION) $(B)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(B)/dist/libpol.a: $(PIC_OBJ) $(B)/libpol.exports
+	@mkdir -p $(B)/dist
+	@rm -f $@
+	$(CC) -r -nostdlib -o $(B)/dist/libpol.o $(PIC_OBJ)
+	objcopy --keep-global-symbols=$(B)/libpol.exports $(B)/dist/libpol.o
+	ar rcs $@ $(B)/dist/libpol.o
+
+# pol.pc is written at install time: it names the installed directories
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
+	$(INSTALL) -m 755 $(B)/polc $(DESTDIR)$(BINDIR)/polc
+	$(INSTALL) -m 644 api/pol.h $(DESTDIR)$(INCLUDEDIR)/pol.h
+	$(INSTALL) -m 755 $(B)/libpol.so.$(POL_VERSION) $(DESTDIR)$(LIBDIR)/libpol.so.$(POL_VERSION)
+	ln -sf libpol.so.$(POL_VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpol.so
+	$(INSTALL) -m 644 $(B)/dist/libpol.a $(DESTDIR)$(LIBDIR)/libpol.a
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	  -e 's|@VERSION@|$(POL_VERSION)|' pkg/pol.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/pol.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/pol.pc
+	$(INSTALL) -m 644 docs/polc.1 $(DESTDIR)$(MANDIR)/man1/polc.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/polc $(DESTDIR)$(INCLUDEDIR)/pol.h \
+	  $(DESTDIR)$(LIBDIR)/libpol.so.$(POL_VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	  $(DESTDIR)$(LIBDIR)/libpol.so $(DESTDIR)$(LIBDIR)/libpol.a \
+	  $(DESTDIR)$(PKGCONFIGDIR)/pol.pc $(DESTDIR)$(MANDIR)/man1/polc.1
+
+# examples/embed/ built as a service author builds them: against an installed copy, found
+# with pkg-config (examples/embed/Makefile); binaries in $(B)/examples/.
+examples: all
+	$(MAKE) --no-print-directory install PREFIX=$(EMBED_PREFIX) DESTDIR=
+	$(MAKE) --no-print-directory -C examples/embed PREFIX=$(EMBED_PREFIX) OUT=$(abspath $(B))/examples \
+	  CC="$(CC)" LDFLAGS="$(LDFLAGS)"
+
+-include $(shell find $(B)/pic -name '*.d' 2>/dev/null)

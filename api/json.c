@@ -1,5 +1,5 @@
 /*
- * json.c — the JSON side of the query contract (../shared/spec/QUERY.md): the resident
+ * json.c — the JSON side of the query contract (docs/QUERY.md): the resident
  * in, add-on specs, answers and the schema out.  Every byte of JSON is parsed and printed
  * by jansson.
  *

@@ -7,6 +7,9 @@
 #                             NAME.out is its exact stdout+stderr, NAME.status its exit status
 #   tests/bad/NAME.pol        a malformed policy; NAME.err is the exact stderr of
 #                             `polc compile`, which must exit 2
+#   tests/pkg/*.sh            the installable library: exports and soname, make install,
+#                             the examples built through pkg-config, the man page, no
+#                             reference outside the repository (one test each)
 #
 # POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
 set -u
@@ -60,6 +63,11 @@ for p in tests/bad/*.pol; do
   else
     ok
   fi
+done
+
+for s in tests/pkg/*.sh; do
+  [ -f "$s" ] || continue
+  if out=$(POLC="$POLC" BUILD="$BUILD" sh "$s" 2>&1); then ok; else bad "$s" "$out"; fi
 done
 
 total=$((pass + fail))
