@@ -168,6 +168,20 @@ for c in $cases; do
 done
 [ "$ncase" -ge 12 ] || fail "only $ncase cases ran"
 
+# ---- the complete example of docs/EMBEDDING.md, built the way it says ------------------
+awk '/^```c$/ { on = 1; b = ""; next }
+     /^```$/ && on { on = 0; if (b ~ /quote1[.]c/) { printf "%s", b; exit } }
+     on { b = b $0 "\n" }' docs/EMBEDDING.md >"$tmp/quote1.c"
+want='subsistence_allowance (低保人员): individual 8000 fen, medical assistance 32000 fen, from day 20454'
+tr '\n' ' ' <docs/EMBEDDING.md | sed 's/  */ /g' | grep -qF "It prints \`$want\`" || fail "docs/EMBEDDING.md does not say the example prints: $want"
+if ${CC:-cc} -std=c11 -Wall -Wextra -Werror -o "$tmp/quote1" "$tmp/quote1.c" $(pc --cflags --libs pol) \
+     -Wl,-rpath,"$prefix/lib" ${LDFLAGS:-} 2>"$tmp/err"; then
+  got=$("$tmp/quote1" policies/pingshun-2026.pol 2>&1)
+  [ "$got" = "$want" ] || fail "the example of docs/EMBEDDING.md printed '$got'"
+else
+  fail "the example of docs/EMBEDDING.md does not build: $(cat "$tmp/err")"
+fi
+
 # ---- make uninstall -----------------------------------------------------------------
 mk uninstall PREFIX="$prefix" >"$tmp/log" 2>&1 || fail "make uninstall"
 left=$(find "$prefix" ! -type d)
