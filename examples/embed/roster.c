@@ -10,8 +10,11 @@
  * YYYY-MM-DD, an integer, true/false, an amount in yuan, an enum value's key, or for an
  * identity 1/0; an empty cell leaves the default.  No quoting: cells hold no comma.
  *
- * amounts.csv: `id,payable,category,individual,SOURCE...,benefit_start,benefit_end`, amounts
- * in yuan, then a line `total` summing the residents whose payment is accepted on DATE.
+ * amounts.csv: `id,payable,category,individual,SOURCE...,ADDON,ADDON_paid_by...,benefit_start,
+ * benefit_end`: what the resident and each funding source pay, each add-on included in the
+ * payment (bought, or paid by a source for this resident: empty if not included) and who
+ * pays it; amounts in yuan.  Then a line `total` summing the residents whose payment is
+ * accepted on DATE.
  * Exit 0, or 1 if some lines were refused (each named on stderr with libpol's message), or
  * 2 for bad arguments, a policy that does not compile or an unknown key in the header.
  *
@@ -184,8 +187,8 @@ int main(int argc, char **argv) {
     col_identity[ncols++] = ident;
   }
 
-  uint32_t nsources = pol_count(p, POL_SOURCE);
-  int64_t total_individual = 0, *total = calloc(nsources + 1, sizeof *total);
+  uint32_t nsources = pol_count(p, POL_SOURCE), naddons = pol_count(p, POL_ADDON);
+  int64_t total_individual = 0, *total = calloc(nsources + naddons + 1, sizeof *total);
   pol_eval *ev = pol_eval_new(p);
   if (!ev || !total) {
     fprintf(stderr, "roster: out of memory\n");
@@ -198,6 +201,10 @@ int main(int argc, char **argv) {
 
   fputs("id,payable,category,individual", stdout);
   for (uint32_t s = 0; s < nsources; s++) printf(",%s", pol_key(p, pol_handle_at(p, POL_SOURCE, s)));
+  for (uint32_t a = 0; a < naddons; a++) {
+    const char *key = pol_key(p, pol_handle_at(p, POL_ADDON, a));
+    printf(",%s,%s_paid_by", key, key);
+  }
   fputs(",benefit_start,benefit_end\n", stdout);
 
   for (long lineno = 2; getline(&line, &cap, stdin) > 0; lineno++) {
@@ -230,6 +237,18 @@ int main(int argc, char **argv) {
       put_yuan(f);
       if (payable) total[s] += f;
     }
+    for (uint32_t a = 0; a < naddons; a++) {
+      pol_handle payer;
+      int64_t amount = pol_answer_addon(ev, pol_handle_at(p, POL_ADDON, a), &payer);
+      putchar(',');
+      if (amount < 0) { /* not in this payment */
+        putchar(',');
+        continue;
+      }
+      put_yuan(amount);
+      printf(",%s", pol_handle_is_null(payer) ? "individual" : pol_key(p, payer));
+      if (payable) total[nsources + a] += amount;
+    }
     putchar(',');
     put_date(pol_answer_start(ev));
     putchar(',');
@@ -242,6 +261,11 @@ int main(int argc, char **argv) {
   for (uint32_t s = 0; s < nsources; s++) {
     putchar(',');
     put_yuan(total[s]);
+  }
+  for (uint32_t a = 0; a < naddons; a++) {
+    putchar(',');
+    put_yuan(total[nsources + a]);
+    putchar(',');
   }
   fputs(",,\n", stdout);
 

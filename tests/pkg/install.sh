@@ -130,9 +130,11 @@ for c in $cases; do
 
   # (b) the roster loop, typed API: expected lines from polc's answers
   sources=$("$polc" schema "$pol" | awk '/^funding sources:/ { on = 1; next } on && NF { print $1 }')
-  awk -v sources="$sources" -v ids="$(awk -F, 'NR > 1 { print $1 }' examples/embed/roster.csv)" "$awk_money"'
-    BEGIN { ns = split(sources, src, "\n"); split(ids, id, "\n"); r = 1
+  addons=$(awk '$1 == "addon" { print $2 }' "$pol")
+  awk -v sources="$sources" -v addons="$addons" -v ids="$(awk -F, 'NR > 1 { print $1 }' examples/embed/roster.csv)" "$awk_money"'
+    BEGIN { ns = split(sources, src, "\n"); na = split(addons, add, "\n"); split(ids, id, "\n"); r = 1
             printf "id,payable,category,individual"; for (s = 1; s <= ns; s++) printf ",%s", src[s]
+            for (a = 1; a <= na; a++) printf ",%s,%s_paid_by", add[a], add[a]
             print ",benefit_start,benefit_end" }
     function val(line) { sub(/^[^:]*: */, "", line); sub(/,$/, "", line); gsub(/"/, "", line)
                          return line == "null" ? "" : line }
@@ -142,18 +144,26 @@ for c in $cases; do
     /^  "funding": \{/ { infund = 1; delete f; next }
     infund && /^  \}/ { infund = 0 }
     infund { k = $1; gsub(/[":]/, "", k); f[k] = val($0) }
+    /^  "addons": \[\]/ { delete amt; delete by }
+    /^  "addons": \[$/ { delete amt; delete by }
+    /^      "addon"/ { cur = val($0) }
+    /^      "amount"/ { amt[cur] = val($0) }
+    /^      "paid_by"/ { by[cur] = val($0) }
     /^  "benefit_start"/ { bs = val($0) }
     /^  "benefit_end"/ { be = val($0) }
     /^\{"error"/ { r++; next }
     $0 == "----" && payable != "" {
       line = id[r] "," payable "," cat "," ind
       if (payable == "true") tind += fen(ind)
-      for (s = 1; s <= ns; s++) { a = (src[s] in f) ? f[src[s]] : 0; line = line "," a
-                                  if (payable == "true") tot[s] += fen(a) }
+      for (s = 1; s <= ns; s++) { v = (src[s] in f) ? f[src[s]] : 0; line = line "," v
+                                  if (payable == "true") tot[s] += fen(v) }
+      for (a = 1; a <= na; a++) { if (!(add[a] in amt)) { line = line ",,"; continue }
+                                  line = line "," amt[add[a]] "," by[add[a]]
+                                  if (payable == "true") atot[a] += fen(amt[add[a]]) }
       print line "," bs "," be
       payable = ""; r++ }
-    $0 == "----" { }
-    END { printf "total,,,%s", yuan(tind); for (s = 1; s <= ns; s++) printf ",%s", yuan(tot[s]); print ",," }
+    END { printf "total,,,%s", yuan(tind); for (s = 1; s <= ns; s++) printf ",%s", yuan(tot[s])
+          for (a = 1; a <= na; a++) printf ",%s,", yuan(atot[a]); print ",," }
   ' "$tmp/answers" >"$tmp/want.roster"
   for prog in roster roster-static; do
     "$ex/$prog" "$pol" "$date" <examples/embed/roster.csv >"$tmp/got" 2>"$tmp/err"
