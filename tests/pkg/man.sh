@@ -16,6 +16,9 @@ warn=$(groff -k -man -ww -z -Tutf8 "$page" 2>&1)
 text=$(groff -k -man -Tutf8 -rHY=0 -rLL=200n -P-cbou "$page" 2>/dev/null)
 [ -n "$text" ] || fail "the page renders to nothing"
 
+version=$(sed -n 's/^POL_VERSION *:= *//p' Makefile)
+grep -q "^\.TH POLC 1 .*\"polc $version\"" "$page" || fail "the .TH line does not say polc $version (Makefile POL_VERSION)"
+
 for s in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS 'EXIT STATUS' FILES EXAMPLES 'SEE ALSO'; do
   printf '%s\n' "$text" | grep -qx "$s" || fail "no section $s"
 done
