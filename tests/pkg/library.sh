@@ -20,7 +20,8 @@ readelf -d "$so" | grep -q 'SONAME.*\[libpol\.so\.1\]' || fail "soname is not li
 if readelf -d "$so" | grep -q TEXTREL; then fail "libpol.so has text relocations (an object not built -fPIC)"; fi
 
 # what pol.h declares, read independently of the build's list (pkg/exports.sh)
-"$CC" -E -P -std=c11 api/pol.h | grep -o 'pol_[A-Za-z0-9_]*(' | sed 's/($//' | sort -u >"$tmp/declared"
+"$CC" -E -P -std=c11 api/pol.h | grep -v '^[[:space:]]*typedef' | grep -o 'pol_[A-Za-z0-9_]*(' |
+  sed 's/($//' | sort -u >"$tmp/declared"
 [ "$(wc -l <"$tmp/declared")" -ge 20 ] || fail "found only $(wc -l <"$tmp/declared") functions in pol.h"
 nm -D --defined-only "$so" | awk 'NF == 3 { print $3 }' | sed 's/@.*//' | sort -u >"$tmp/so"
 nm -g --defined-only "$BUILD/dist/libpol.a" | awk 'NF == 3 { print $3 }' | sort -u >"$tmp/a"
