@@ -175,7 +175,7 @@ install: all
 	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PKGCONFIGDIR)
 	$(INSTALL) -m 755 $(B)/polc $(DESTDIR)$(BINDIR)/polc
 	$(INSTALL) -m 644 api/pol.h $(DESTDIR)$(INCLUDEDIR)/pol.h
-	$(INSTALL) -m 755 $(B)/libpol.so.$(POL_VERSION) $(DESTDIR)$(LIBDIR)/libpol.so.$(POL_VERSION)
+	$(INSTALL) -m 644 $(B)/libpol.so.$(POL_VERSION) $(DESTDIR)$(LIBDIR)/libpol.so.$(POL_VERSION)
 	ln -sf libpol.so.$(POL_VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpol.so
 	$(INSTALL) -m 644 $(B)/dist/libpol.a $(DESTDIR)$(LIBDIR)/libpol.a
@@ -191,10 +191,14 @@ uninstall:
 	  $(DESTDIR)$(PKGCONFIGDIR)/pol.pc $(DESTDIR)$(MANDIR)/man1/polc.1
 
 # examples/embed/ built as a service author builds them: against an installed copy, found
-# with pkg-config (examples/embed/Makefile); binaries in $(B)/examples/.
+# with pkg-config (examples/embed/Makefile); binaries in $(B)/examples/.  Every directory
+# of that install is under EMBED_PREFIX, whatever LIBDIR and the others say.
+EMBED_DIRS := PREFIX=$(EMBED_PREFIX) BINDIR=$(EMBED_PREFIX)/bin LIBDIR=$(EMBED_PREFIX)/lib \
+  INCLUDEDIR=$(EMBED_PREFIX)/include MANDIR=$(EMBED_PREFIX)/share/man \
+  PKGCONFIGDIR=$(EMBED_PREFIX)/lib/pkgconfig
 examples: all
-	$(MAKE) --no-print-directory install PREFIX=$(EMBED_PREFIX) DESTDIR=
-	$(MAKE) --no-print-directory -C examples/embed PREFIX=$(EMBED_PREFIX) OUT=$(abspath $(B))/examples \
+	$(MAKE) --no-print-directory install $(EMBED_DIRS) DESTDIR=
+	$(MAKE) --no-print-directory -C examples/embed $(EMBED_DIRS) OUT=$(abspath $(B))/examples \
 	  CC="$(CC)" LDFLAGS="$(LDFLAGS)"
 
 -include $(shell find $(B)/pic -name '*.d' 2>/dev/null)

@@ -24,6 +24,9 @@ for f in bin/polc include/pol.h lib/libpol.so.1.0.0 lib/libpol.a lib/pkgconfig/p
          share/man/man1/polc.1; do
   [ -f "$prefix/$f" ] && [ ! -L "$prefix/$f" ] || fail "make install: no file $f"
 done
+for f in include/pol.h lib/libpol.so.1.0.0 lib/libpol.a lib/pkgconfig/pol.pc share/man/man1/polc.1; do
+  [ "$(stat -c %a "$prefix/$f" 2>/dev/null)" = 644 ] || fail "make install: $f is not mode 644"
+done
 [ "$(readlink "$prefix/lib/libpol.so.1")" = libpol.so.1.0.0 ] || fail "lib/libpol.so.1 is not a link to libpol.so.1.0.0"
 [ "$(readlink "$prefix/lib/libpol.so")" = libpol.so.1 ] || fail "lib/libpol.so is not a link to libpol.so.1"
 [ -x "$prefix/bin/polc" ] || fail "bin/polc is not executable"
@@ -40,12 +43,14 @@ for l in -lpol -ljansson -lffi; do
 done
 [ "$(pc --variable=libdir pol)" = "$prefix/lib" ] || fail "pol.pc libdir is not $prefix/lib"
 
-# ---- DESTDIR: files under it, paths inside them without it -----------------------------
-mk install PREFIX=/opt/pol DESTDIR="$tmp/dest" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make install DESTDIR"; }
-[ -f "$tmp/dest/opt/pol/lib/libpol.so.1.0.0" ] || fail "DESTDIR: no opt/pol/lib/libpol.so.1.0.0 under DESTDIR"
-grep -qx 'prefix=/opt/pol' "$tmp/dest/opt/pol/lib/pkgconfig/pol.pc" 2>/dev/null || fail "DESTDIR: pol.pc does not say prefix=/opt/pol"
-if grep -q "$tmp/dest" "$tmp/dest/opt/pol/lib/pkgconfig/pol.pc" 2>/dev/null; then fail "DESTDIR leaks into pol.pc"; fi
-mk uninstall PREFIX=/opt/pol DESTDIR="$tmp/dest" >"$tmp/log" 2>&1 || fail "make uninstall DESTDIR"
+# ---- DESTDIR and LIBDIR: files under DESTDIR, paths inside them without it ----------------
+mk install PREFIX=/opt/pol LIBDIR=/opt/pol/lib64 DESTDIR="$tmp/dest" >"$tmp/log" 2>&1 || { cat "$tmp/log"; fail "make install DESTDIR"; }
+dpc=$tmp/dest/opt/pol/lib64/pkgconfig/pol.pc
+[ -f "$tmp/dest/opt/pol/lib64/libpol.so.1.0.0" ] || fail "DESTDIR: no opt/pol/lib64/libpol.so.1.0.0 under DESTDIR"
+grep -qx 'prefix=/opt/pol' "$dpc" 2>/dev/null || fail "DESTDIR: pol.pc does not say prefix=/opt/pol"
+grep -qx 'libdir=/opt/pol/lib64' "$dpc" 2>/dev/null || fail "LIBDIR: pol.pc does not say libdir=/opt/pol/lib64"
+if grep -q "$tmp/dest" "$dpc" 2>/dev/null; then fail "DESTDIR leaks into pol.pc"; fi
+mk uninstall PREFIX=/opt/pol LIBDIR=/opt/pol/lib64 DESTDIR="$tmp/dest" >"$tmp/log" 2>&1 || fail "make uninstall DESTDIR"
 left=$(find "$tmp/dest" ! -type d)
 [ -z "$left" ] || fail "make uninstall DESTDIR left: $left"
 
