@@ -78,6 +78,10 @@ int64_t pol_answer_wait_days(const pol_eval *ev) {
   return answered(ev) ? ev->wait_days : 0;
 }
 
+int pol_answer_waiting(const pol_eval *ev) {
+  return answered(ev) && (ev->wait_months != 0 || ev->wait_days != 0);
+}
+
 int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer) {
   uint32_t a;
   if (payer)

@@ -523,6 +523,8 @@ char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
     put(o, "benefit_start", date(ev->start), &ok);
     put(o, "benefit_end", date(ev->end), &ok);
     put(o, "waiting_months", json_integer(ev->wait_months), &ok);
+    put(o, "waiting_days", json_integer(ev->wait_days), &ok);
+    put(o, "waiting", json_boolean(pol_answer_waiting(ev)), &ok);
     return render(o, ok);
   }
 
@@ -538,6 +540,7 @@ char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
   put(o, "benefit_start", date(ev->start), &ok);
   put(o, "benefit_end", date(ev->end), &ok);
   put(o, "waiting_months", json_integer(ev->wait_months), &ok);
+  put(o, "waiting", json_boolean(pol_answer_waiting(ev)), &ok);
   put(o, "matched", matched_keys(ev), &ok);
   put(o, "why", why_lines(ev), &ok);
   /* extensions, after the contract keys */

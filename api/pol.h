@@ -168,6 +168,8 @@ int32_t pol_answer_start(const pol_eval *ev);         /* benefit start, wait inc
 int32_t pol_answer_end(const pol_eval *ev);
 int64_t pol_answer_wait_months(const pol_eval *ev);
 int64_t pol_answer_wait_days(const pol_eval *ev);
+/* A wait delays the benefits (in months or in days): the contract's `waiting`. */
+int pol_answer_waiting(const pol_eval *ev);
 /* An add-on included in the answer: amount in fen (-1: not included) and who pays it
  * (*payer: a POL_SOURCE handle, or null for the individual). */
 int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer);

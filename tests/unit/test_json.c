@@ -596,6 +596,7 @@ static void test_answer_json(void **state) {
                       "  \"benefit_start\": \"2026-01-01\",\n"
                       "  \"benefit_end\": \"2026-12-31\",\n"
                       "  \"waiting_months\": 0,\n"
+                      "  \"waiting\": false,\n"
                       "  \"matched\": [\n"
                       "    \"subsistence_allowance\",\n"
                       "    \"disabled\"\n"
@@ -653,7 +654,9 @@ static void test_answer_json(void **state) {
                          "  \"label\": \"残疾人\",\n"
                          "  \"benefit_start\": \"2026-01-01\",\n"
                          "  \"benefit_end\": \"2026-12-31\",\n"
-                         "  \"waiting_months\": 3\n"
+                         "  \"waiting_months\": 3,\n"
+                         "  \"waiting_days\": 0,\n"
+                         "  \"waiting\": true\n"
                          "}\n");
   free(s);
   pol_eval_free(ev);
@@ -855,6 +858,7 @@ static void test_quote_choose_lowest_individual_then_first(void **state) {
                       "  \"benefit_start\": \"2026-01-01\",\n"
                       "  \"benefit_end\": \"2026-12-31\",\n"
                       "  \"waiting_months\": 0,\n"
+                      "  \"waiting\": false,\n"
                       "  \"matched\": [\n"
                       "    \"low_income\",\n"
                       "    \"disabled\"\n"
