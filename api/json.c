@@ -109,6 +109,17 @@ pol_status pol_date_parse(const char *s, int32_t *day) {
   return POL_OK;
 }
 
+pol_status pol_date_format(int32_t day, char buf[11]) {
+  if (buf == NULL || day < CAL_MIN_DAY || day > CAL_MAX_DAY)
+    return POL_EINPUT;
+  cal_format(day, buf);
+  return POL_OK;
+}
+
+int pol_program_year(const pol_program *p) {
+  return p ? (int)p->year : 0;
+}
+
 const char *pol_program_id(const pol_program *p) {
   return p ? prg_str(p, p->id) : "";
 }

@@ -62,8 +62,14 @@ void pol_diags_free(pol_diags *d);
 pol_eval *pol_eval_new(const pol_program *p);
 void pol_eval_free(pol_eval *ev);
 
-/* Parse a day number from "YYYY-MM-DD"; POL_EINPUT if malformed or impossible. */
+/* Dates are day numbers: days since 1970-01-01 in the proleptic Gregorian calendar,
+ * 0001-01-01 .. 9999-12-31.  Parse one from "YYYY-MM-DD" (POL_EINPUT if malformed or
+ * impossible), or format one into buf (11 bytes; POL_EINPUT outside the calendar). */
 pol_status pol_date_parse(const char *s, int32_t *day);
+pol_status pol_date_format(int32_t day, char buf[11]);
+
+/* The benefit year the policy is about (2026 for pingshun-2026). */
+int pol_program_year(const pol_program *p);
 
 /* Set the resident from a JSON object (QUERY.md).  `query_date` supplies defaults such as
  * registered_on.  On POL_EINPUT, pol_eval_error(ev) names the key and what was expected. */
@@ -99,9 +105,11 @@ const char *pol_eval_error(const pol_eval *ev);
  *     pol_answer_individual(ev) ...
  *
  * A handle names one attribute, identity, funding source, category, add-on or window of
- * one program: using it with an evaluation context of another program, or where another
- * kind is expected, is POL_EINPUT (accessors return their "none" value) and never reads
- * out of bounds.  A handle stays valid as long as its program. */
+ * one program.  Using it where another kind is expected, or with a program that declares
+ * other names, is POL_EINPUT (accessors return their "none" value) and never reads out of
+ * bounds; a program that declares the same names in the same order (the same policy
+ * compiled twice, or its .polb) accepts it and means the same thing.  A handle stays
+ * valid as long as its program.  Handles are plain values: copy them freely. */
 
 typedef enum {
   POL_ATTRIBUTE = 1, /* a resident key: birth_date, disability_grade, policy-declared ones */
