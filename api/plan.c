@@ -2,10 +2,8 @@
  * plan.c — building and walking the quote's decision structure (see plan.h).
  *
  * Building, in order:
- *  1. lift: every section is turned back into an expression tree by running its
- *     verified stack code symbolically (and/or and `if` from their forward jumps); a
- *     let's slot is replaced by the let's tree; input-free subtrees are folded by running
- *     them on the VM, so their values are the VM's;
+ *  1. lift (analysis/lift.c): every section is turned back into an expression tree, lets
+ *     inlined, input-free subtrees folded on the VM;
  *  2. formulas: every boolean tree becomes and/or/not over atoms "feature in ranges";
  *     the chosen category and `subsidized` are functions of the category (truth tables);
  *  3. features get their cut points; a diagram variable per feature, domain = intervals;
@@ -16,27 +14,13 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "lift.h"
 #include "mdd.h"
 #include "opcodes.h"
 #include "plan.h"
 #include "vmint.h"
 
 #define MAX_NODES 200000u
-#define MAX_TREE 100000u
-
-/* ---- lifted trees ------------------------------------------------------------------- */
-
-enum { LX_IF = OP__COUNT }; /* kid0 ? kid1 : kid2 (ANDJ/ORJ nodes: kid0 and/or kid1) */
-
-typedef struct {
-  uint32_t insn;     /* the original instruction (its opcode; LX_IF for `if`) */
-  int32_t kid[3];    /* operands, -1 none; binary: kid0 = y, kid1 = x */
-  bool known;        /* input-free and folded */
-  int64_t val;       /* value if known */
-  uint8_t deps;      /* D_* */
-} lx;
-
-enum { D_INPUT = 1, D_CAT = 2 };
 
 /* ---- features and formulas ---------------------------------------------------------- */
 
@@ -108,18 +92,14 @@ struct pol_plan {
 typedef struct {
   const pol_program *p;
   pol_plan *pl;
-  pol_eval *ev;          /* scratch context for folding (slots all 0) */
-  lx *t;
-  uint32_t nt, capt;
-  int32_t *let_root;     /* per let: its tree, -1 not liftable */
-  int32_t *slot_let;     /* per slot: the let computing it, or -1 */
+  lift_ctx lx;           /* the lifted trees; its code becomes the plan's */
   formula *f;
   uint32_t nf, capf;
   range *ranges;
   uint32_t nranges, capr;
   uint8_t *cattab;
   uint32_t ncattab, capcat;
-  uint32_t capcode, capfeat;
+  uint32_t capfeat;
   bool fail;
   uint64_t subsidized;   /* bit c: category c has a funding part > 0 */
   mdd *m;
@@ -142,210 +122,6 @@ static bool grow_to(builder *b, void **arr, uint32_t *cap, size_t size) {
   *arr = q;
   *cap = ncap;
   return true;
-}
-
-/* ---- 1. lifting --------------------------------------------------------------------- */
-
-static int32_t new_node(builder *b, uint32_t insn, int32_t k0, int32_t k1, int32_t k2) {
-  if (b->fail || b->nt >= MAX_TREE || !GROW(b, b->t, b->nt, b->capt)) {
-    b->fail = true;
-    return -1;
-  }
-  lx *n = &b->t[b->nt];
-  *n = (lx){insn, {k0, k1, k2}, false, 0, 0};
-  return (int32_t)b->nt++;
-}
-
-static uint32_t op_of(const lx *n) { return INSN_OP(n->insn) == LX_IF ? LX_IF : INSN_OP(n->insn); }
-
-/* Emit the code of tree n into the plan's code; returns false (b->fail) if it cannot. */
-static bool emit(builder *b, int32_t n, uint32_t *depth, uint32_t d);
-
-static bool emit1(builder *b, uint32_t insn) {
-  pol_plan *pl = b->pl;
-  if (!GROW(b, pl->code, pl->ncode, b->capcode))
-    return false;
-  pl->code[pl->ncode++] = insn;
-  return true;
-}
-
-static bool emit(builder *b, int32_t n, uint32_t *depth, uint32_t d) {
-  if (n < 0 || b->fail)
-    return false;
-  const lx *x = &b->t[n];
-  uint32_t op = op_of(x);
-  if (d + 1 > *depth)
-    *depth = d + 1;
-  if (*depth > PRG_STACK_MAX)
-    return false;
-  if (op == OP_ANDJ || op == OP_ORJ) {
-    if (!emit(b, x->kid[0], depth, d))
-      return false;
-    uint32_t j = b->pl->ncode;
-    if (!emit1(b, INSN(op, 0, 0)) || !emit(b, x->kid[1], depth, d))
-      return false;
-    uint32_t off = b->pl->ncode - j - 1;
-    if (off > 0xffff)
-      return false;
-    b->pl->code[j] = INSN(op, 0, off);
-    return true;
-  }
-  if (op == LX_IF) {
-    if (!emit(b, x->kid[0], depth, d))
-      return false;
-    uint32_t jf = b->pl->ncode;
-    if (!emit1(b, INSN(OP_JMPF, 0, 0)) || !emit(b, x->kid[1], depth, d))
-      return false;
-    uint32_t j = b->pl->ncode;
-    if (!emit1(b, INSN(OP_JMP, 0, 0)))
-      return false;
-    b->pl->code[jf] = INSN(OP_JMPF, 0, b->pl->ncode - jf - 1);
-    if (!emit(b, x->kid[2], depth, d))
-      return false;
-    if (b->pl->ncode - j - 1 > 0xffff || j - jf > 0xffff)
-      return false;
-    b->pl->code[j] = INSN(OP_JMP, 0, b->pl->ncode - j - 1);
-    return true;
-  }
-  for (uint32_t k = 0; k < 3; k++)
-    if (x->kid[k] >= 0 && !emit(b, x->kid[k], depth, d + k))
-      return false;
-  return emit1(b, x->insn);
-}
-
-/* Emit tree n followed by RET as a standalone piece of plan code; its start, or -1. */
-static int64_t emit_piece(builder *b, int32_t n) {
-  uint32_t start = b->pl->ncode, depth = 0;
-  if (!emit(b, n, &depth, 0) || !emit1(b, INSN(OP_RET, 0, 0))) {
-    b->pl->ncode = start;
-    return -1;
-  }
-  return start;
-}
-
-/* Fold node n if every operand is known: run it on the VM. */
-static void fold(builder *b, int32_t n) {
-  lx *x = &b->t[n];
-  uint32_t op = op_of(x);
-  if (x->deps != 0 || op == OP_CONST) {
-    x->known = op == OP_CONST;
-    return;
-  }
-  uint32_t mark = b->pl->ncode;
-  int64_t start = emit_piece(b, n), v;
-  if (start >= 0 && vm_exec(b->ev, b->pl->code, (uint32_t)start, &v) == POL_OK) {
-    b->t[n].known = true;
-    b->t[n].val = v;
-  }
-  b->pl->ncode = mark;
-}
-
-static bool is_input_slot(const pol_program *p, uint32_t s) {
-  (void)p;
-  return s == SLOT_PAID_ON || s == SLOT_IDENTITIES || s >= SLOT__FIXED;
-}
-
-/* Lift code[pc .. end) of a section into trees on the symbolic stack st (depth *sp). */
-static bool lift_range(builder *b, uint32_t pc, uint32_t end, int32_t *st, uint32_t *sp) {
-  const pol_program *p = b->p;
-  while (pc < end && !b->fail) {
-    uint32_t insn = p->code[pc], op = INSN_OP(insn);
-    if (op >= OP__COUNT)
-      return false;
-    uint32_t pops = 0;
-    int32_t n = -1;
-    switch (op) {
-    case OP_ANDJ:
-    case OP_ORJ: {
-      uint32_t target = pc + 1 + INSN_B(insn);
-      if (*sp < 1 || target > end)
-        return false;
-      int32_t sub[PRG_STACK_MAX];
-      uint32_t ssp = 0;
-      if (!lift_range(b, pc + 1, target, sub, &ssp) || ssp != 1)
-        return false;
-      int32_t l = st[--*sp];
-      n = new_node(b, INSN(op, 0, 0), l, sub[0], -1);
-      if (n < 0)
-        return false;
-      b->t[n].deps = b->t[l].deps | b->t[sub[0]].deps;
-      st[(*sp)++] = n;
-      fold(b, n);
-      pc = target;
-      continue;
-    }
-    case OP_JMPF: {
-      uint32_t t1 = pc + 1 + INSN_B(insn);
-      if (*sp < 1 || t1 > end || t1 < pc + 2 || INSN_OP(p->code[t1 - 1]) != OP_JMP)
-        return false;
-      uint32_t t2 = t1 + INSN_B(p->code[t1 - 1]);
-      if (t2 > end)
-        return false;
-      int32_t s1[PRG_STACK_MAX], s2[PRG_STACK_MAX];
-      uint32_t n1 = 0, n2 = 0;
-      if (!lift_range(b, pc + 1, t1 - 1, s1, &n1) || n1 != 1 ||
-          !lift_range(b, t1, t2, s2, &n2) || n2 != 1)
-        return false;
-      int32_t c = st[--*sp];
-      n = new_node(b, LX_IF, c, s1[0], s2[0]);
-      if (n < 0)
-        return false;
-      b->t[n].deps = b->t[c].deps | b->t[s1[0]].deps | b->t[s2[0]].deps;
-      st[(*sp)++] = n;
-      fold(b, n);
-      pc = t2;
-      continue;
-    }
-    case OP_JMP:
-    case OP_RET:
-      return false; /* only as parts of the shapes above, or the section's end */
-    default:
-      break;
-    }
-    pops = vm_ops[op].pops;
-    if (*sp < pops || *sp - pops + 1 > PRG_STACK_MAX)
-      return false;
-    int32_t kids[3] = {-1, -1, -1};
-    for (uint32_t i = 0; i < pops; i++)
-      kids[i] = st[*sp - pops + i];
-    *sp -= pops;
-    uint8_t deps = 0;
-    if (op == OP_LOAD && INSN_B(insn) < p->nslots && b->slot_let[INSN_B(insn)] >= 0) {
-      int32_t r = b->let_root[b->slot_let[INSN_B(insn)]];
-      if (r < 0)
-        return false;
-      st[(*sp)++] = r; /* the let's tree, shared */
-      pc++;
-      continue;
-    }
-    if (op == OP_LOAD)
-      deps = is_input_slot(p, INSN_B(insn)) ? D_INPUT : D_CAT;
-    if (op == OP_IDENT || op == OP_PRESENT)
-      deps = D_INPUT;
-    n = new_node(b, insn, kids[0], kids[1], kids[2]);
-    if (n < 0)
-      return false;
-    for (uint32_t i = 0; i < pops; i++)
-      deps |= b->t[kids[i]].deps;
-    b->t[n].deps = deps;
-    if (op == OP_CONST)
-      b->t[n].val = p->consts[INSN_B(insn)];
-    fold(b, n);
-    st[(*sp)++] = n;
-    pc++;
-  }
-  return !b->fail;
-}
-
-/* The tree of a whole section, or -1. */
-static int32_t lift(builder *b, prg_section s) {
-  if (s.start >= s.end || s.end > b->p->ncode || INSN_OP(b->p->code[s.end - 1]) != OP_RET)
-    return -1;
-  int32_t st[PRG_STACK_MAX];
-  uint32_t sp = 0;
-  if (!lift_range(b, s.start, s.end - 1, st, &sp) || sp != 1)
-    return -1;
-  return st[0];
 }
 
 /* ---- 2. formulas -------------------------------------------------------------------- */
@@ -460,7 +236,7 @@ static bool is_cmp(uint32_t op) {
 /* A date slot that is always a valid date: the payment date, or a date attribute that
  * is never absent. */
 static bool sure_date_slot(const pol_program *p, int32_t n, const lx *t, uint32_t *slot) {
-  if (n < 0 || op_of(&t[n]) != OP_LOAD)
+  if (n < 0 || lift_op(&t[n]) != OP_LOAD)
     return false;
   uint32_t s = INSN_B(t[n].insn);
   if (s == SLOT_PAID_ON) {
@@ -497,16 +273,16 @@ static void guard(builder *b, uint32_t slot, int64_t days) {
 
 /* A feature for the int-valued tree n: a plain input, or bytecode. */
 static uint32_t value_feature(builder *b, int32_t n) {
-  const lx *x = &b->t[n];
-  if (op_of(x) == OP_LOAD && is_input_slot(b->p, INSN_B(x->insn)))
+  const lx *x = &b->lx.t[n];
+  if (lift_op(x) == OP_LOAD && lift_input_slot(b->p, INSN_B(x->insn)))
     return feat_of(b, F_SLOT, INSN_B(x->insn), 0);
   uint32_t s;
-  if (op_of(x) == OP_AGE && sure_date_slot(b->p, x->kid[0], b->t, &s)) {
+  if (lift_op(x) == OP_AGE && sure_date_slot(b->p, x->kid[0], b->lx.t, &s)) {
     uint32_t s2;
-    if (sure_date_slot(b->p, x->kid[1], b->t, &s2))
+    if (sure_date_slot(b->p, x->kid[1], b->lx.t, &s2))
       return feat_of(b, F_AGE, s, s2);
   }
-  int64_t start = emit_piece(b, n);
+  int64_t start = lift_emit(&b->lx, n);
   if (start < 0) {
     b->fail = true;
     return 0;
@@ -516,14 +292,14 @@ static uint32_t value_feature(builder *b, int32_t n) {
 
 /* `date slot + k days` (k may be 0): the slot and k. */
 static bool date_plus(builder *b, int32_t n, uint32_t *slot, int64_t *k) {
-  const lx *x = &b->t[n];
-  if (sure_date_slot(b->p, n, b->t, slot)) {
+  const lx *x = &b->lx.t[n];
+  if (sure_date_slot(b->p, n, b->lx.t, slot)) {
     *k = 0;
     return true;
   }
-  if (op_of(x) == OP_ADDDAYS && sure_date_slot(b->p, x->kid[0], b->t, slot) &&
-      b->t[x->kid[1]].known && b->t[x->kid[1]].val > -4000000 && b->t[x->kid[1]].val < 4000000) {
-    *k = b->t[x->kid[1]].val;
+  if (lift_op(x) == OP_ADDDAYS && sure_date_slot(b->p, x->kid[0], b->lx.t, slot) &&
+      b->lx.t[x->kid[1]].known && b->lx.t[x->kid[1]].val > -4000000 && b->lx.t[x->kid[1]].val < 4000000) {
+    *k = b->lx.t[x->kid[1]].val;
     return true;
   }
   return false;
@@ -535,10 +311,10 @@ static int32_t formula_of(builder *b, int32_t n);
 static int32_t compare_const(builder *b, int32_t n, uint32_t op, int64_t k) {
   range rs[2];
   uint32_t nr;
-  const lx *x = &b->t[n];
+  const lx *x = &b->lx.t[n];
   uint32_t s;
   /* year(d) cmp k  <=>  d cmp' 1 January of k or k+1 (year is monotone; d a sure date) */
-  if (op_of(x) == OP_YEAR && sure_date_slot(b->p, x->kid[0], b->t, &s) && k >= 1 && k <= 9998) {
+  if (lift_op(x) == OP_YEAR && sure_date_slot(b->p, x->kid[0], b->lx.t, &s) && k >= 1 && k <= 9998) {
     int64_t jan1 = cal_from_ymd((int)k, 1, 1), next = cal_from_ymd((int)k + 1, 1, 1);
     switch (op) {
     case OP_EQ: rs[0] = (range){jan1, next - 1}; nr = 1; break;
@@ -559,23 +335,23 @@ static int32_t compare_const(builder *b, int32_t n, uint32_t op, int64_t k) {
 static int32_t category_formula(builder *b, int32_t n) {
   const pol_program *p = b->p;
   uint32_t first = b->ncattab;
-  uint32_t mark = b->pl->ncode;
-  int64_t start = emit_piece(b, n);
+  uint32_t mark = b->lx.ncode;
+  int64_t start = lift_emit(&b->lx, n);
   if (start < 0)
     return -1;
   for (uint32_t t = 0; t <= p->ncategories; t++) { /* t: category + 1, 0 none */
     bool none = t == 0;
     uint32_t c = t - 1;
-    b->ev->slots[SLOT_CATEGORY] = none ? -1 : (int64_t)c;
-    b->ev->slots[SLOT_SUBSIDIZED] = !none && ((b->subsidized >> c) & 1);
+    b->lx.ev->slots[SLOT_CATEGORY] = none ? -1 : (int64_t)c;
+    b->lx.ev->slots[SLOT_SUBSIDIZED] = !none && ((b->subsidized >> c) & 1);
     int64_t v;
-    if (vm_exec(b->ev, b->pl->code, (uint32_t)start, &v) != POL_OK ||
+    if (vm_exec(b->lx.ev, b->lx.code, (uint32_t)start, &v) != POL_OK ||
         !GROW(b, b->cattab, b->ncattab, b->capcat))
       return -1;
     b->cattab[b->ncattab++] = v != 0;
   }
-  b->ev->slots[SLOT_CATEGORY] = b->ev->slots[SLOT_SUBSIDIZED] = 0;
-  b->pl->ncode = mark;
+  b->lx.ev->slots[SLOT_CATEGORY] = b->lx.ev->slots[SLOT_SUBSIDIZED] = 0;
+  b->lx.ncode = mark;
   return fm_new(b, (formula){.kind = FM_CAT, .rfirst = first, .l = -1, .r = -1});
 }
 
@@ -584,8 +360,8 @@ static int32_t formula_of(builder *b, int32_t n) {
   if (n < 0 || b->fail)
     return -1;
   const pol_program *p = b->p;
-  const lx *x = &b->t[n];
-  uint32_t op = op_of(x);
+  const lx *x = &b->lx.t[n];
+  uint32_t op = lift_op(x);
   range rs[2];
   if (x->known)
     return fm_const(b, x->val != 0);
@@ -653,7 +429,7 @@ static int32_t formula_of(builder *b, int32_t n) {
       const prg_window *w = &p->windows[INSN_B(x->insn)];
       lo = w->lo, hi = w->hi, dlo = w->dlo, dhi = w->dhi;
     }
-    if (!(op_of(&b->t[x->kid[0]]) == OP_LOAD && is_input_slot(p, s = INSN_B(b->t[x->kid[0]].insn))))
+    if (!(lift_op(&b->lx.t[x->kid[0]]) == OP_LOAD && lift_input_slot(p, s = INSN_B(b->lx.t[x->kid[0]].insn))))
       break;
     if (lo > hi)
       return fm_const(b, false);
@@ -673,10 +449,10 @@ static int32_t formula_of(builder *b, int32_t n) {
   }
   if (is_cmp(op)) {
     int32_t l = x->kid[0], r = x->kid[1];
-    if (b->t[r].known)
-      return compare_const(b, l, op, b->t[r].val);
-    if (b->t[l].known)
-      return compare_const(b, r, mirror(op), b->t[l].val);
+    if (b->lx.t[r].known)
+      return compare_const(b, l, op, b->lx.t[r].val);
+    if (b->lx.t[l].known)
+      return compare_const(b, r, mirror(op), b->lx.t[l].val);
     /* d1 + k1 cmp d2 + k2  <=>  d1 - d2 cmp k2 - k1, for sure dates inside the guard */
     uint32_t s1, s2;
     int64_t k1, k2;
@@ -900,18 +676,18 @@ static bool static_amounts(builder *b) {
     return false;
   for (uint32_t c = 0; c < p->ncategories; c++) {
     const prg_category *cat = &p->categories[c];
-    int32_t w = lift(b, cat->worth);
-    if (w < 0 || !b->t[w].known)
+    int32_t w = lift_section(&b->lx, cat->worth);
+    if (w < 0 || !b->lx.t[w].known)
       return false;
     for (uint32_t k = 0; k < cat->part_count; k++) {
       if (k == cat->rest_part)
         continue;
-      int32_t v = lift(b, p->parts[cat->part_first + k].value);
-      if (v < 0 || !b->t[v].known)
+      int32_t v = lift_section(&b->lx, p->parts[cat->part_first + k].value);
+      if (v < 0 || !b->lx.t[v].known)
         return false;
     }
     bool bad;
-    if (eval_category(b->ev, c, &pl->amounts[c], &pl->funding[(size_t)c * p->nsources], &bad) !=
+    if (eval_category(b->lx.ev, c, &pl->amounts[c], &pl->funding[(size_t)c * p->nsources], &bad) !=
             POL_OK ||
         bad)
       return false;
@@ -929,15 +705,15 @@ static void effect_values(builder *b) {
     const prg_effect *e = &p->effects[i];
     if (e->kind > EFF_SURCHARGE)
       continue;
-    int32_t n = lift(b, e->value);
+    int32_t n = lift_section(&b->lx, e->value);
     if (n < 0)
       continue;
-    if (b->t[n].known) {
+    if (b->lx.t[n].known) {
       pl->effkind[i] = 1;
-      pl->effval[i] = b->t[n].val;
-    } else if (op_of(&b->t[n]) == OP_LOAD && is_input_slot(p, INSN_B(b->t[n].insn))) {
+      pl->effval[i] = b->lx.t[n].val;
+    } else if (lift_op(&b->lx.t[n]) == OP_LOAD && lift_input_slot(p, INSN_B(b->lx.t[n].insn))) {
       pl->effkind[i] = 2;
-      pl->effval[i] = INSN_B(b->t[n].insn);
+      pl->effval[i] = INSN_B(b->lx.t[n].insn);
     }
   }
 }
@@ -1040,13 +816,6 @@ static bool build(builder *b) {
   pol_plan *pl = b->pl;
   if (p->nrules > 64 || p->naddons > 64 || p->nwindows > 0x7ffffff)
     return false;
-  for (uint32_t i = 0; i < p->nslots; i++)
-    b->slot_let[i] = -1;
-  for (uint32_t i = 0; i < p->nlets; i++) {
-    b->let_root[i] = lift(b, p->lets[i].value);
-    if (p->lets[i].slot < p->nslots)
-      b->slot_let[p->lets[i].slot] = (int32_t)i;
-  }
   if (!static_amounts(b))
     return false;
   effect_values(b);
@@ -1069,12 +838,12 @@ static bool build(builder *b) {
       cat_f[c] = fm_const(b, false);
       continue;
     }
-    ok = (cat_f[c] = formula_of(b, lift(b, p->categories[c].when))) >= 0;
+    ok = (cat_f[c] = formula_of(b, lift_section(&b->lx, p->categories[c].when))) >= 0;
   }
   for (uint32_t r = 0; ok && r < p->nrules; r++)
     ok = (rule_f[r] = p->rules[r].when.start >= p->rules[r].when.end
                           ? fm_const(b, true)
-                          : formula_of(b, lift(b, p->rules[r].when))) >= 0;
+                          : formula_of(b, lift_section(&b->lx, p->rules[r].when))) >= 0;
   for (uint32_t a = 0; ok && a < p->naddons; a++) {
     const prg_addon *ad = &p->addons[a];
     if (ad->paid_by == PRG_NONE)
@@ -1082,7 +851,7 @@ static bool build(builder *b) {
     else if (ad->paid_when.start >= ad->paid_when.end)
       addon_f[a] = fm_const(b, true);
     else
-      addon_f[a] = formula_of(b, lift(b, ad->paid_when));
+      addon_f[a] = formula_of(b, lift_section(&b->lx, ad->paid_when));
     ok = addon_f[a] >= 0;
   }
   for (uint32_t w = 0; ok && w < p->nwindows; w++) {
@@ -1183,20 +952,19 @@ pol_plan *plan_build(const pol_program *p) {
   b.pl = calloc(1, sizeof *b.pl);
   if (b.pl)
     b.pl->nsources = p->nsources;
-  b.ev = eval_new(p, false);
-  b.let_root = malloc((p->nlets ? p->nlets : 1) * sizeof *b.let_root);
-  b.slot_let = malloc((p->nslots ? p->nslots : 1) * sizeof *b.slot_let);
-  bool ok = b.pl && b.ev && b.let_root && b.slot_let;
+  bool ok = lift_init(&b.lx, p) && b.pl;
   if (ok) {
     b.pl->effkind = calloc(p->neffects ? p->neffects : 1, 1);
     b.pl->effval = calloc(p->neffects ? p->neffects : 1, sizeof *b.pl->effval);
-    ok = b.pl->effkind && b.pl->effval && build(&b);
+    ok = b.pl->effkind && b.pl->effval && build(&b) && !b.lx.fail;
+  }
+  if (ok) { /* the pieces of bytecode the features run */
+    b.pl->code = b.lx.code;
+    b.pl->ncode = b.lx.ncode;
+    b.lx.code = NULL;
   }
   mdd_free(b.m);
-  pol_eval_free(b.ev);
-  free(b.t);
-  free(b.let_root);
-  free(b.slot_let);
+  lift_fini(&b.lx);
   free(b.f);
   free(b.ranges);
   free(b.cattab);
