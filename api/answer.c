@@ -12,6 +12,7 @@
 
 #include "calendar.h"
 #include "eval.h"
+#include "money.h"
 
 #define NO_DATE INT32_MIN
 
@@ -204,7 +205,42 @@ static const char *choose_what(const pol_program *p, const prg_choose_key *k) {
   }
 }
 
-/* The `why` lines: the category, the window, then each rule that applied. */
+/* ": benefits from 2026-01-01, surcharge 700 yuan" — what the effects first..first+count
+ * of a window or rule did for this answer. */
+static void effects_text(pol_eval *ev, msg *m, uint32_t first, uint32_t count) {
+  const pol_program *p = ev->p;
+  for (uint32_t i = 0; i < count; i++) {
+    const prg_effect *e = &p->effects[first + i];
+    int64_t v;
+    char t[MONEY_MAX_TEXT > 11 ? MONEY_MAX_TEXT : 11];
+    if (eval_effect_value(ev, first + i, &v) != POL_OK)
+      return;
+    msg_add(m, "%s", i ? ", " : ": ");
+    switch (e->kind) {
+    case EFF_START:
+    case EFF_END:
+      if (v >= CAL_MIN_DAY && v <= CAL_MAX_DAY)
+        cal_format((int32_t)v, t);
+      else
+        snprintf(t, sizeof t, "?");
+      msg_add(m, "benefits %s %s", e->kind == EFF_START ? "from" : "end", t);
+      break;
+    case EFF_WAIT_MONTHS: msg_add(m, "waits %lld months", (long long)v); break;
+    case EFF_WAIT_DAYS: msg_add(m, "waits %lld days", (long long)v); break;
+    case EFF_SURCHARGE:
+      money_format(v, t);
+      msg_add(m, "surcharge %s yuan", t);
+      break;
+    case EFF_FREE: msg_add(m, "owes nothing"); break;
+    case EFF_PAYABLE: msg_add(m, "payable"); break;
+    case EFF_NOT_PAYABLE: msg_add(m, "not payable: %s", prg_str(p, e->reason)); break;
+    default: break;
+    }
+  }
+}
+
+/* The `why` lines: the category, the window, then each rule that applied, with what the
+ * window and each rule did. */
 uint32_t pol_answer_why_count(pol_eval *ev) {
   if (!answered(ev))
     return 0;
@@ -264,6 +300,7 @@ const char *pol_answer_why(pol_eval *ev, uint32_t i) {
       const prg_window *w = &p->windows[ev->window];
       msg_add(&m, "window ");
       decl_name(&m, p, w->key, w->label, w->cite);
+      effects_text(ev, &m, w->eff_first, w->eff_count);
     } else {
       char d[11];
       cal_format(ev->date, d);
@@ -275,6 +312,7 @@ const char *pol_answer_why(pol_eval *ev, uint32_t i) {
       if (ev->applied[r] && k-- == 0) {
         msg_add(&m, "rule ");
         decl_name(&m, p, p->rules[r].key, p->rules[r].label, p->rules[r].cite);
+        effects_text(ev, &m, p->rules[r].eff_first, p->rules[r].eff_count);
         break;
       }
   }

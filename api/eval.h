@@ -95,6 +95,8 @@ void eval_resident_given(pol_eval *ev, uint32_t attr, int64_t v);
 /* Fills ev->matched for the last answer if not done yet (it is not part of the quote's
  * fast path).  POL_ERUNTIME if a `when` fails. */
 pol_status eval_matched(pol_eval *ev);
+/* The value of effect i for the last quote's resident and date (0 for effects without). */
+pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v);
 
 /* Run one section with ev->slots as context; the result is stored in *out.
  * POL_ERUNTIME on overflow or an invalid date, with ev->error set. */

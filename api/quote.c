@@ -289,6 +289,14 @@ static pol_status run(pol_eval *ev, prg_section s, int64_t *v) {
   return st != POL_OK ? st : vm_run(ev, s, v);
 }
 
+pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v) {
+  const prg_effect *eff = &ev->p->effects[effect];
+  *v = 0;
+  if (eff->kind > EFF_SURCHARGE || (ev->plan && plan_effect_value(ev->plan, ev, effect, v)))
+    return POL_OK;
+  return run(ev, eff->value, v);
+}
+
 static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, uint32_t first,
                                 uint32_t count, effects *e) {
   const pol_program *p = ev->p;

@@ -178,7 +178,10 @@ static void test_typed_equals_json(void **state) {
   assert_int_equal(pol_answer_waiting(ev), 1);
   assert_int_equal(pol_answer_start(ev), day("2026-06-10"));
   assert_int_equal(pol_answer_why_count(ev), 4);
-  assert_string_equal(pol_answer_why(ev, 1), "window late (超过集中缴费期补办参保缴费) [二、2 温馨提示]");
+  assert_string_equal(pol_answer_why(ev, 1),
+                      "window late (超过集中缴费期补办参保缴费) [二、2 温馨提示]: benefits from 2026-03-10");
+  assert_string_equal(pol_answer_why(ev, 3), "rule late_wait (超过集中缴费期补办参保：待遇等待期（3个月，"
+                                             "每多断保1年加1个月）) [二、2 温馨提示]: waits 3 months");
 
   assert_int_equal(pol_resident_json(jv, "{\"birth_date\":\"1975-03-02\"}", day("2026-03-10")),
                    POL_OK);

@@ -866,7 +866,7 @@ static void test_quote_choose_lowest_individual_then_first(void **state) {
                       "  \"why\": [\n"
                       "    \"category low_income (低保) [二、2]: chosen by lowest individual, then "
                       "first among low_income, disabled\",\n"
-                      "    \"window main (集中缴费期) [二、3]\"\n"
+                      "    \"window main (集中缴费期) [二、3]: benefits from 2026-01-01\"\n"
                       "  ],\n"
                       "  \"worth\": 400,\n"
                       "  \"waiting_days\": 0,\n"
@@ -962,8 +962,9 @@ static void test_quote_rules(void **state) {
   assert_int_equal(ev->applied[1], 0);
   char *s = pol_answer_json(ev, POL_ANSWER_QUOTE);
   assert_non_null(strstr(s, "  \"individual\": 1100,\n  \"funding\": {},\n"));
-  assert_non_null(strstr(s, "    \"window late (错过集中缴费期)\",\n"
-                            "    \"rule late_surcharge (补缴财政补助) [温馨提示]\"\n"));
+  assert_non_null(strstr(s, "    \"window late (错过集中缴费期): benefits from 2026-02-10, "
+                            "waits 3 months\",\n"
+                            "    \"rule late_surcharge (补缴财政补助) [温馨提示]: surcharge 700 yuan\"\n"));
   assert_non_null(strstr(s, "  \"benefit_start\": \"2026-05-10\",\n"));
   free(s);
   pol_eval_free(ev);
