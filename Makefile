@@ -19,7 +19,7 @@ LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC)) $(B)/tests/test_vm_switch
 
-.PHONY: all deps check demo clean asan valgrind bench tsan
+.PHONY: all deps check demo clean asan valgrind bench bench-callgrind tsan
 all: $(B)/polc $(B)/libpol.a
 
 # Every rule that runs flex, bison or the compiler waits for the dependency install
@@ -78,9 +78,28 @@ check: all $(UNIT_BIN)
 demo: all
 	@sh scripts/demo.sh
 
-# Speed against a baseline measured in the same run (bench/run.sh).
-bench: all
+# Speed against a baseline measured in the same run (bench/run.sh, bench/bench.c): the
+# quote against the hand-written C function for Pingshun and Lua 5.4, compile, check,
+# `polc batch`.  bench/deps.sh installs Lua 5.4 (its flags are read at recipe time, after
+# the install, so a fresh machine builds in one go).
+BENCH_SRC  := bench/bench.c bench/roster.c bench/hand/pingshun.c bench/lua/peer.c
+BENCH_HDR  := bench/roster.h bench/hand/pingshun.h bench/lua/peer.h
+BENCH_DEPS := $(B)/.bench-deps-installed
+$(BENCH_DEPS): bench/deps.sh | $(DEPS)
+	@sh bench/deps.sh
+	@mkdir -p $(B) && touch $@
+
+$(B)/bench/bench: $(BENCH_SRC) $(BENCH_HDR) $(B)/libpol.a | $(BENCH_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) -Ibench -Ibench/hand -Ibench/lua $$(pkg-config --cflags lua5.4) \
+	  -o $@ $(BENCH_SRC) $(BENCH_EXTRA) $(B)/libpol.a $(LIBS) $$(pkg-config --libs lua5.4)
+
+bench: all $(B)/bench/bench
 	@sh bench/run.sh
+
+# Instructions per quote of each path under callgrind (bench/callgrind.sh).
+bench-callgrind: all $(B)/bench/bench
+	@sh bench/callgrind.sh
 
 asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
