@@ -111,6 +111,9 @@ static ps_resident to_hand(const roster_resident *r) {
 }
 
 static void check_keys(void) {
+  for (int k = 0; k <= 15; k++)
+    if (ps_span_month_start(k) != cal_from_ymd(2025 + (9 + k) / 12, (9 + k) % 12 + 1, 1))
+      die("the hand C's month table is wrong at month %s%s", k < 3 ? "2025-1x" : "2026+", "");
   for (int k = 0; k < PS_NIDENTITIES; k++)
     if (strcmp(ps_identity_key[k], roster_identity_key[k]) != 0)
       die("identity %s of the hand C is %s in the roster", ps_identity_key[k],

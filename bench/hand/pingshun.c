@@ -12,6 +12,12 @@
 
 #include <stdbool.h>
 
+_Static_assert(PS_CAT_EXTREME_POVERTY - PS_ID_EXTREME_POVERTY == 2 &&
+                   PS_CAT_SUDDEN_HARDSHIP - PS_ID_SUDDEN_HARDSHIP == 2 &&
+                   PS_ID_SUDDEN_HARDSHIP == 5 && PS_ID_STABLE_OUT_OF_POVERTY == 6 &&
+                   PS_CAT_STABLE_OUT_OF_POVERTY == 1,
+               "identities 0..5 are categories 2..7, identity 6 is category 1");
+
 const char *const ps_identity_key[PS_NIDENTITIES] = {
   "extreme_poverty", "subsistence_allowance", "returned_to_poverty",
   "unstable_out_of_poverty", "marginal_poverty", "sudden_hardship", "stable_out_of_poverty",
@@ -29,7 +35,7 @@ const char *const ps_window_key[PS_NWINDOWS] = { "main", "extended", "late" };
 
 #define YUAN(y) ((int64_t)(y) * 100)
 
-/* ---- calendar (H. Hinnant's days_from_civil / civil_from_days) --------------------- */
+/* ---- calendar (H. Hinnant's days_from_civil / civil_from_days) ---------------------- */
 
 static inline int32_t ymd(int y, int m, int d) {
   y -= m <= 2;
@@ -66,6 +72,36 @@ static inline int32_t add_months(int y, int m, int d, int n) {
   return ymd(ny, nm, d < dim ? d : dim);
 }
 
+/* The months every date of the policy falls in, 2025-10 .. 2026-12 (the collection period
+ * opens 2025-10-17, the benefit year ends 2026-12-31): the first day of month k as an
+ * offset from SPAN_FIRST = 2025-10-01; SPAN_MONTH_OFF[15] is 2027-01-01.  Within the span
+ * the day of the month is a subtraction instead of a civil-date conversion; outside it the
+ * general calendar answers.  bench.c checks the table against the calendar. */
+#define SPAN_MONTHS 15
+static const int16_t SPAN_MONTH_OFF[SPAN_MONTHS + 1] = {
+  0, 31, 61, 92, 123, 151, 182, 212, 243, 273, 304, 335, 365, 396, 426, 457,
+};
+static inline int32_t span_first(void) { return ymd(2025, 10, 1); }
+
+/* The month of the span holding day offset `off` (0 <= off < 457).  A month has at most
+ * 31 days, so off / 31 is never past it, and at most one step short over 15 months. */
+static inline int span_month(int off) {
+  int k = off / 31;
+  while (off >= SPAN_MONTH_OFF[k + 1])
+    k++;
+  return k;
+}
+
+/* The day `n` months after the day of month `d` of span month k (n >= 0). */
+static inline int32_t span_add_months(int k, int d, int n) {
+  const int t = k + n;
+  if (t < SPAN_MONTHS) {
+    const int dim = SPAN_MONTH_OFF[t + 1] - SPAN_MONTH_OFF[t];
+    return span_first() + SPAN_MONTH_OFF[t] + (d < dim ? d : dim) - 1;
+  }
+  return add_months(2025 + (9 + k) / 12, (9 + k) % 12 + 1, d, n);
+}
+
 /* ---- the quote ------------------------------------------------------------------------ */
 
 void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
@@ -79,8 +115,16 @@ void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
   const uint32_t id = r->identities;
   /* registered_on defaults to the payment date (prelude). */
   const int32_t registered = r->registered_on == PS_ABSENT ? paid_on : r->registered_on;
-  int py, pm, pd;
-  civil(paid_on, &py, &pm, &pd);
+  /* day of month pd; month pk of the span (-1 outside it) */
+  int pd, pk = -1;
+  if (paid_on >= span_first() && paid_on - span_first() < SPAN_MONTH_OFF[SPAN_MONTHS]) {
+    const int off = paid_on - span_first();
+    pk = span_month(off);
+    pd = off - SPAN_MONTH_OFF[pk] + 1;
+  } else {
+    int py, pm;
+    civil(paid_on, &py, &pm, &pd);
+  }
 
   /* lets */
   const bool born_in_benefit_year = birth >= YEAR_START && birth <= YEAR_END;
@@ -91,25 +135,23 @@ void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
                           paid_on >= COLLECTION_OPEN && (born_in_benefit_year || born_prev_year);
 
   /* ---- categories (二、2 缴费标准), `matched` in file order ---- */
-  uint32_t matched = 0;
-  if (id & (1u << PS_ID_STABLE_OUT_OF_POVERTY)) matched |= 1u << PS_CAT_STABLE_OUT_OF_POVERTY;
-  if (id & (1u << PS_ID_EXTREME_POVERTY)) matched |= 1u << PS_CAT_EXTREME_POVERTY;
-  if (id & (1u << PS_ID_SUBSISTENCE_ALLOWANCE)) matched |= 1u << PS_CAT_SUBSISTENCE_ALLOWANCE;
-  if (id & (1u << PS_ID_RETURNED_TO_POVERTY)) matched |= 1u << PS_CAT_RETURNED_TO_POVERTY;
-  if (id & (1u << PS_ID_UNSTABLE_OUT_OF_POVERTY)) matched |= 1u << PS_CAT_UNSTABLE_OUT_OF_POVERTY;
-  if (id & (1u << PS_ID_MARGINAL_POVERTY)) matched |= 1u << PS_CAT_MARGINAL_POVERTY;
-  if (id & (1u << PS_ID_SUDDEN_HARDSHIP)) matched |= 1u << PS_CAT_SUDDEN_HARDSHIP;
+  /* The six identities 特困 .. 突发 (bits 0..5) are categories 2..7 in the same order, and
+   * 稳定脱贫 (bit 6) is category 1: two shifts (the enums' orders are asserted below). */
+  uint32_t matched = (id & 0x3fu) << 2 | (id >> 6 & 1u) << 1;
   /* 1、2级重度残疾人 */
   if (r->disability_grade >= 1 && r->disability_grade <= 2)
     matched |= 1u << PS_CAT_SEVERE_DISABILITY;
   /* 婴幼儿 (二、2 温馨提示): born 2023-01-01 or later, under 3 on the payment date, registered
    * no later than the end of the collection period (2026-02-25). */
   if (birth >= INFANT_BORN_FROM && registered <= EXTENDED_END) {
+    /* under 3 on paid_on: before the third birthday; a 29 Feb birthday falls on 1 Mar in
+     * a non-leap year (whole years of `age`) */
     int by, bm, bd;
     civil(birth, &by, &bm, &bd);
-    /* whole years; a 29 Feb birthday falls on 1 Mar in a non-leap year */
-    const int age = py - by - (pm < bm || (pm == bm && pd < bd));
-    if (age < 3)
+    const int32_t third = bm == 2 && bd == 29 && days_in_month(by + 3, 2) == 28
+                              ? ymd(by + 3, 3, 1)
+                              : ymd(by + 3, bm, bd);
+    if (paid_on < third)
       matched |= 1u << PS_CAT_INFANT;
   }
   /* 普通人员: `when otherwise` */
@@ -122,7 +164,9 @@ void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
    * 400 (稳定脱贫, 普通: exclusive). */
   int cat;
   int64_t individual, ma = 0, dis = 0, local = 0;
-  if (matched & (1u << PS_CAT_EXTREME_POVERTY)) {
+  if (matched == 1u << PS_CAT_ORDINARY) { /* most residents */
+    cat = PS_CAT_ORDINARY, individual = YUAN(400);
+  } else if (matched & (1u << PS_CAT_EXTREME_POVERTY)) {
     cat = PS_CAT_EXTREME_POVERTY, individual = 0, ma = YUAN(400);
   } else if (matched & (1u << PS_CAT_INFANT)) {
     cat = PS_CAT_INFANT, individual = 0, local = YUAN(400);
@@ -177,8 +221,11 @@ void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
       surcharge = YUAN(700);
     /* late_wait: 3 months, plus 1 for every lapsed year beyond the first */
     wait = 2 + (r->lapsed_years > 1 ? r->lapsed_years : 1);
-    /* late_wait_past_year: no benefit day left in 2026 */
-    if (add_months(py, pm, pd, wait) > YEAR_END)
+    /* late_wait_past_year: no benefit day left in 2026.  The late window lies in the
+     * span, so pk >= 0; its start is paid_on, which no later rule moves when a wait is
+     * set (the newborn rules that set start exclude newborn_90 from the late rules). */
+    start = span_add_months(pk, pd, wait);
+    if (start > YEAR_END)
       payable = false, refusal = PS_REF_WAIT_PAST;
   }
   /* newborn_free: 出生当年不缴纳基本医疗保险费即可享受 */
@@ -203,11 +250,6 @@ void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
   } else {
     individual += surcharge;
   }
-  if (wait != 0) {
-    int sy, sm, sd;
-    civil(start, &sy, &sm, &sd);
-    start = add_months(sy, sm, sd, wait);
-  }
   a->payable = payable;
   a->category = cat;
   a->matched = matched;
@@ -221,4 +263,8 @@ void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
   a->start = start;
   a->end = YEAR_END;
   a->wait_months = wait;
+}
+
+int32_t ps_span_month_start(int k) {
+  return k >= 0 && k <= SPAN_MONTHS ? span_first() + SPAN_MONTH_OFF[k] : INT32_MIN;
 }

@@ -92,4 +92,8 @@ extern const char *const ps_window_key[PS_NWINDOWS];
 /* The answer for resident r paying on day paid_on.  Pure: r and paid_on in, *a out. */
 void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a);
 
+/* The first day of month k of the span 2025-10 .. 2027-01 the quote's table holds
+ * (k = 0..15), for the bench to check the table against the calendar. */
+int32_t ps_span_month_start(int k);
+
 #endif
