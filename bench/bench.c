@@ -4,7 +4,8 @@
  *
  *   1. agreement (assertions, not timings): on every generated resident of Pingshun 2026,
  *      the hand C (bench/hand/pingshun.c), the Lua peer (bench/lua/pingshun.lua) and the
- *      VM (through the typed API and through the JSON API) give the same category,
+ *      VM (through the typed API, through the JSON API, and for the first `cli` residents
+ *      through `polc quote` as a process) give the same category,
  *      matched categories, individual, each fund, benefit start and end, wait, window and
  *      payability; the first disagreements are printed and the bench exits 1.
  *   2. ns per quote: 4,096 residents of a generated roster (bench/roster.c, fixed seed)
@@ -18,7 +19,7 @@
  *   4. `polc batch` rows per second end to end (process start, CSV in, rows out), when the
  *      binary has the subcommand; skipped with a message otherwise.
  *
- *   bench [--repeat N] [--runs N] [--residents N] [--agree N] [--lua SCRIPT]
+ *   bench [--repeat N] [--runs N] [--residents N] [--agree N] [--cli N] [--lua SCRIPT]
  *         [--polc PATH] [--batch-rows N] [--out DIR] POLICY.pol...
  *   bench --only hand|lua|json|POLICY.pol --quotes N      one path, for callgrind
  *   bench --csv OUT --rows N [--year Y] [--paid-on] [--paid-normal]   write a roster
@@ -54,7 +55,7 @@
 
 typedef struct {
   int repeat, runs;
-  size_t residents, agree, batch_rows;
+  size_t residents, agree, cli, batch_rows;
   const char *lua_script, *polc, *out_dir;
 } options;
 
@@ -500,6 +501,57 @@ static tally agree(const policy *ps, lua_peer *lp, const roster_resident *r, siz
   return t;
 }
 
+/* `polc quote POLICY --resident JSON --date D` as a process: its stdout into buf (NUL
+ * terminated); the exit status, or -1 if it could not run. */
+static int cli_quote(const char *polc, const char *policy_path, const char *json,
+                     const char *date, char *buf, size_t size) {
+  int fd[2];
+  if (pipe(fd) != 0)
+    return -1;
+  pid_t pid = fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0) {
+    close(fd[0]);
+    dup2(fd[1], 1);
+    FILE *e = freopen("/dev/null", "w", stderr);
+    (void)e;
+    execl(polc, polc, "quote", policy_path, "--resident", json, "--date", date, (char *)NULL);
+    _exit(127);
+  }
+  close(fd[1]);
+  size_t n = 0;
+  ssize_t got;
+  while (n + 1 < size && (got = read(fd[0], buf + n, size - n - 1)) > 0)
+    n += (size_t)got;
+  buf[n] = '\0';
+  close(fd[0]);
+  int status;
+  if (waitpid(pid, &status, 0) < 0)
+    return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The first n residents through `polc quote` (one process each), against the hand C: the
+ * CLI's JSON, exit status 0 when payable and 1 when not. */
+static tally agree_cli(const options *o, const policy *ps, const roster_resident *r,
+                       size_t n) {
+  tally t = {0, 0};
+  char json[1024], date[11], out[1 << 14];
+  for (size_t i = 0; i < n; i++) {
+    ps_resident h = to_hand(&r[i]);
+    ps_answer hand, cli;
+    ps_quote(&h, r[i].paid_on, &hand);
+    roster_json(&r[i], 1, json, sizeof json);
+    cal_format(r[i].paid_on, date);
+    int st = cli_quote(o->polc, ps->path, json, date, out, sizeof out);
+    if (st != !hand.payable || json_answer(out, &cli) != 0 || !same(&hand, &cli, 1))
+      disagree(&t, "polc quote (CLI)", &r[i], &hand, "cli", &cli);
+    t.checked++;
+  }
+  return t;
+}
+
 /* ---- timing ------------------------------------------------------------------------------ */
 
 typedef enum { PATH_HAND, PATH_LUA, PATH_TYPED, PATH_JSON } path_kind;
@@ -760,7 +812,7 @@ static int write_csv_mode(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-  options o = {50, 7, 4096, 100000, 1000000, "bench/lua/pingshun.lua", "build/polc",
+  options o = {50, 7, 4096, 100000, 256, 1000000, "bench/lua/pingshun.lua", "build/polc",
                "build/bench"};
   const char *paths[MAX_POLICIES];
   int npaths = 0;
@@ -780,6 +832,8 @@ int main(int argc, char **argv) {
       o.residents = count_arg(argv[++i]);
     else if (strcmp(a, "--agree") == 0 && more)
       o.agree = count_arg(argv[++i]);
+    else if (strcmp(a, "--cli") == 0 && more)
+      o.cli = count_arg(argv[++i]);
     else if (strcmp(a, "--batch-rows") == 0 && more)
       o.batch_rows = count_arg(argv[++i]);
     else if (strcmp(a, "--lua") == 0 && more)
@@ -851,15 +905,16 @@ int main(int argc, char **argv) {
     roster_generate(wide, o.agree, ROSTER_SEED + 2, 2026);
     tally w = agree(ps, lp, wide, o.agree, &cov);
     free(wide);
-    if (t.failed + w.failed > 0) {
+    tally c = agree_cli(&o, ps, ps->roster, o.cli < o.residents ? o.cli : o.residents);
+    if (t.failed + w.failed + c.failed > 0) {
       fprintf(stderr, "bench: the hand C, Lua and the VM DISAGREE on %zu of %zu residents\n",
-              t.failed + w.failed, t.checked + w.checked);
+              t.failed + w.failed + c.failed, t.checked + w.checked + c.checked);
       return 1;
     }
     printf("agreement: hand C, Lua, VM (typed API) and VM (JSON API) agree on all %zu "
-           "generated residents of %s\n"
+           "generated residents of %s,\n  and `polc quote` (one process each) on the first %zu\n"
            "  (category, matched, individual, each fund, start, end, wait, window, payable)\n",
-           t.checked + w.checked, PINGSHUN_ID);
+           t.checked + w.checked, PINGSHUN_ID, c.checked);
     if (report_coverage(&cov, t.checked + w.checked) > 0) {
       fprintf(stderr, "bench: the generated roster misses a category, window, refusal or "
                       "rule effect (0 above): agreement would prove less than it says\n");

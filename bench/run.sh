@@ -1,7 +1,11 @@
 #!/bin/sh
-# run.sh — `make bench`: how fast `polc check` is, against a baseline measured in the
-# same run on the same machine: `polc compile` of the same files (lexing, parsing,
+# run.sh — `make bench`.  First, how fast `polc check` is, against a baseline measured in
+# the same run on the same machine: `polc compile` of the same files (lexing, parsing,
 # type checking, code generation and verification — the front end check starts from).
+# Then bench/bench.c (build/bench/bench): the agreement of the VM with the hand-written C
+# and Lua peers on a generated roster, ns per quote with ratios to the hand C, compile and
+# check in process, and `polc batch` rows per second (docs/PERFORMANCE.md).
+# BENCH_ARGS adds options to bench.c (e.g. "--repeat 5 --runs 3" for a quick look).
 # Each figure is the median wall time of RUNS runs of the whole command, process start
 # included, as a reviewer runs it.  Bounds from issue #3: the five bundled policies in
 # under 50 ms together, a generated 200-category policy in under 2 s.
@@ -47,3 +51,6 @@ printf "%-34s %13s %13s %9s %11s\n" "input" "compile" "check" "ratio" "bound"
 row "five bundled policies" 50 policies/*.pol
 for f in policies/*.pol; do row "  $(basename "$f" .pol)" 50 "$f"; done
 row "generated: 201 categories" 2000 "$OUT/generated.pol"
+
+echo
+"${BENCH:-build/bench/bench}" --polc "$POLC" --out "$OUT" ${BENCH_ARGS:-} policies/*.pol
