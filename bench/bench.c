@@ -590,8 +590,12 @@ static double time_path(const path *x, const options *o, uint64_t *sum) {
   return best;
 }
 
-static void row(const char *name, double ns, double hand_ns) {
-  printf("  %-40s %10.1f ns %9.2fx\n", name, ns, ns / hand_ns);
+/* One figure and its ratio to the hand C; with the issue's target (a ratio) if max > 0. */
+static void row(const char *name, double ns, double hand_ns, double max) {
+  printf("  %-40s %10.1f ns %9.2fx", name, ns, ns / hand_ns);
+  if (max > 0)
+    printf("   target <= %.0fx: %s", max, ns / hand_ns <= max ? "met" : "NOT MET");
+  printf("\n");
 }
 
 /* ---- compile and check --------------------------------------------------------------------- */
@@ -682,6 +686,8 @@ static void bench_batch(const options *o, const policy *ps, double hand_ns) {
          ps->path, date_column ? "; payment dates from the paid_on column"
                                : "; one payment date, --date 2025-11-10");
   printf("  %-40s %12s %12s %10s %10s\n", "roster", "rows/s", "ns/row", "x hand C", "peak RSS");
+  double rps[2][2] = {{0, 0}, {0, 0}};
+  long peak[2][2] = {{0, 0}, {0, 0}};
   for (int si = 0; si < 2; si++) {
     size_t n = sizes[si];
     roster_resident *r = malloc(n * sizeof *r);
@@ -733,9 +739,22 @@ static void bench_batch(const options *o, const policy *ps, double hand_ns) {
         continue;
       }
       double ns_row = best / (double)n;
+      rps[si][j - 1] = 1e9 / ns_row;
+      peak[si][j - 1] = rss;
       printf("  %-40s %12.0f %12.1f %9.2fx %7.1f MB\n", name, 1e9 / ns_row, ns_row,
              ns_row / hand_ns, (double)rss / 1024.0);
     }
+  }
+  /* issue #15: >= 5,000,000 rows/s on one core, --jobs 2 >= 1.7x that, peak memory flat
+   * and under 20 MB from the small roster to the large one */
+  if (rps[1][0] > 0) {
+    printf("  target >= 5,000,000 rows/s: %s", rps[1][0] >= 5e6 ? "met" : "NOT MET");
+    if (jobs && rps[1][1] > 0)
+      printf("; --jobs 2 >= 1.7x: %.2fx, %s", rps[1][1] / rps[1][0],
+             rps[1][1] >= 1.7 * rps[1][0] ? "met" : "NOT MET");
+    printf("; peak memory < 20 MB and flat (%.1f -> %.1f MB): %s\n", peak[0][0] / 1024.0,
+           peak[1][0] / 1024.0,
+           peak[1][0] < 20 * 1024 && peak[1][0] < peak[0][0] + 2048 ? "met" : "NOT MET");
   }
 }
 
@@ -927,19 +946,20 @@ int main(int argc, char **argv) {
            o.residents, o.repeat, o.runs);
     path hand = {PATH_HAND, ps, lp, json, ps->roster, o.residents};
     double hand_ns = time_path(&hand, &o, &sum);
-    row("hand C, pingshun-2026", hand_ns, hand_ns);
+    row("hand C, pingshun-2026", hand_ns, hand_ns, 0);
     path lua = {PATH_LUA, ps, lp, json, ps->roster, o.residents};
-    row("Lua 5.4, pingshun-2026", time_path(&lua, &o, &sum), hand_ns);
+    row("Lua 5.4, pingshun-2026", time_path(&lua, &o, &sum), hand_ns, 0);
     for (int i = 0; i < npaths; i++) {
       path x = {PATH_TYPED, &pols[i], lp, json, pols[i].roster, o.residents};
       char name[128];
       snprintf(name, sizeof name, "polc typed API, %s", pol_program_id(pols[i].p));
-      row(name, time_path(&x, &o, &sum), hand_ns);
+      /* issue #15: Pingshun <= 2x the hand C, no bundled policy above 3x */
+      row(name, time_path(&x, &o, &sum), hand_ns, &pols[i] == ps ? 2 : 3);
     }
     options oj = o;
     oj.repeat = o.repeat / 10 ? o.repeat / 10 : 1;
     path js = {PATH_JSON, ps, lp, json, ps->roster, o.residents};
-    row("polc JSON API (in+out), pingshun-2026", time_path(&js, &oj, &sum), hand_ns);
+    row("polc JSON API (in+out), pingshun-2026", time_path(&js, &oj, &sum), hand_ns, 0);
 
     /* 3. compile and check, in process */
     printf("\ncompile and check in process (pol_compile from source; pol_check), best of %d\n",
@@ -953,6 +973,8 @@ int main(int argc, char **argv) {
       printf("  %-40s %7.3f ms %7.3f ms\n", pol_program_id(pols[i].p), c / 1e6, k / 1e6);
     }
     printf("  %-40s %7.3f ms %7.3f ms\n", "all together", ctot / 1e6, ktot / 1e6);
+    printf("  %-40s %10s %10s\n", "  target (issue #15): < 5 ms, < 20 ms",
+           ctot < 5e6 ? "met" : "NOT MET", ktot < 20e6 ? "met" : "NOT MET");
 
     /* 4. polc batch */
     bench_batch(&o, ps, hand_ns);
