@@ -126,6 +126,10 @@ void roster_generate(roster_resident *out, size_t n, uint64_t seed, int Y) {
     } else {
       r->paid_on = refused_day(&g, open, year_end);                /* days 26..31 */
     }
+    /* nobody is enrolled before birth but by mistake (the 3 % above): a newborn whose
+     * date fell before the birth enrols 0-200 days after it */
+    if (newborn && w >= 600 && r->paid_on < r->birth_date)
+      r->paid_on = r->birth_date + between(&g, 0, 200);
 
     /* registered_on: mostly not given (the payment date); some registered earlier (a
      * child registered as a newborn), some after the collection period */
