@@ -314,7 +314,7 @@ static void disagree(tally *t, const char *what, const roster_resident *r, const
  * be 0; categories are mapped by key; -1 marks something the hand C cannot name. */
 static int typed_answer(const policy *pol, ps_answer *a) {
   const pol_program *p = pol->p;
-  const pol_eval *ev = pol->ev;
+  pol_eval *ev = pol->ev; /* matched is computed on first use */
   memset(a, 0, sizeof *a);
   a->payable = pol_answer_payable(ev);
   a->category = -1;
