@@ -21,6 +21,7 @@
  *
  *   bench [--repeat N] [--runs N] [--residents N] [--agree N] [--cli N] [--lua SCRIPT]
  *         [--polc PATH] [--batch-rows N] [--out DIR] POLICY.pol...
+ *   bench --agree-only [--agree N] [--cli N] POLICY.pol...  step 1 only (no timing)
  *   bench --only hand|lua|json|POLICY.pol --quotes N      one path, for callgrind
  *   bench --csv OUT --rows N [--year Y] [--paid-on] [--paid-normal]   write a roster
  *
@@ -855,6 +856,7 @@ int main(int argc, char **argv) {
   int npaths = 0;
   const char *only = NULL;
   size_t quotes = 0;
+  int agree_only = 0;
   for (int i = 1; i < argc; i++)
     if (strcmp(argv[i], "--csv") == 0)
       return write_csv_mode(argc, argv);
@@ -879,6 +881,8 @@ int main(int argc, char **argv) {
       o.polc = argv[++i];
     else if (strcmp(a, "--out") == 0 && more)
       o.out_dir = argv[++i];
+    else if (strcmp(a, "--agree-only") == 0)
+      agree_only = 1;
     else if (strcmp(a, "--only") == 0 && more)
       only = argv[++i];
     else if (strcmp(a, "--quotes") == 0 && more)
@@ -958,6 +962,8 @@ int main(int argc, char **argv) {
       return 1;
     }
     printf("\n");
+    if (agree_only)
+      goto done;
 
     /* 2. ns per quote */
     printf("ns per quote: %zu residents x %d, best of %d runs; ratio to the hand C\n",
@@ -999,6 +1005,7 @@ int main(int argc, char **argv) {
     printf("\n(checksum %llu)\n", (unsigned long long)sum);
   }
 
+done:
   for (size_t i = 0; i < o.residents; i++)
     free(json[i]);
   free(json);
