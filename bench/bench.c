@@ -687,6 +687,119 @@ static int help_mentions(const options *o, const char *word) {
   return st == 0 && strstr(help, word) != NULL;
 }
 
+/* Split one CSV record (RFC 4180: quoted fields, "" inside quotes) in place; the number
+ * of fields, at most max. */
+static int csv_fields(char *line, char **field, int max) {
+  int n = 0;
+  char *r = line, *w = line;
+  while (n < max) {
+    field[n++] = w;
+    if (*r == '"') {
+      r++;
+      while (*r != '\0' && !(*r == '"' && r[1] != '"'))
+        *w++ = *r == '"' ? (r++, '"') : *r, r++;
+      if (*r == '"')
+        r++;
+    }
+    while (*r != '\0' && *r != ',' && *r != '\n' && *r != '\r')
+      *w++ = *r++;
+    int more = *r == ',';
+    *w++ = '\0';
+    if (!more)
+      break;
+    r++;
+  }
+  return n;
+}
+
+/* "80", "80.5", "0.05" yuan -> fen, without a float; INT64_MIN if malformed. */
+static int64_t yuan_fen(const char *t) {
+  int64_t v = 0, frac = 0;
+  int neg = *t == '-', digits = 0, fd = 0;
+  t += neg;
+  for (; *t >= '0' && *t <= '9'; t++, digits++)
+    v = v * 10 + (*t - '0');
+  if (*t == '.')
+    for (t++; *t >= '0' && *t <= '9' && fd < 2; t++, fd++)
+      frac = frac * 10 + (*t - '0');
+  if (digits == 0 || *t != '\0')
+    return INT64_MIN;
+  for (; fd < 2; fd++)
+    frac *= 10;
+  return (neg ? -1 : 1) * (v * 100 + frac);
+}
+
+/* The batch's CSV answers against the hand C, row by row (columns found by header name,
+ * so a reordered or extended output still checks).  Returns the number of disagreements,
+ * or -1 if the output could not be read as CSV answers with those columns. */
+static long check_batch_output(const char *out_path, const roster_resident *r, size_t n,
+                               int date_column, int32_t fixed_date) {
+  enum { LINE, PAYABLE, CATEGORY, INDIVIDUAL, MA, DF, LF, START, END, WAIT, NCOLS };
+  static const char *const name[NCOLS] = {
+    "line", "payable", "category", "individual", "medical_assistance", "disability_fund",
+    "local_finance", "benefit_start", "benefit_end", "waiting_months"};
+  int col[NCOLS];
+  FILE *f = fopen(out_path, "r");
+  if (f == NULL)
+    return -1;
+  char buf[4096];
+  char *field[64];
+  if (fgets(buf, sizeof buf, f) == NULL) {
+    fclose(f);
+    return -1;
+  }
+  int nf = csv_fields(buf, field, 64);
+  for (int c = 0; c < NCOLS; c++) {
+    col[c] = -1;
+    for (int k = 0; k < nf; k++)
+      if (strcmp(field[k], name[c]) == 0)
+        col[c] = k;
+    if (col[c] < 0) {
+      fclose(f);
+      return -1;
+    }
+  }
+  long bad = 0;
+  size_t rows = 0;
+  tally t = {0, 0};
+  while (fgets(buf, sizeof buf, f) != NULL) {
+    nf = csv_fields(buf, field, 64);
+    long line = nf > col[LINE] ? atol(field[col[LINE]]) : 0;
+    if (line < 2 || (size_t)(line - 2) >= n) { /* one CSV line per roster row here */
+      bad++;
+      continue;
+    }
+    const roster_resident *x = &r[line - 2];
+    ps_resident h = to_hand(x);
+    ps_answer hand, got;
+    ps_quote(&h, date_column ? x->paid_on : fixed_date, &hand);
+    memset(&got, 0, sizeof got);
+    int ok = nf > col[WAIT];
+    if (ok) {
+      got.payable = strcmp(field[col[PAYABLE]], "true") == 0;
+      got.category = key_index(field[col[CATEGORY]], ps_category_key, PS_NCATEGORIES);
+      got.individual = yuan_fen(field[col[INDIVIDUAL]]);
+      got.funding[0] = yuan_fen(field[col[MA]]);
+      got.funding[1] = yuan_fen(field[col[DF]]);
+      got.funding[2] = yuan_fen(field[col[LF]]);
+      ok = pol_date_parse(field[col[START]], &got.start) == POL_OK &&
+           pol_date_parse(field[col[END]], &got.end) == POL_OK;
+      got.wait_months = atoll(field[col[WAIT]]);
+    }
+    /* batch rows carry no matched list, window or refusal: compare the rest */
+    got.matched = hand.matched, got.window = hand.window;
+    if (!ok || !same(&hand, &got, 0)) {
+      roster_resident shown = *x;
+      shown.paid_on = date_column ? x->paid_on : fixed_date;
+      disagree(&t, "polc batch", &shown, &hand, "batch", &got);
+      bad++;
+    }
+    rows++;
+  }
+  fclose(f);
+  return rows == n ? bad : bad + (long)(n > rows ? n - rows : rows - n);
+}
+
 static void bench_batch(const options *o, const policy *ps, double hand_ns) {
   char csv[512], outp[512];
   struct stat sb;
@@ -703,6 +816,7 @@ static void bench_batch(const options *o, const policy *ps, double hand_ns) {
   printf("  %-28s %12s %10s %10s %16s %10s\n", "roster", "rows/s", "ns/row", "x hand C",
          "CPU ns/row (x)", "peak RSS");
   double rps[2][2] = {{0, 0}, {0, 0}};
+  int batch_checked = 0;
   long peak[2][2] = {{0, 0}, {0, 0}};
   for (int si = 0; si < 2; si++) {
     size_t n = sizes[si];
@@ -759,11 +873,34 @@ static void bench_batch(const options *o, const policy *ps, double hand_ns) {
       double ns_row = best / (double)n;
       rps[si][j - 1] = 1e9 / ns_row;
       peak[si][j - 1] = rss;
+      if (si == 0) {
+        /* the small roster's answers, row by row, against the hand C */
+        roster_resident *again = malloc(n * sizeof *again);
+        if (again == NULL)
+          die("out of memory%s%s", "", "");
+        roster_generate(again, n, ROSTER_SEED + 1, 2026);
+        int32_t fixed;
+        pol_date_parse("2025-11-10", &fixed);
+        long bad = check_batch_output(outp, again, n, date_column, fixed);
+        free(again);
+        if (bad < 0)
+          printf("  (%s: answers not checked: no CSV answers with the expected columns)\n",
+                 name);
+        else if (bad > 0) {
+          fprintf(stderr, "bench: polc batch DISAGREES with the hand C on %ld of %zu rows\n",
+                  bad, n);
+          exit(1);
+        } else
+          batch_checked = 1;
+      }
       double cpu_row = best_cpu / (double)n;
       printf("  %-28s %12.0f %10.1f %9.2fx %8.1f (%5.1fx) %7.1f MB\n", name, 1e9 / ns_row,
              ns_row, ns_row / hand_ns, cpu_row, cpu_row / hand_ns, (double)rss / 1024.0);
     }
   }
+  if (batch_checked)
+    printf("  the answers of the %zu-row roster (every --jobs) agree with the hand C row by row\n",
+           sizes[0]);
   /* issue #15: >= 5,000,000 rows/s on one core, --jobs 2 >= 1.7x that, peak memory flat
    * and under 20 MB from the small roster to the large one */
   if (rps[1][0] > 0) {
