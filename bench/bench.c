@@ -30,6 +30,7 @@
  */
 #define _DEFAULT_SOURCE /* wait4 */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +77,14 @@ static double cpu_ns(void) {
   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void die(const char *fmt, const char *a, const char *b) {
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   fprintf(stderr, "bench: ");
-  fprintf(stderr, fmt, a, b);
+  vfprintf(stderr, fmt, ap);
   fputc('\n', stderr);
+  va_end(ap);
   exit(2);
 }
 
@@ -123,9 +128,11 @@ static ps_resident to_hand(const roster_resident *r) {
 }
 
 static void check_keys(void) {
-  for (int k = 0; k <= 15; k++)
-    if (ps_span_month_start(k) != cal_from_ymd(2025 + (9 + k) / 12, (9 + k) % 12 + 1, 1))
-      die("the hand C's month table is wrong at month %s%s", k < 3 ? "2025-1x" : "2026+", "");
+  for (int k = 0; k <= 15; k++) {
+    int y = 2025 + (9 + k) / 12, m = (9 + k) % 12 + 1;
+    if (ps_span_month_start(k) != cal_from_ymd(y, m, 1))
+      die("the hand C's month table is wrong at %d-%02d", y, m);
+  }
   for (int k = 0; k < PS_NIDENTITIES; k++)
     if (strcmp(ps_identity_key[k], roster_identity_key[k]) != 0)
       die("identity %s of the hand C is %s in the roster", ps_identity_key[k],
@@ -164,7 +171,7 @@ static void policy_handles(policy *pol) {
   if (pol_handle_is_null(pol->birth) || pol_handle_is_null(pol->grade) ||
       pol_handle_is_null(pol->hukou) || pol_handle_is_null(pol->lapsed) ||
       pol_handle_is_null(pol->registered))
-    die("%s: a prelude attribute has no handle%s", pol->path, "");
+    die("%s: a prelude attribute has no handle", pol->path);
   for (int k = 0; k < ROSTER_NIDENTITIES; k++) {
     pol->ident[k] = find(p, POL_IDENTITY, roster_identity_key[k]);
     if (pol_handle_is_null(pol->ident[k]))
@@ -172,7 +179,7 @@ static void policy_handles(policy *pol) {
   }
   pol->nsources = pol_count(p, POL_SOURCE);
   if (pol->nsources > MAX_SOURCES)
-    die("%s: more funding sources than the bench holds%s", pol->path, "");
+    die("%s: more funding sources than the bench holds", pol->path);
   for (uint32_t s = 0; s < pol->nsources; s++)
     pol->source[s] = pol_handle_at(p, POL_SOURCE, s);
 }
@@ -220,7 +227,7 @@ static char **roster_jsons(const roster_resident *r, size_t n, int with_paid_nor
   for (size_t i = 0; out != NULL && i < n; i++) {
     if (roster_json(&r[i], with_paid_normal, buf, sizeof buf) < 0 ||
         (out[i] = strdup(buf)) == NULL)
-      die("roster JSON%s%s", "", "");
+      die("roster JSON");
   }
   return out;
 }
@@ -235,7 +242,7 @@ __attribute__((noinline)) static uint64_t pass_json(const policy *pol, char **js
       die("%s: pol_quote failed: %s", pol->path, pol_eval_error(pol->ev));
     char *a = pol_answer_json(pol->ev, POL_ANSWER_QUOTE);
     if (a == NULL)
-      die("%s: no answer JSON%s", pol->path, "");
+      die("%s: no answer JSON", pol->path);
     sum += strlen(a);
     free(a);
   }
@@ -269,7 +276,7 @@ __attribute__((noinline)) static uint64_t pass_lua(lua_peer *lp, const roster_re
     ps_resident h = to_hand(&r[i]);
     ps_answer a;
     if (lua_peer_quote(lp, &h, r[i].paid_on, &a) != 0)
-      die("lua: %s%s", lua_peer_error(lp), "");
+      die("lua: %s", lua_peer_error(lp));
     sum += answer_sum(&a);
   }
   return sum;
@@ -488,19 +495,19 @@ static tally agree(const policy *ps, lua_peer *lp, const roster_resident *r, siz
     ps_quote(&h, r[i].paid_on, &hand);
     cover(cov, &h, r[i].paid_on, &hand);
     if (lua_peer_quote(lp, &h, r[i].paid_on, &lua) != 0)
-      die("lua: %s%s", lua_peer_error(lp), "");
+      die("lua: %s", lua_peer_error(lp));
     if (!same(&hand, &lua, 1) || hand.subsidized != lua.subsidized)
       disagree(&t, "Lua", &r[i], &hand, "lua", &lua);
 
     pol_status st = typed_quote(ps, &r[i]);
     if (st != POL_OK && st != POL_NEGATIVE)
-      die("typed quote failed: %s%s", pol_eval_error(ps->ev), "");
+      die("typed quote failed: %s", pol_eval_error(ps->ev));
     if (typed_answer(ps, &typed) != 0 || !same(&hand, &typed, 0))
       disagree(&t, "VM (typed API)", &r[i], &hand, "typed", &typed);
 
     if (roster_json(&r[i], 1, json, sizeof json) < 0 ||
         pol_resident_json(ps->ev, json, r[i].paid_on) != POL_OK)
-      die("resident JSON: %s%s", pol_eval_error(ps->ev), "");
+      die("resident JSON: %s", pol_eval_error(ps->ev));
     st = pol_quote(ps->ev, r[i].paid_on);
     char *text = st == POL_OK || st == POL_NEGATIVE ? pol_answer_json(ps->ev, POL_ANSWER_QUOTE)
                                                     : NULL;
@@ -620,7 +627,7 @@ static double time_compile(const policy *pol, int runs) {
     pol_status st = pol_compile(pol->path, pol->src, pol->len, &p, &d);
     double t = cpu_ns() - t0;
     if (st != POL_OK)
-      die("%s: does not compile%s", pol->path, "");
+      die("%s: does not compile", pol->path);
     pol_program_free(p);
     pol_diags_free(d);
     if (r == 0 || t < best)
@@ -638,7 +645,7 @@ static double time_check(const policy *pol, int runs) {
     double t = cpu_ns() - t0;
     pol_diags_free(d);
     if (st != POL_OK && st != POL_NEGATIVE)
-      die("%s: check failed to run%s", pol->path, "");
+      die("%s: check failed to run", pol->path);
     if (r == 0 || t < best)
       best = t;
   }
@@ -822,13 +829,13 @@ static void bench_batch(const options *o, const policy *ps, double hand_ns) {
     size_t n = sizes[si];
     roster_resident *r = malloc(n * sizeof *r);
     if (r == NULL)
-      die("out of memory%s%s", "", "");
+      die("out of memory");
     roster_generate(r, n, ROSTER_SEED + 1, 2026);
     snprintf(csv, sizeof csv, "%s/roster-%zu.csv", o->out_dir, n);
     snprintf(outp, sizeof outp, "%s/batch-%zu.out", o->out_dir, n);
     FILE *f = fopen(csv, "w");
     if (f == NULL || roster_write_csv(f, r, n, 1, date_column) != 0 || fclose(f) != 0)
-      die("cannot write %s%s", csv, "");
+      die("cannot write %s", csv);
     free(r);
     for (int j = 1; j <= (jobs ? 2 : 1); j++) {
       char jobs_arg[16];
@@ -877,7 +884,7 @@ static void bench_batch(const options *o, const policy *ps, double hand_ns) {
         /* the small roster's answers, row by row, against the hand C */
         roster_resident *again = malloc(n * sizeof *again);
         if (again == NULL)
-          die("out of memory%s%s", "", "");
+          die("out of memory");
         roster_generate(again, n, ROSTER_SEED + 1, 2026);
         int32_t fixed;
         pol_date_parse("2025-11-10", &fixed);
@@ -927,17 +934,17 @@ static void open_policy(policy *pol, const char *path, const options *o) {
     char *text = d != NULL ? pol_diags_render(d, POL_FMT_TEXT) : NULL;
     fprintf(stderr, "%s", text ? text : "");
     free(text);
-    die("%s does not compile%s", path, "");
+    die("%s does not compile", path);
   }
   pol_diags_free(d);
   pol->ev = pol_eval_new(pol->p);
   if (pol->ev == NULL)
-    die("out of memory%s%s", "", "");
+    die("out of memory");
   policy_handles(pol);
   pol->year = id_year(pol_program_id(pol->p));
   pol->roster = malloc(o->residents * sizeof *pol->roster);
   if (pol->roster == NULL)
-    die("out of memory%s%s", "", "");
+    die("out of memory");
   roster_generate(pol->roster, o->residents, ROSTER_SEED, pol->year);
 }
 
@@ -952,7 +959,7 @@ static size_t count_arg(const char *s) {
   char *end;
   unsigned long long v = strtoull(s, &end, 10);
   if (*end != '\0' || v == 0)
-    die("expected a positive count, got %s%s", s, "");
+    die("expected a positive count, got %s", s);
   return (size_t)v;
 }
 
@@ -972,16 +979,18 @@ static int write_csv_mode(int argc, char **argv) {
     else if (strcmp(argv[i], "--paid-normal") == 0)
       paid_normal = 1;
     else
-      die("unknown argument %s%s", argv[i], "");
+      die("unknown argument %s", argv[i]);
   }
+  if (out == NULL)
+    die("--csv needs a file name (or -)");
   roster_resident *r = malloc(rows * sizeof *r);
   if (r == NULL)
-    die("out of memory%s%s", "", "");
+    die("out of memory");
   roster_generate(r, rows, ROSTER_SEED, year);
   FILE *f = strcmp(out, "-") == 0 ? stdout : fopen(out, "w");
   if (f == NULL || roster_write_csv(f, r, rows, paid_normal, paid_on) != 0 ||
       (f != stdout && fclose(f) != 0))
-    die("cannot write %s%s", out, "");
+    die("cannot write %s", out);
   free(r);
   return 0;
 }
@@ -1025,12 +1034,12 @@ int main(int argc, char **argv) {
     else if (strcmp(a, "--quotes") == 0 && more)
       quotes = count_arg(argv[++i]);
     else if (a[0] == '-')
-      die("unknown option %s%s", a, "");
+      die("unknown option %s", a);
     else if (npaths < MAX_POLICIES)
       paths[npaths++] = a;
   }
   if (npaths == 0)
-    die("usage: bench [options] POLICY.pol...%s%s", "", "");
+    die("usage: bench [options] POLICY.pol...");
   check_keys();
 
   policy pols[MAX_POLICIES];
@@ -1041,11 +1050,11 @@ int main(int argc, char **argv) {
       ps = &pols[i];
   }
   if (ps == NULL)
-    die("no %s among the policies%s", PINGSHUN_ID, "");
+    die("no %s among the policies", PINGSHUN_ID);
   char err[512];
   lua_peer *lp = lua_peer_open(o.lua_script, err, sizeof err);
   if (lp == NULL)
-    die("lua: %s%s", err, "");
+    die("lua: %s", err);
   char **json = roster_jsons(ps->roster, o.residents, 1);
   uint64_t sum = 0;
 
@@ -1063,7 +1072,7 @@ int main(int argc, char **argv) {
         if (strcmp(paths[i], only) == 0)
           x.pol = &pols[i];
       if (x.pol == NULL)
-        die("--only %s: not a path, lua, json or hand%s", only, "");
+        die("--only %s: not a path, lua, json or hand", only);
     }
     size_t todo = quotes ? quotes : o.residents;
     for (size_t done = 0; done < todo; done += x.n) {
@@ -1079,7 +1088,7 @@ int main(int argc, char **argv) {
     tally t = agree(ps, lp, ps->roster, o.residents, &cov);
     roster_resident *wide = malloc(o.agree * sizeof *wide);
     if (wide == NULL)
-      die("out of memory%s%s", "", "");
+      die("out of memory");
     roster_generate(wide, o.agree, ROSTER_SEED + 2, 2026);
     tally w = agree(ps, lp, wide, o.agree, &cov);
     free(wide);
