@@ -92,7 +92,7 @@ $(BENCH_DEPS): bench/deps.sh | $(DEPS)
 $(B)/bench/bench: $(BENCH_SRC) $(BENCH_HDR) $(B)/libpol.a | $(BENCH_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -Ibench -Ibench/hand -Ibench/lua $$(pkg-config --cflags lua5.4) \
-	  -o $@ $(BENCH_SRC) $(BENCH_EXTRA) $(B)/libpol.a $(LIBS) $$(pkg-config --libs lua5.4)
+	  -o $@ $(BENCH_SRC) $(B)/libpol.a $(LIBS) $$(pkg-config --libs lua5.4)
 
 bench: all $(B)/bench/bench
 	@sh bench/run.sh
