@@ -14,8 +14,9 @@
  *      each with its ratio to the hand C.  Every path starts from the same roster record
  *      and reads the same answer fields (payable, category, individual, every funding
  *      source, start, end) into a checksum, so no path's work is optimised away.
- *   3. compile and check, in process: pol_compile and pol_check of each policy (best of
- *      runs), and the five together.
+ *   3. compile and check, in process: pol_compile, the first pol_eval_new (which builds
+ *      the decision structure) and pol_check of each policy (best of runs), and the five
+ *      together.
  *   4. `polc batch` rows per second end to end (process start, CSV in, rows out), when the
  *      binary has the subcommand; skipped with a message otherwise.
  *
@@ -618,22 +619,30 @@ static void row(const char *name, double ns, double hand_ns, double max) {
 
 /* ---- compile and check --------------------------------------------------------------------- */
 
-static double time_compile(const policy *pol, int runs) {
-  double best = 0;
+/* Best of runs: pol_compile from source, and the first pol_eval_new on the new program
+ * (which builds the program's decision structure: it is built once per program, on the
+ * first context, not by pol_compile), in ns. */
+static void time_compile(const policy *pol, int runs, double *compile, double *first_ctx) {
   for (int r = 0; r < runs; r++) {
     pol_program *p = NULL;
     pol_diags *d = NULL;
     double t0 = cpu_ns();
     pol_status st = pol_compile(pol->path, pol->src, pol->len, &p, &d);
-    double t = cpu_ns() - t0;
+    double t1 = cpu_ns();
     if (st != POL_OK)
       die("%s: does not compile", pol->path);
+    pol_eval *ev = pol_eval_new(p);
+    double t2 = cpu_ns();
+    if (ev == NULL)
+      die("out of memory");
+    pol_eval_free(ev);
     pol_program_free(p);
     pol_diags_free(d);
-    if (r == 0 || t < best)
-      best = t;
+    if (r == 0 || t1 - t0 < *compile)
+      *compile = t1 - t0;
+    if (r == 0 || t2 - t1 < *first_ctx)
+      *first_ctx = t2 - t1;
   }
-  return best;
 }
 
 static double time_check(const policy *pol, int runs) {
@@ -1132,19 +1141,27 @@ int main(int argc, char **argv) {
     row("polc JSON API (in+out), pingshun-2026", time_path(&js, &oj, &sum), hand_ns, 0);
 
     /* 3. compile and check, in process */
-    printf("\ncompile and check in process (pol_compile from source; pol_check), best of %d\n",
+    printf("\ncompile and check in process (pol_compile from source; the first pol_eval_new,\n"
+           "which builds the decision structure; pol_check), CPU time, best of %d\n",
            o.runs);
-    printf("  %-40s %10s %10s\n", "policy", "compile", "check");
-    double ctot = 0, ktot = 0;
+    printf("  %-28s %10s %17s %10s %10s\n", "policy", "compile", "+ 1st context", "= ready",
+           "check");
+    double ctot = 0, ftot = 0, ktot = 0;
     for (int i = 0; i < npaths; i++) {
-      double c = time_compile(&pols[i], o.runs), k = time_check(&pols[i], o.runs);
+      double c = 0, f = 0, k = time_check(&pols[i], o.runs);
+      time_compile(&pols[i], o.runs, &c, &f);
       ctot += c;
+      ftot += f;
       ktot += k;
-      printf("  %-40s %7.3f ms %7.3f ms\n", pol_program_id(pols[i].p), c / 1e6, k / 1e6);
+      printf("  %-28s %7.3f ms %14.3f ms %7.3f ms %7.3f ms\n", pol_program_id(pols[i].p),
+             c / 1e6, f / 1e6, (c + f) / 1e6, k / 1e6);
     }
-    printf("  %-40s %7.3f ms %7.3f ms\n", "all together", ctot / 1e6, ktot / 1e6);
-    printf("  %-40s %10s %10s\n", "  target (issue #15): < 5 ms, < 20 ms",
-           ctot < 5e6 ? "met" : "NOT MET", ktot < 20e6 ? "met" : "NOT MET");
+    printf("  %-28s %7.3f ms %14.3f ms %7.3f ms %7.3f ms\n", "all together", ctot / 1e6,
+           ftot / 1e6, (ctot + ftot) / 1e6, ktot / 1e6);
+    /* the first context builds the decision structure the policy compiles to, so the
+     * compile target is judged on the program ready to quote */
+    printf("  target (issue #15): compile < 5 ms (judged on `ready`): %s; check < 20 ms: %s\n",
+           ctot + ftot < 5e6 ? "met" : "NOT MET", ktot < 20e6 ? "met" : "NOT MET");
 
     /* 4. polc batch */
     bench_batch(&o, ps, hand_ns);

@@ -40,10 +40,15 @@ per "$(ir pass_json "$BENCH" --only json --quotes "$N" policies/*.pol)" \
   "polc JSON API (in+out), pingshun-2026"
 
 echo
-echo "instructions per process (callgrind Ir, whole process)"
-printf "  %-40s %14s %14s\n" "policy" "polc compile" "polc check"
+echo "instructions per process (callgrind Ir, whole process), and in plan_build: the"
+echo "decision structure, built on a program's first context (here by one polc quote)"
+printf "  %-28s %14s %14s %14s\n" "policy" "polc compile" "plan_build" "polc check"
 for p in policies/*.pol; do
   c=$(all "$POLC" compile "$p" -o "$OUT/x.polb")
+  y=$(basename "$p" .pol)
+  y=${y##*-}
+  b=$(ir plan_build "$POLC" quote "$p" --resident '{"birth_date":"1980-01-01"}' \
+    --date "$((y - 1))-11-10")
   k=$(all "$POLC" check "$p")
-  printf "  %-40s %14s %14s\n" "$(basename "$p" .pol)" "$c" "$k"
+  printf "  %-28s %14s %14s %14s\n" "$(basename "$p" .pol)" "$c" "$b" "$k"
 done
