@@ -112,12 +112,6 @@ static char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
-/* The benefit year of a policy id "name-YYYY" (the bundled policies are named so). */
-static int id_year(const char *id) {
-  const char *dash = strrchr(id, '-');
-  int y = dash != NULL ? atoi(dash + 1) : 0;
-  return y >= 1900 && y <= 2100 ? y : 2026;
-}
 
 static ps_resident to_hand(const roster_resident *r) {
   /* the roster's identity bits and the hand C's are both in the prelude's order
@@ -950,7 +944,7 @@ static void open_policy(policy *pol, const char *path, const options *o) {
   if (pol->ev == NULL)
     die("out of memory");
   policy_handles(pol);
-  pol->year = id_year(pol_program_id(pol->p));
+  pol->year = pol_program_year(pol->p);
   pol->roster = malloc(o->residents * sizeof *pol->roster);
   if (pol->roster == NULL)
     die("out of memory");
