@@ -521,6 +521,7 @@ static int cli_quote(const char *polc, const char *policy_path, const char *json
   int fd[2];
   if (pipe(fd) != 0)
     return -1;
+  fflush(NULL); /* else the child's freopen writes out the parent's pending output */
   pid_t pid = fork();
   if (pid < 0)
     return -1;
@@ -663,6 +664,7 @@ static double time_check(const policy *pol, int runs) {
 static int run_process(char *const argv[], double *ns, double *cpu, long *maxrss_kb,
                        const char *out_path) {
   double t0 = now_ns();
+  fflush(NULL); /* else the child's freopen writes out the parent's pending output */
   pid_t pid = fork();
   if (pid < 0)
     return -1;
