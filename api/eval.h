@@ -30,6 +30,13 @@ typedef enum {
   RSN_NO_CATEGORY  /* no category applies */
 } eval_reason;
 
+/* What pol_set accepts for one attribute, prepared per context. */
+typedef struct {
+  int64_t lo, hi;      /* accepted values (lo > hi: none, e.g. `identities`) */
+  uint32_t slot;
+  uint32_t required;   /* 1 if the attribute is required */
+} eval_setter;
+
 struct pol_eval {
   const pol_program *p;
   const struct pol_plan *plan; /* p's decision structure, or NULL (api/plan.h) */
@@ -38,6 +45,7 @@ struct pol_eval {
   int64_t *resident0;  /* nslots: every attribute at its default (eval_resident_init) */
   uint32_t missing0;   /* required attributes */
   uint32_t ids_attr;   /* the `identities` attribute, or PRG_NONE */
+  eval_setter *setters; /* nattrs */
   bool has_resident;
   uint32_t missing;    /* required attributes not yet given since the last clear */
   int64_t *bought;     /* naddons: tier amount bought (fen), or -1 */
@@ -82,8 +90,27 @@ static inline size_t eval_slot_count(const pol_program *p) {
   return p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
 }
 pol_handle eval_handle(const pol_program *p, pol_kind kind, uint32_t i);
-/* The index of h if it is a handle of p of that kind. */
-bool eval_handle_index(const pol_program *p, pol_handle h, pol_kind kind, uint32_t *i);
+
+static inline uint32_t eval_kind_count(const pol_program *p, pol_kind kind) {
+  switch (kind) {
+  case POL_ATTRIBUTE: return p->nattrs;
+  case POL_IDENTITY: return p->nidentities;
+  case POL_SOURCE: return p->nsources;
+  case POL_CATEGORY: return p->ncategories;
+  case POL_ADDON: return p->naddons;
+  case POL_WINDOW: return p->nwindows;
+  }
+  return 0;
+}
+
+/* The index of h if it is a handle of p of that kind (api/resident.c: the layout). */
+static inline bool eval_handle_index(const pol_program *p, pol_handle h, pol_kind kind,
+                                     uint32_t *i) {
+  if (p == NULL || h.bits >> 32 != p->stamp || ((h.bits >> 24) & 0xff) != (uint64_t)kind)
+    return false;
+  *i = (uint32_t)(h.bits & 0xffffffu);
+  return *i < eval_kind_count(p, kind);
+}
 /* Every attribute at its default, no identity, nothing bought. */
 void eval_resident_clear(pol_eval *ev);
 /* Makes the template eval_resident_clear copies (pol_eval_new). */

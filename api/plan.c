@@ -78,7 +78,7 @@ struct pol_plan {
   uint8_t *fx_ok;        /* per cell: fx may stand for the effects */
   eval_amounts *amounts; /* per category */
   int64_t *funding;      /* ncategories × nsources */
-  uint8_t *effkind;      /* per effect: 0 run, 1 constant, 2 slot */
+  uint8_t *effkind;      /* per effect: 0 run its section, 1 constant, 2 slot, 3 piece */
   int64_t *effval;
   uint32_t nsources;
   int64_t dom_lo;        /* dom[d - dom_lo]: day of month of d, for the days of the windows */
@@ -714,6 +714,12 @@ static void effect_values(builder *b) {
     } else if (lift_op(&b->lx.t[n]) == OP_LOAD && lift_input_slot(p, INSN_B(b->lx.t[n].insn))) {
       pl->effkind[i] = 2;
       pl->effval[i] = INSN_B(b->lx.t[n].insn);
+    } else { /* its lifted tree as a piece: the lets inlined, none need computing */
+      int64_t start = lift_emit(&b->lx, n);
+      if (start >= 0) {
+        pl->effkind[i] = 3;
+        pl->effval[i] = start;
+      }
     }
   }
 }
@@ -1097,10 +1103,11 @@ const eval_amounts *plan_amounts(const pol_plan *pl, uint32_t ci, const int64_t 
   return &pl->amounts[ci];
 }
 
-bool plan_effect_value(const pol_plan *pl, const pol_eval *ev, uint32_t effect, int64_t *v) {
+bool plan_effect_value(const pol_plan *pl, pol_eval *ev, uint32_t effect, int64_t *v) {
   switch (pl->effkind[effect]) {
   case 1: *v = pl->effval[effect]; return true;
   case 2: *v = ev->slots[pl->effval[effect]]; return true;
+  case 3: return vm_exec(ev, pl->code, (uint32_t)pl->effval[effect], v) == POL_OK;
   default: return false;
   }
 }

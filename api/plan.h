@@ -62,9 +62,10 @@ bool plan_decide(const pol_plan *pl, pol_eval *ev, plan_cell *out);
 /* Precomputed amounts of category ci (its sections are constants in a planned program). */
 const eval_amounts *plan_amounts(const pol_plan *pl, uint32_t ci, const int64_t **funding);
 
-/* The value of an effect's section if it is a constant or a plain input (*v set), else
- * false: run it. */
-bool plan_effect_value(const pol_plan *pl, const pol_eval *ev, uint32_t effect, int64_t *v);
+/* The value of an effect's section from the plan: a constant, a plain input, or its
+ * lifted code (which needs no lets).  False: run the section itself (no plan for it, or
+ * it failed at run time: the interpreter then gives the message). */
+bool plan_effect_value(const pol_plan *pl, pol_eval *ev, uint32_t effect, int64_t *v);
 
 /* Figures for `polc disasm` and the bench. */
 void plan_stats(const pol_plan *pl, uint32_t *nodes, uint32_t *features, uint32_t *cells);

@@ -49,13 +49,14 @@ pol_eval *eval_new(const pol_program *p, bool planned) {
   ev->bought = alloc_n(p->naddons, sizeof *ev->bought);
   ev->given = alloc_n(p->nattrs, sizeof *ev->given);
   ev->qdate = alloc_n(p->nattrs, sizeof *ev->qdate);
+  ev->setters = alloc_n(p->nattrs, sizeof *ev->setters);
   ev->scratch = alloc_n(p->nsources, sizeof *ev->scratch);
   ev->matched = alloc_n(p->ncategories, sizeof *ev->matched);
   ev->funding = alloc_n(p->nsources, sizeof *ev->funding);
   ev->applied = alloc_n(p->nrules, sizeof *ev->applied);
   ev->addon_amount = alloc_n(p->naddons, sizeof *ev->addon_amount);
   ev->addon_payer = alloc_n(p->naddons, sizeof *ev->addon_payer);
-  if (!ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
+  if (!ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->setters || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
       !ev->funding || !ev->applied || !ev->addon_amount || !ev->addon_payer) {
     pol_eval_free(ev);
     return NULL;
@@ -92,6 +93,7 @@ void pol_eval_free(pol_eval *ev) {
   free(ev->bought);
   free(ev->given);
   free(ev->qdate);
+  free(ev->setters);
   free(ev->scratch);
   free(ev->matched);
   free(ev->funding);

@@ -17,18 +17,6 @@
 
 #define H_INDEX_MAX 0xffffffu
 
-static uint32_t kind_count(const pol_program *p, pol_kind kind) {
-  switch (kind) {
-  case POL_ATTRIBUTE: return p->nattrs;
-  case POL_IDENTITY: return p->nidentities;
-  case POL_SOURCE: return p->nsources;
-  case POL_CATEGORY: return p->ncategories;
-  case POL_ADDON: return p->naddons;
-  case POL_WINDOW: return p->nwindows;
-  }
-  return 0;
-}
-
 /* Key and label of entry i of a kind (i < kind_count). */
 static void kind_names(const pol_program *p, pol_kind kind, uint32_t i, prg_strref *key,
                        prg_strref *label) {
@@ -47,17 +35,10 @@ pol_handle eval_handle(const pol_program *p, pol_kind kind, uint32_t i) {
   return (pol_handle){(uint64_t)p->stamp << 32 | (uint64_t)kind << 24 | i};
 }
 
-bool eval_handle_index(const pol_program *p, pol_handle h, pol_kind kind, uint32_t *i) {
-  if (p == NULL || h.bits >> 32 != p->stamp || ((h.bits >> 24) & 0xff) != (uint64_t)kind)
-    return false;
-  *i = (uint32_t)(h.bits & H_INDEX_MAX);
-  return *i < kind_count(p, kind);
-}
-
 pol_handle pol_find(const pol_program *p, pol_kind kind, const char *key) {
   if (p == NULL || key == NULL)
     return (pol_handle){0};
-  uint32_t n = kind_count(p, kind);
+  uint32_t n = eval_kind_count(p, kind);
   for (uint32_t i = 0; i < n && i <= H_INDEX_MAX; i++) {
     prg_strref k, l;
     kind_names(p, kind, i, &k, &l);
@@ -70,7 +51,7 @@ pol_handle pol_find(const pol_program *p, pol_kind kind, const char *key) {
 uint32_t pol_count(const pol_program *p, pol_kind kind) {
   if (p == NULL)
     return 0;
-  uint32_t n = kind_count(p, kind);
+  uint32_t n = eval_kind_count(p, kind);
   return n > H_INDEX_MAX ? H_INDEX_MAX + 1 : n;
 }
 
@@ -172,6 +153,20 @@ void eval_resident_init(pol_eval *ev) {
     ev->resident0[attr_slot(a)] = v;
     if (a->is_identities && ev->ids_attr == PRG_NONE)
       ev->ids_attr = i;
+    /* the values pol_set accepts: an empty range for `identities` (set one by one) */
+    eval_setter *s = &ev->setters[i];
+    s->slot = attr_slot(a);
+    s->required = a->presence == PRESENCE_REQUIRED;
+    s->lo = 1, s->hi = 0;
+    if (!a->is_identities)
+      switch (a->type) {
+      case TY_BOOL: s->lo = 0, s->hi = 1; break;
+      case TY_INT:
+      case TY_ENUM: s->lo = a->lo, s->hi = a->hi; break;
+      case TY_DATE: s->lo = CAL_MIN_DAY, s->hi = CAL_MAX_DAY; break;
+      case TY_MONEY: s->lo = 0, s->hi = INT64_MAX; break;
+      default: break;
+      }
   }
 }
 
@@ -191,6 +186,26 @@ pol_status pol_resident_clear(pol_eval *ev) {
   return POL_OK;
 }
 
+/* The message of a value pol_set refused for attribute i (cold path). */
+static pol_status set_refused(pol_eval *ev, uint32_t i, int64_t v) {
+  const prg_attr *a = &ev->p->attrs[i];
+  const char *key = prg_str(ev->p, a->key);
+  switch (a->is_identities ? TY_CATEGORY : a->type) {
+  case TY_BOOL: return bad(ev, "\"%s\": expected 0 or 1, got %lld", key, (long long)v);
+  case TY_INT:
+  case TY_ENUM:
+    return bad(ev, "\"%s\": expected %lld..%lld, got %lld", key, (long long)a->lo,
+               (long long)a->hi, (long long)v);
+  case TY_DATE:
+    return bad(ev, "\"%s\": expected a day number %d..%d, got %lld", key, CAL_MIN_DAY,
+               CAL_MAX_DAY, (long long)v);
+  case TY_MONEY:
+    return bad(ev, "\"%s\": expected an amount >= 0 fen, got %lld", key, (long long)v);
+  default:
+    return bad(ev, "\"%s\": set identities one by one through POL_IDENTITY handles", key);
+  }
+}
+
 pol_status pol_set(pol_eval *ev, pol_handle h, int64_t v) {
   if (ev == NULL)
     return POL_EINPUT;
@@ -198,46 +213,29 @@ pol_status pol_set(pol_eval *ev, pol_handle h, int64_t v) {
   uint32_t i;
   if (!ev->has_resident)
     eval_resident_clear(ev);
-  if (eval_handle_index(p, h, POL_IDENTITY, &i)) {
-    if (i >= PRG_MAX_IDENTITIES || (v != 0 && v != 1))
-      return bad(ev, "identity \"%s\": expected 0 or 1, got %lld", prg_str(p, p->identities[i].key),
-                 (long long)v);
-    uint64_t mask = (uint64_t)ev->resident[SLOT_IDENTITIES];
-    mask = v ? mask | (uint64_t)1 << i : mask & ~((uint64_t)1 << i);
-    ev->resident[SLOT_IDENTITIES] = (int64_t)mask;
+  if (eval_handle_index(p, h, POL_ATTRIBUTE, &i)) {
+    const eval_setter *s = &ev->setters[i];
+    if (v < s->lo || v > s->hi)
+      return set_refused(ev, i, v);
+    ev->resident[s->slot] = v;
+    if (!ev->given[i]) {
+      ev->given[i] = 1;
+      ev->missing -= s->required;
+    }
     ev->has_answer = false;
-    if (ev->ids_attr != PRG_NONE)
-      ev->given[ev->ids_attr] = 1;
     return POL_OK;
   }
-  if (!eval_handle_index(p, h, POL_ATTRIBUTE, &i))
+  if (!eval_handle_index(p, h, POL_IDENTITY, &i))
     return bad(ev, "pol_set: not an attribute or identity handle of policy %s", prg_str(p, p->id));
-  const prg_attr *a = &p->attrs[i];
-  const char *key = prg_str(p, a->key);
-  switch (a->is_identities ? TY_CATEGORY : a->type) {
-  case TY_BOOL:
-    if (v != 0 && v != 1)
-      return bad(ev, "\"%s\": expected 0 or 1, got %lld", key, (long long)v);
-    break;
-  case TY_INT:
-  case TY_ENUM:
-    if (v < a->lo || v > a->hi)
-      return bad(ev, "\"%s\": expected %lld..%lld, got %lld", key, (long long)a->lo,
-                 (long long)a->hi, (long long)v);
-    break;
-  case TY_DATE:
-    if (v < CAL_MIN_DAY || v > CAL_MAX_DAY)
-      return bad(ev, "\"%s\": expected a day number %d..%d, got %lld", key, CAL_MIN_DAY,
-                 CAL_MAX_DAY, (long long)v);
-    break;
-  case TY_MONEY:
-    if (v < 0)
-      return bad(ev, "\"%s\": expected an amount >= 0 fen, got %lld", key, (long long)v);
-    break;
-  default:
-    return bad(ev, "\"%s\": set identities one by one through POL_IDENTITY handles", key);
-  }
-  eval_resident_given(ev, i, v);
+  if (i >= PRG_MAX_IDENTITIES || (v != 0 && v != 1))
+    return bad(ev, "identity \"%s\": expected 0 or 1, got %lld", prg_str(p, p->identities[i].key),
+               (long long)v);
+  uint64_t mask = (uint64_t)ev->resident[SLOT_IDENTITIES];
+  mask = v ? mask | (uint64_t)1 << i : mask & ~((uint64_t)1 << i);
+  ev->resident[SLOT_IDENTITIES] = (int64_t)mask;
+  ev->has_answer = false;
+  if (ev->ids_attr != PRG_NONE)
+    ev->given[ev->ids_attr] = 1;
   return POL_OK;
 }
 
