@@ -9,7 +9,7 @@ OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS)
 B       := build
 INC     := -Iapi -Ivm -Ilang -Icompiler -Ianalysis -Istdlib -I$(B)/gen
-LIBS    := -ljansson -lffi -pthread
+LIBS    := -ljansson -lffi -lxxhash -pthread
 
 LIB_SRC := $(wildcard lang/*.c) $(filter-out compiler/polc.c,$(wildcard compiler/*.c)) \
            $(wildcard analysis/*.c) $(wildcard vm/*.c) $(wildcard api/*.c) $(wildcard stdlib/*.c)

@@ -1,22 +1,29 @@
 /*
  * polb.c — the .polb file: a compiled program, serialized field by field.
  *
- *   "POLB"  u32 version (PRG_VERSION)
- *   header  PRG_HEADER_FIELDS in order
- *   tables  PRG_TABLES in order, each: u32 count, then count fixed-width records
+ *   "POLB"    u32 version (PRG_VERSION)  u32 size (of the whole file, in bytes)
+ *   header    PRG_HEADER_FIELDS in order
+ *   tables    PRG_TABLES in order, each: u32 count, then count fixed-width records
+ *   checksum  u64 XXH3-64 (seed 0) of every byte before it
  *
  * Integers are little-endian; u8/ch 1 byte, u32/str/i32 4, i64 8, sec 8 (start, end).
  * Both directions are expanded from the layout lists of vmint.h, so the writer, the
- * reader and the record sizes cannot drift apart.  The reader never trusts a count: it
- * checks count * record size against the bytes left before allocating, so a corrupt file
- * can neither cause a large allocation nor an out-of-bounds read; then it verifies the
- * program (vfy_program) before handing it out.
+ * reader and the record sizes cannot drift apart.
+ *
+ * The reader checks the magic, the version, the size against the length it was given
+ * and the checksum before it reads any other field: a damaged file is refused as damaged,
+ * whichever byte changed.  It still never trusts a count (a hostile file can carry a
+ * valid checksum): it checks count * record size against the bytes left before
+ * allocating, so no file can cause a large allocation or an out-of-bounds read; then it
+ * verifies the program (vfy_program) before handing it out.
  */
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <xxhash.h>
 
 #include "vmint.h"
 
@@ -29,7 +36,13 @@
 #define SZ_sec 8
 #define REC_SIZE(type, member) +SZ_##type
 
-enum { HEADER_SIZE = 0 PRG_HEADER_FIELDS(REC_SIZE) };
+enum {
+  PREFIX_SIZE = 12, /* magic, version, size */
+  CHECKSUM_SIZE = 8,
+  HEADER_SIZE = 0 PRG_HEADER_FIELDS(REC_SIZE)
+};
+
+static uint64_t checksum(const unsigned char *bytes, size_t n) { return XXH3_64bits(bytes, n); }
 
 /* ---- writing ----------------------------------------------------------------------- */
 
@@ -54,20 +67,24 @@ static unsigned char *put_i64(unsigned char *o, int64_t v) {
 static unsigned char *put_sec(unsigned char *o, prg_section s) {
   return put_u32(put_u32(o, s.start), s.end);
 }
+static unsigned char *put_u64(unsigned char *o, uint64_t v) {
+  return put_u32(put_u32(o, (uint32_t)v), (uint32_t)(v >> 32));
+}
 
 bool polb_write(const pol_program *p, unsigned char **bytes, size_t *len) {
   *bytes = NULL;
   *len = 0;
-  uint64_t n = 4 + 4 + HEADER_SIZE;
+  uint64_t n = PREFIX_SIZE + HEADER_SIZE + CHECKSUM_SIZE;
 #define SIZE_TABLE(table, count, type, fields) n += 4 + (uint64_t)p->count * (0 fields(REC_SIZE));
   PRG_TABLES(SIZE_TABLE)
 #undef SIZE_TABLE
-  if (n > SIZE_MAX) return false;
+  if (n > UINT32_MAX || n > SIZE_MAX) return false;
   unsigned char *buf = malloc((size_t)n), *o = buf;
   if (buf == NULL) return false;
 
   memcpy(o, PRG_MAGIC, 4);
   o = put_u32(o + 4, PRG_VERSION);
+  o = put_u32(o, (uint32_t)n);
 #define PUT(type, member) o = put_##type(o, (*r) member);
   {
     const pol_program *r = p;
@@ -82,6 +99,7 @@ bool polb_write(const pol_program *p, unsigned char **bytes, size_t *len) {
   PRG_TABLES(PUT_TABLE)
 #undef PUT_TABLE
 #undef PUT
+  o = put_u64(o, checksum(buf, (size_t)n - CHECKSUM_SIZE));
   assert((uint64_t)(o - buf) == n);
   *bytes = buf;
   *len = (size_t)n;
@@ -111,6 +129,10 @@ static int32_t get_i32(const unsigned char **q) {
 static int64_t get_i64(const unsigned char **q) {
   uint64_t lo = get_u32(q), hi = get_u32(q), u = lo | hi << 32;
   return u <= INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+}
+static uint64_t get_u64(const unsigned char **q) {
+  uint64_t lo = get_u32(q), hi = get_u32(q);
+  return lo | hi << 32;
 }
 static prg_section get_sec(const unsigned char **q) {
   prg_section s;
@@ -149,6 +171,26 @@ bool polb_read(const unsigned char *bytes, size_t len, pol_program **out, char *
   if (version != PRG_VERSION)
     return rd_fail(err, errsz, 4, "version %u is not supported (expected %d)",
                    (unsigned)version, PRG_VERSION);
+  if (LEFT() < 4)
+    return rd_fail(err, errsz, OFF(), "size: expected 4 bytes, %zu left", LEFT());
+  uint32_t size = get_u32(&q);
+  if (size != len)
+    return rd_fail(err, errsz, 8, "size: the file says it has %u bytes, but it has %zu — it is "
+                   "truncated or extended", (unsigned)size, len);
+  if (LEFT() < CHECKSUM_SIZE)
+    return rd_fail(err, errsz, OFF(), "checksum: expected %d bytes, %zu left", CHECKSUM_SIZE,
+                   LEFT());
+  /* From here on the checksum is not part of what is read. */
+  end -= CHECKSUM_SIZE;
+  {
+    const unsigned char *c = end;
+    uint64_t stored = get_u64(&c), computed = checksum(bytes, len - CHECKSUM_SIZE);
+    if (stored != computed)
+      return rd_fail(err, errsz, len - CHECKSUM_SIZE,
+                     "checksum mismatch: stored 0x%016llx, computed 0x%016llx — the file is "
+                     "damaged",
+                     (unsigned long long)stored, (unsigned long long)computed);
+  }
   if (LEFT() < HEADER_SIZE)
     return rd_fail(err, errsz, OFF(), "header: expected %d bytes, %zu left", HEADER_SIZE,
                    LEFT());
@@ -193,7 +235,7 @@ bool polb_read(const unsigned char *bytes, size_t len, pol_program **out, char *
 #undef GET_TABLE
 #undef GET
   if (q != end) {
-    rd_fail(err, errsz, OFF(), "%zu trailing byte%s after the last table", LEFT(),
+    rd_fail(err, errsz, OFF(), "%zu byte%s between the last table and the checksum", LEFT(),
             LEFT() == 1 ? "" : "s");
     goto fail;
   }
@@ -206,6 +248,13 @@ bool polb_read(const unsigned char *bytes, size_t len, pol_program **out, char *
 fail:
   prg_free(p);
   return false;
+}
+
+void polb_seal(unsigned char *bytes, size_t len) {
+  if (len < PREFIX_SIZE || len > UINT32_MAX) return;
+  put_u32(bytes + 8, (uint32_t)len);
+  if (len >= PREFIX_SIZE + CHECKSUM_SIZE)
+    put_u64(bytes + len - CHECKSUM_SIZE, checksum(bytes, len - CHECKSUM_SIZE));
 }
 
 void prg_free(pol_program *p) {

@@ -6,7 +6,11 @@
  *  - every section [start, end) lies inside `code` and ends with OP_RET on every path;
  *  - every constant, slot, window and identity operand is in range;
  *  - jumps go forward and stay inside their section;
- *  - the stack never exceeds PRG_STACK_MAX.
+ *  - the stack never exceeds PRG_STACK_MAX;
+ *  - every value the evaluator or `polc check` reads is in its domain: the year within
+ *    PRG_YEAR_MIN..PRG_YEAR_MAX, periods within PRG_PERIOD_YEARS of it, dates valid day
+ *    numbers, day-of-month filters within 1..31, enum values below their count, attribute
+ *    defaults within their type, add-on amounts non-negative (docs/BYTECODE.md lists each).
  * Nothing in here is written after construction; an evaluation keeps its own state
  * (api/eval.h: pol_eval).
  *
@@ -22,8 +26,15 @@
 #include <stdint.h>
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 3
+#define PRG_VERSION 4
 #define PRG_STACK_MAX 32
+/* The benefit year: year - 1 and year + 1 are calendar years too (calendar.h: 1..9999). */
+#define PRG_YEAR_MIN 1900
+#define PRG_YEAR_MAX 9998
+/* Every period (collection, window, restatement) lies within 1 January of year -
+ * PRG_PERIOD_YEARS .. 31 December of year + PRG_PERIOD_YEARS (within the calendar), so
+ * that a walk over a period's days is bounded by about 21 years. */
+#define PRG_PERIOD_YEARS 10
 #define PRG_MAX_IDENTITIES 64
 #define PRG_ABSENT INT64_MIN /* the value of an optional attribute not given */
 #define PRG_NONE UINT32_MAX  /* "no section" / "no source" / "no string" */

@@ -5,6 +5,10 @@
  * Order, each stage relying on the one before (like the eBPF verifier's two passes):
  *   1. tables: the string pool ends in NUL and every string field is an offset inside it;
  *      every index and range between tables is in bounds; counts and enums in range;
+ *      every value the evaluator or `polc check` reads is in its domain (the benefit year,
+ *      the periods around it, dates, day filters, attribute ranges and defaults, example
+ *      values, amounts), so that no calendar function gets an invalid day and no walk
+ *      over a period's days or an attribute's values is longer than a policy can need;
  *   2. for each section referenced anywhere (vfy_each_section):
  *      a. structure: the range lies inside `code`; every opcode exists; every operand is
  *         in range for its kind (opcodes.h); unused operand fields are 0; every jump lands
@@ -193,6 +197,236 @@ static bool check_days(vfy *v, const char *what, uint8_t dlo, uint8_t dhi) {
   return true;
 }
 
+/* ---- values ------------------------------------------------------------------------ */
+
+static bool is_day(int64_t d) { return d >= CAL_MIN_DAY && d <= CAL_MAX_DAY; }
+
+/* "2025-10-17", or "day N" for a number that is not a date. */
+static const char *day_text(int64_t d, char buf[32]) {
+  if (is_day(d))
+    cal_format((int32_t)d, buf);
+  else
+    snprintf(buf, 32, "day %lld", (long long)d);
+  return buf;
+}
+
+/* Requires the year within PRG_YEAR_MIN..PRG_YEAR_MAX (check_header). */
+static void period_limits(const pol_program *p, int32_t *lo, int32_t *hi) {
+  int first = p->year - PRG_PERIOD_YEARS, last = p->year + PRG_PERIOD_YEARS;
+  *lo = first < 1 ? CAL_MIN_DAY : cal_from_ymd(first, 1, 1);
+  *hi = last > 9999 ? CAL_MAX_DAY : cal_from_ymd(last, 12, 31);
+}
+
+/* A period lo..hi (inclusive) with its day-of-month filter. */
+static bool check_period(vfy *v, const char *what, int32_t lo, int32_t hi, uint8_t dlo,
+                         uint8_t dhi) {
+  char a[32], b[32], c[32], d[32];
+  int32_t min, max;
+  period_limits(v->p, &min, &max);
+  if (lo > hi)
+    return fail(v, "%s: period ends (%s) before it starts (%s)", what, day_text(hi, b),
+                day_text(lo, a));
+  if (lo < min || hi > max)
+    return fail(v, "%s: period %s .. %s reaches outside %s .. %s, within %d years of the "
+                   "benefit year %d",
+                what, day_text(lo, a), day_text(hi, b), day_text(min, c), day_text(max, d),
+                PRG_PERIOD_YEARS, (int)v->p->year);
+  return check_days(v, what, dlo, dhi);
+}
+
+static bool check_header(vfy *v) {
+  const pol_program *p = v->p;
+  if (p->year < PRG_YEAR_MIN || p->year > PRG_YEAR_MAX)
+    return fail(v, "header: benefit year %d out of range (%d..%d)", (int)p->year, PRG_YEAR_MIN,
+                PRG_YEAR_MAX);
+  /* no collection period: lo 1, hi 0, the filter of every day */
+  if (p->coll_lo == 1 && p->coll_hi == 0)
+    return check_days(v, "header: collection", p->coll_dlo, p->coll_dhi);
+  return check_period(v, "header: collection", p->coll_lo, p->coll_hi, p->coll_dlo,
+                      p->coll_dhi);
+}
+
+/* The mask of the identities a program declares. */
+static uint64_t identity_mask(const pol_program *p) {
+  return p->nidentities >= 64 ? UINT64_MAX : ((uint64_t)1 << p->nidentities) - 1;
+}
+
+/* Type, presence, range, default and slot of an attribute (cross references checked). */
+static bool check_attr(vfy *v, const char *what, const prg_attr *a) {
+  const pol_program *p = v->p;
+  char buf[32];
+  if (a->is_identities > 1)
+    return fail(v, "%s: identities flag %u is not 0 or 1", what, a->is_identities);
+  if (a->is_identities) {
+    if (a->type != TY_INT || a->presence != PRESENCE_DEFAULT || a->lo != 0 || a->hi != 0 ||
+        a->enum_first != 0 || a->enum_count != 0)
+      return fail(v, "%s: the identities attribute must be an int with a default, range 0..0 "
+                     "and no enum values",
+                  what);
+    if ((uint64_t)a->dflt & ~identity_mask(p))
+      return fail(v, "%s: default identities 0x%llx outside the %u identities", what,
+                  (unsigned long long)a->dflt, (unsigned)p->nidentities);
+    return true;
+  }
+  if (a->slot < SLOT__FIXED)
+    return fail(v, "%s: slot %u is a fixed slot (attributes use %d and above)", what,
+                (unsigned)a->slot, SLOT__FIXED);
+  if (a->type != TY_BOOL && a->type != TY_INT && a->type != TY_MONEY && a->type != TY_DATE &&
+      a->type != TY_ENUM)
+    return fail(v, "%s: type %u is not an attribute type (bool, int, money, date or enum)",
+                what, a->type);
+  if ((a->presence == PRESENCE_OPTIONAL || a->presence == PRESENCE_QUERY_DATE) &&
+      a->type != TY_DATE)
+    return fail(v, "%s: presence %u is for date attributes only", what, a->presence);
+  if (a->type == TY_ENUM) {
+    if (a->enum_count == 0) return fail(v, "%s: an enum with no values", what);
+    if (a->lo != 0 || a->hi != (int64_t)a->enum_count - 1)
+      return fail(v, "%s: range %lld..%lld of an enum of %u values is not 0..%u", what,
+                  (long long)a->lo, (long long)a->hi, (unsigned)a->enum_count,
+                  (unsigned)a->enum_count - 1);
+  } else {
+    if (a->enum_first != 0 || a->enum_count != 0)
+      return fail(v, "%s: enum values %u+%u on an attribute that is not an enum", what,
+                  (unsigned)a->enum_first, (unsigned)a->enum_count);
+    if (a->type == TY_INT ? a->lo > a->hi : a->lo != 0 || a->hi != 0)
+      return fail(v, "%s: range %lld..%lld is not %s", what, (long long)a->lo,
+                  (long long)a->hi, a->type == TY_INT ? "lo <= hi" : "0..0 (unused)");
+  }
+  int64_t d = a->dflt;
+  switch (a->presence) {
+  case PRESENCE_DEFAULT:
+    if (a->type == TY_BOOL ? d != 0 && d != 1
+        : a->type == TY_DATE ? !is_day(d)
+        : a->type == TY_INT || a->type == TY_ENUM ? d < a->lo || d > a->hi
+        : false)
+      return fail(v, "%s: default %s is not a value of its type", what,
+                  a->type == TY_DATE ? day_text(d, buf)
+                                     : (snprintf(buf, sizeof buf, "%lld", (long long)d), buf));
+    return true;
+  case PRESENCE_OPTIONAL:
+    if (d != PRG_ABSENT)
+      return fail(v, "%s: an optional attribute's default %lld is not absent", what,
+                  (long long)d);
+    return true;
+  default:
+    if (d != 0)
+      return fail(v, "%s: default %lld of an attribute without a default is not 0", what,
+                  (long long)d);
+    return true;
+  }
+}
+
+/* Slots of attributes and lets: fixed ones only for `identities`, none twice. */
+static bool check_slots(vfy *v) {
+  const pol_program *p = v->p;
+  uint8_t *used = calloc(p->nslots, 1);
+  if (used == NULL) return fail(v, "out of memory verifying %u slots", (unsigned)p->nslots);
+  bool ok = true;
+  for (uint32_t i = 0; ok && i < p->nattrs + p->nlets; i++) {
+    bool attr = i < p->nattrs;
+    uint32_t slot = attr ? p->attrs[i].slot : p->lets[i - p->nattrs].slot;
+    prg_strref key = attr ? p->attrs[i].key : p->lets[i - p->nattrs].key;
+    uint32_t k = attr ? i : i - p->nattrs;
+    if (!attr && slot < SLOT__FIXED)
+      ok = fail(v, "lets[%u] (%s): slot %u is a fixed slot (lets use %d and above)",
+                (unsigned)k, prg_str(p, key), (unsigned)slot, SLOT__FIXED);
+    else if (used[slot])
+      ok = fail(v, "%s[%u] (%s): slot %u is used twice", attr ? "attrs" : "lets", (unsigned)k,
+                prg_str(p, key), (unsigned)slot);
+    used[slot] = 1;
+  }
+  free(used);
+  return ok;
+}
+
+/* An example's given value, by the attribute's type. */
+static bool check_given(vfy *v, uint32_t i, const prg_given *g) {
+  const pol_program *p = v->p;
+  const prg_attr *a = &p->attrs[g->attr];
+  int64_t x = g->value;
+  char buf[32];
+  const char *key = prg_str(p, a->key);
+  if (a->is_identities) {
+    if ((uint64_t)x & ~identity_mask(p))
+      return fail(v, "givens[%u]: identities 0x%llx outside the %u identities", (unsigned)i,
+                  (unsigned long long)x, (unsigned)p->nidentities);
+    return true;
+  }
+  switch (a->type) {
+  case TY_ENUM:
+    /* pol_test names an enum value by indexing enum_values with it */
+    if (x < 0 || (uint64_t)x >= a->enum_count)
+      return fail(v, "givens[%u]: value %lld of %s outside its %u enum values", (unsigned)i,
+                  (long long)x, key, (unsigned)a->enum_count);
+    return true;
+  case TY_BOOL:
+    if (x != 0 && x != 1)
+      return fail(v, "givens[%u]: value %lld of %s is not a bool", (unsigned)i, (long long)x,
+                  key);
+    return true;
+  case TY_INT:
+    if (x < a->lo || x > a->hi)
+      return fail(v, "givens[%u]: value %lld of %s outside %lld..%lld", (unsigned)i,
+                  (long long)x, key, (long long)a->lo, (long long)a->hi);
+    return true;
+  case TY_DATE:
+    if (!is_day(x) && !(x == PRG_ABSENT && a->presence == PRESENCE_OPTIONAL))
+      return fail(v, "givens[%u]: value %s of %s is not a date", (unsigned)i, day_text(x, buf),
+                  key);
+    return true;
+  default: /* money: any amount; pol_resident_json decides what a resident may have */
+    return true;
+  }
+}
+
+/* An expectation's argument and value, by its kind (the compiler's encoding). */
+static bool check_expect(vfy *v, uint32_t i, const prg_expect *e) {
+  const pol_program *p = v->p;
+  char buf[32];
+  bool arg_zero = false, value_zero = false;
+  switch ((prg_expect_kind)e->kind) {
+  case EXP_PAYABLE:
+  case EXP_SUBSIDIZED:
+    arg_zero = true;
+    if (e->value != 0 && e->value != 1)
+      return fail(v, "expects[%u]: value %lld is not a bool", (unsigned)i, (long long)e->value);
+    break;
+  case EXP_START:
+  case EXP_END:
+    arg_zero = true;
+    if (!is_day(e->value))
+      return fail(v, "expects[%u]: value %s is not a date", (unsigned)i,
+                  day_text(e->value, buf));
+    break;
+  case EXP_INDIVIDUAL:
+  case EXP_WAIT_MONTHS:
+  case EXP_WAIT_DAYS:
+    arg_zero = true;
+    break;
+  case EXP_FUNDING_ALL:
+    arg_zero = value_zero = true;
+    break;
+  case EXP_CATEGORY:
+  case EXP_MATCHED:
+    value_zero = true;
+    break;
+  case EXP_ADDON:
+    /* an amount; -1 would read as "not included" */
+    if (e->arg == PRG_NONE ? e->value != 0 : e->value < 0)
+      return fail(v, "expects[%u]: add-on amount %lld is %s", (unsigned)i, (long long)e->value,
+                  e->arg == PRG_NONE ? "not 0 in the list's opening entry" : "negative");
+    break;
+  case EXP_FUNDING:
+    break;
+  }
+  if (arg_zero && e->arg != 0)
+    return fail(v, "expects[%u]: unused argument %u is not 0", (unsigned)i, (unsigned)e->arg);
+  if (value_zero && e->value != 0)
+    return fail(v, "expects[%u]: unused value %lld is not 0", (unsigned)i, (long long)e->value);
+  (void)p;
+  return true;
+}
+
 static bool check_tables(vfy *v) {
   const pol_program *p = v->p;
   char what[160];
@@ -220,8 +454,7 @@ static bool check_tables(vfy *v) {
                 PRG_MAX_IDENTITIES);
   if (p->rounding > ROUND_UP)
     return fail(v, "header: rounding mode %u out of range (0..3)", p->rounding);
-  if (p->coll_lo <= p->coll_hi && !check_days(v, "header: collection", p->coll_dlo, p->coll_dhi))
-    return false;
+  if (!check_header(v)) return false;
   if (p->nenum_values % 2 != 0)
     return fail(v, "enum_values: %u entries, not key/label pairs", (unsigned)p->nenum_values);
   if (!check_strings(v)) return false;
@@ -242,6 +475,7 @@ static bool check_tables(vfy *v) {
       return fail(v, "%s: enum values %u+%u outside the %u values", what,
                   (unsigned)a->enum_first, (unsigned)a->enum_count,
                   (unsigned)(p->nenum_values / 2));
+    if (!check_attr(v, what, a)) return false;
   }
   for (uint32_t i = 0; i < p->nlets; i++) {
     const prg_let *l = &p->lets[i];
@@ -249,6 +483,7 @@ static bool check_tables(vfy *v) {
       return fail(v, "lets[%u] (%s): slot %u out of range (%u slots)", (unsigned)i,
                   prg_str(p, l->key), (unsigned)l->slot, (unsigned)p->nslots);
   }
+  if (!check_slots(v)) return false;
   for (uint32_t i = 0; i < p->nparts; i++) {
     const prg_part *pt = &p->parts[i];
     if (pt->source != PRG_NONE && pt->source >= p->nsources)
@@ -265,6 +500,9 @@ static bool check_tables(vfy *v) {
       return fail(v, "%s: rest part %u out of range (%u parts)", what,
                   (unsigned)c->rest_part, (unsigned)c->part_count);
     if (c->otherwise > 1) return fail(v, "%s: otherwise flag %u is not 0 or 1", what, c->otherwise);
+    if (c->otherwise && (c->when.start != 0 || c->when.end != 0))
+      return fail(v, "%s: an otherwise category has a when section %u..%u", what,
+                  (unsigned)c->when.start, (unsigned)c->when.end);
   }
   for (uint32_t i = 0; i < p->nchoose; i++) {
     const prg_choose_key *ck = &p->choose[i];
@@ -274,11 +512,21 @@ static bool check_tables(vfy *v) {
         ck->source >= p->nsources)
       return fail(v, "choose[%u]: source %u out of range (%u sources)", (unsigned)i,
                   (unsigned)ck->source, (unsigned)p->nsources);
+    if (ck->kind != KEY_LOWEST_SOURCE && ck->kind != KEY_HIGHEST_SOURCE && ck->source != PRG_NONE)
+      return fail(v, "choose[%u]: source %u on a key that names no source", (unsigned)i,
+                  (unsigned)ck->source);
   }
   for (uint32_t i = 0; i < p->neffects; i++) {
     const prg_effect *e = &p->effects[i];
     if (e->kind > EFF_NOT_PAYABLE)
       return fail(v, "effects[%u]: kind %u out of range", (unsigned)i, e->kind);
+    if (e->kind > EFF_SURCHARGE && (e->value.start != 0 || e->value.end != 0))
+      return fail(v, "effects[%u]: a %s effect has no value, but section %u..%u is given",
+                  (unsigned)i, effect_names[e->kind], (unsigned)e->value.start,
+                  (unsigned)e->value.end);
+    if (e->kind != EFF_NOT_PAYABLE && e->reason != PRG_NONE)
+      return fail(v, "effects[%u]: a %s effect has no reason, but string %u is given",
+                  (unsigned)i, effect_names[e->kind], (unsigned)e->reason);
   }
   for (uint32_t i = 0; i < p->nwindows; i++) {
     const prg_window *w = &p->windows[i];
@@ -286,7 +534,7 @@ static bool check_tables(vfy *v) {
     if (!range_ok(w->eff_first, w->eff_count, p->neffects))
       return fail(v, "%s: effects %u+%u outside the %u effects", what, (unsigned)w->eff_first,
                   (unsigned)w->eff_count, (unsigned)p->neffects);
-    if (!check_days(v, what, w->dlo, w->dhi)) return false;
+    if (!check_period(v, what, w->lo, w->hi, w->dlo, w->dhi)) return false;
   }
   for (uint32_t i = 0; i < p->nunlisted; i++)
     if (p->unlisted[i] >= p->nidentities)
@@ -300,9 +548,7 @@ static bool check_tables(vfy *v) {
                   (unsigned)p->nwindows);
     if (r->target == PRG_NONE && p->coll_lo > p->coll_hi)
       return fail(v, "%s: restates the collection period, which the program does not have", what);
-    if (r->lo > r->hi)
-      return fail(v, "%s: period ends (day %d) before it starts (day %d)", what, (int)r->hi, (int)r->lo);
-    if (!check_days(v, what, r->dlo, r->dhi)) return false;
+    if (!check_period(v, what, r->lo, r->hi, r->dlo, r->dhi)) return false;
   }
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
@@ -321,6 +567,11 @@ static bool check_tables(vfy *v) {
       return fail(v, "%s: paid by source %u out of range (%u sources)", what,
                   (unsigned)a->paid_by, (unsigned)p->nsources);
   }
+  /* a negative amount would read as "not included" (pol_eval.addon_amount) */
+  for (uint32_t i = 0; i < p->ntiers; i++)
+    if (p->tiers[i].amount < 0)
+      return fail(v, "tiers[%u] (%s): amount %lld fen is negative", (unsigned)i,
+                  prg_str(p, p->tiers[i].key), (long long)p->tiers[i].amount);
   for (uint32_t i = 0; i < p->nexamples; i++) {
     const prg_example *e = &p->examples[i];
     snprintf(what, sizeof what, "examples[%u] (%s)", (unsigned)i, prg_str(p, e->name));
@@ -333,22 +584,24 @@ static bool check_tables(vfy *v) {
     if (!range_ok(e->expect_first, e->expect_count, p->nexpects))
       return fail(v, "%s: expects %u+%u outside the %u expects", what,
                   (unsigned)e->expect_first, (unsigned)e->expect_count, (unsigned)p->nexpects);
+    if (!is_day(e->paid_on))
+      return fail(v, "%s: payment date %d is not a date", what, (int)e->paid_on);
   }
   for (uint32_t i = 0; i < p->ngivens; i++) {
     const prg_given *g = &p->givens[i];
     if (g->attr >= p->nattrs)
       return fail(v, "givens[%u]: attribute %u out of range (%u attributes)", (unsigned)i,
                   (unsigned)g->attr, (unsigned)p->nattrs);
-    /* pol_test names an enum value by indexing enum_values with it */
-    const prg_attr *a = &p->attrs[g->attr];
-    if (a->type == TY_ENUM && (g->value < 0 || (uint64_t)g->value >= a->enum_count))
-      return fail(v, "givens[%u]: value %lld of %s outside its %u enum values", (unsigned)i,
-                  (long long)g->value, prg_str(p, a->key), (unsigned)a->enum_count);
+    if (!check_given(v, i, g)) return false;
   }
-  for (uint32_t i = 0; i < p->nbuys; i++)
+  for (uint32_t i = 0; i < p->nbuys; i++) {
     if (p->buys[i].addon >= p->naddons)
       return fail(v, "buys[%u]: add-on %u out of range (%u add-ons)", (unsigned)i,
                   (unsigned)p->buys[i].addon, (unsigned)p->naddons);
+    if (p->buys[i].amount < 0)
+      return fail(v, "buys[%u]: amount %lld fen is negative", (unsigned)i,
+                  (long long)p->buys[i].amount);
+  }
   for (uint32_t i = 0; i < p->nexpects; i++) {
     const prg_expect *e = &p->expects[i];
     if (e->kind > EXP_ADDON)
@@ -364,6 +617,7 @@ static bool check_tables(vfy *v) {
         e->arg >= p->ncategories)
       return fail(v, "expects[%u]: category %u out of range (%u categories)", (unsigned)i,
                   (unsigned)e->arg, (unsigned)p->ncategories);
+    if (!check_expect(v, i, e)) return false;
   }
   return true;
 }

@@ -143,6 +143,13 @@ bool polb_write(const pol_program *p, unsigned char **bytes, size_t *len);
 bool polb_read(const unsigned char *bytes, size_t len, pol_program **out, char *err,
                size_t errsz);
 
+/* Rewrite the size field (len >= 12) and the checksum (len >= 20) of a .polb image of len
+ * bytes (at most UINT32_MAX; otherwise nothing is written) to match its content, so that
+ * it passes the integrity check and reaches the parser and the verifier: for tests and
+ * fuzzers that build hostile files, which carry a valid checksum as easily as a good file
+ * does. */
+void polb_seal(unsigned char *bytes, size_t len);
+
 /* Free p and every table; each table is a separate malloc.  NULL-safe. */
 void prg_free(pol_program *p);
 

@@ -1,7 +1,9 @@
 /*
- * test_polb.c — the .polb format: exact round trips, and corrupt input (every truncation,
- * flipped counts, flipped bytes) failing cleanly with a message.  Run under ASan/UBSan:
- * "cleanly" means no crash, no out-of-bounds read, no leak.
+ * test_polb.c — the .polb format: exact round trips; damaged input (every truncation,
+ * every flipped byte) refused by the size and checksum check; hostile input (flipped
+ * counts and bytes in a file re-sealed with a valid checksum, as an attacker would)
+ * failing cleanly with a message.  Run under ASan/UBSan: "cleanly" means no crash, no
+ * out-of-bounds read, no leak.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,8 +28,10 @@
 #define RET INSN(OP_RET, 0, 0)
 
 /* Record sizes on disk (docs/BYTECODE.md), to locate tables in a file. */
+#define PREFIX_BYTES 12 /* magic, version, size */
 #define HEADER_BYTES 55
-#define TABLES_AT (8 + HEADER_BYTES)
+#define TABLES_AT (PREFIX_BYTES + HEADER_BYTES)
+#define CHECKSUM_BYTES 8
 
 static int32_t D(int y, int m, int d) { return cal_from_ymd(y, m, d); }
 
@@ -71,7 +75,7 @@ static pol_program *sample(void) {
   p->issuer = intern(p, "平顺县医疗保障局");
   p->document = PRG_NONE;
   p->file = intern(p, "policies/pingshun-2026.pol");
-  p->year = -2026;
+  p->year = 2026;
   p->rounding = ROUND_UP;
   p->coll_lo = D(2025, 10, 17);
   p->coll_hi = D(2026, 2, 25);
@@ -89,8 +93,8 @@ static pol_program *sample(void) {
   p->nslots = SLOT__FIXED + 3;
 
   TABLE(p, attrs, nattrs, 3);
-  p->attrs[0] = (prg_attr){intern(p, "birth_date"), intern(p, "出生日期"), TY_DATE,
-                           PRESENCE_REQUIRED, 4, INT64_MIN, INT64_MAX, -7, 0, 0, 0};
+  p->attrs[0] = (prg_attr){intern(p, "points"), intern(p, "积分"), TY_INT,
+                           PRESENCE_DEFAULT, 4, INT64_MIN, INT64_MAX, -7, 0, 0, 0};
   p->attrs[1] = (prg_attr){intern(p, "identities"), PRG_NONE, TY_INT, PRESENCE_DEFAULT,
                            SLOT_IDENTITIES, 0, 0, 0, 0, 0, 1};
   p->attrs[2] = (prg_attr){intern(p, "tier"), intern(p, "缴费档次"), TY_ENUM, PRESENCE_DEFAULT,
@@ -212,7 +216,7 @@ static void test_round_trip(void **state) {
   assert_memory_equal(b1, b2, n1);
 
   /* spot checks: extremes and signs survive */
-  assert_int_equal(q->year, -2026);
+  assert_int_equal(q->year, 2026);
   assert_int_equal(q->rounding, ROUND_UP);
   assert_int_equal(q->consts[4], INT64_MIN + 1);
   assert_int_equal(q->consts[5], INT64_MAX);
@@ -247,10 +251,11 @@ static void test_layout(void **state) {
   write_ok(p, &b, &n);
   assert_memory_equal(b, "POLB", 4);
   assert_int_equal(b[4] | b[5] << 8 | b[6] << 16 | (uint32_t)b[7] << 24, PRG_VERSION);
-  uint32_t id = b[8] | b[9] << 8 | (uint32_t)b[10] << 16 | (uint32_t)b[11] << 24;
+  uint32_t id = b[12] | b[13] << 8 | (uint32_t)b[14] << 16 | (uint32_t)b[15] << 24;
   assert_int_equal(id, p->id);
-  /* year -2026 little-endian at 8 + 5 * 4 */
-  assert_memory_equal(b + 28, "\x16\xf8\xff\xff", 4);
+  /* the size, then year 2026 little-endian at 12 + 5 * 4 */
+  assert_int_equal(b[8] | b[9] << 8 | b[10] << 16 | (uint32_t)b[11] << 24, n);
+  assert_memory_equal(b + 32, "\xea\x07\x00\x00", 4);
   /* strings count, then the pool */
   uint32_t ns = b[TABLES_AT] | b[TABLES_AT + 1] << 8 | (uint32_t)b[TABLES_AT + 2] << 16;
   assert_int_equal(ns, p->nstrings);
@@ -265,12 +270,15 @@ static void test_empty_program(void **state) {
   assert_non_null(p);
   p->id = p->title = p->issuer = p->document = p->file = PRG_NONE;
   p->coll_label = p->coll_cite = p->choose_cite = PRG_NONE;
-  p->coll_lo = 1; /* lo > hi: no collection period */
+  p->year = 2026;
+  p->coll_lo = 1; /* lo 1, hi 0: no collection period */
+  p->coll_dlo = 1;
+  p->coll_dhi = 31;
   p->nslots = SLOT__FIXED;
   unsigned char *b1, *b2;
   size_t n1, n2;
   write_ok(p, &b1, &n1);
-  assert_int_equal(n1, TABLES_AT + 22 * 4);
+  assert_int_equal(n1, TABLES_AT + 22 * 4 + CHECKSUM_BYTES);
   pol_program *q = NULL;
   char err[256];
   if (!polb_read(b1, n1, &q, err, sizeof err)) fail_msg("read: %s", err);
@@ -292,6 +300,16 @@ static void test_prg_free_null(void **state) {
 
 /* ---- corrupt input ----------------------------------------------------------------- */
 
+/* A sealed copy of the first len bytes of b: the size and checksum fields rewritten to
+ * match, so that the parser sees the truncated tables (malloc'd, exactly len bytes). */
+static unsigned char *sealed_prefix(const unsigned char *b, size_t len) {
+  unsigned char *t = malloc(len ? len : 1);
+  assert_non_null(t);
+  memcpy(t, b, len);
+  polb_seal(t, len);
+  return t;
+}
+
 static void test_every_truncation(void **state) {
   (void)state;
   pol_program *p = sample();
@@ -305,21 +323,52 @@ static void test_every_truncation(void **state) {
     memcpy(t, b, len);
     read_fails(t, len, NULL);
     free(t);
+    /* the same, sealed: past the integrity check, the parser must find the truncation */
+    t = sealed_prefix(b, len);
+    read_fails(t, len, NULL);
+    free(t);
   }
   char msg[200];
   read_fails(b, 0, "offset 0: not a .polb file: expected the magic \"POLB\"");
   read_fails(b, 3, "offset 0: not a .polb file: expected the magic \"POLB\"");
   read_fails(b, 6, "offset 4: version: expected 4 bytes, 2 left");
-  read_fails(b, 8, "offset 8: header: expected 55 bytes, 0 left");
-  read_fails(b, TABLES_AT - 1, "offset 8: header: expected 55 bytes, 54 left");
-  read_fails(b, TABLES_AT + 2, "offset 63: strings: count: expected 4 bytes, 2 left");
+  read_fails(b, 8, "offset 8: size: expected 4 bytes, 0 left");
   snprintf(msg, sizeof msg,
-           "offset 63: strings: count %u of 1-byte records exceeds the 10 bytes left",
-           p->nstrings);
-  read_fails(b, TABLES_AT + 4 + 10, msg);
-  snprintf(msg, sizeof msg, "offset %zu: restates: count 1 of 26-byte records exceeds the 25 bytes left",
-           n - 30);
+           "offset 8: size: the file says it has %zu bytes, but it has %zu — it is truncated or "
+           "extended",
+           n, n - 1);
   read_fails(b, n - 1, msg);
+  snprintf(msg, sizeof msg,
+           "offset 8: size: the file says it has %zu bytes, but it has 12 — it is truncated or "
+           "extended",
+           n);
+  read_fails(b, 12, msg);
+
+  unsigned char *t = sealed_prefix(b, 16);
+  read_fails(t, 16, "offset 12: checksum: expected 8 bytes, 4 left");
+  free(t);
+  t = sealed_prefix(b, 20);
+  read_fails(t, 20, "offset 12: header: expected 55 bytes, 0 left");
+  free(t);
+  t = sealed_prefix(b, TABLES_AT - 1 + CHECKSUM_BYTES);
+  read_fails(t, TABLES_AT - 1 + CHECKSUM_BYTES, "offset 12: header: expected 55 bytes, 54 left");
+  free(t);
+  t = sealed_prefix(b, TABLES_AT + 2 + CHECKSUM_BYTES);
+  read_fails(t, TABLES_AT + 2 + CHECKSUM_BYTES, "offset 67: strings: count: expected 4 bytes, 2 left");
+  free(t);
+  snprintf(msg, sizeof msg,
+           "offset 67: strings: count %u of 1-byte records exceeds the 10 bytes left",
+           p->nstrings);
+  t = sealed_prefix(b, TABLES_AT + 4 + 10 + CHECKSUM_BYTES);
+  read_fails(t, TABLES_AT + 4 + 10 + CHECKSUM_BYTES, msg);
+  free(t);
+  /* the last byte of the last table becomes the first byte of the checksum */
+  snprintf(msg, sizeof msg,
+           "offset %zu: restates: count 1 of 26-byte records exceeds the 25 bytes left",
+           n - CHECKSUM_BYTES - 30);
+  t = sealed_prefix(b, n - 1);
+  read_fails(t, n - 1, msg);
+  free(t);
   free(b);
   prg_free(p);
 }
@@ -339,14 +388,21 @@ static size_t table_offset(const pol_program *p, int which) {
 
 static void test_table_offsets(void **state) {
   (void)state;
-  /* table_offset's record sizes agree with the writer: the last table ends the file */
+  /* table_offset's record sizes agree with the writer: the last table ends where the
+   * checksum starts */
   pol_program *p = sample();
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_int_equal(table_offset(p, 21) + 4 + 26 * p->nrestates, n);
+  assert_int_equal(table_offset(p, 21) + 4 + 26 * p->nrestates + CHECKSUM_BYTES, n);
   free(b);
   prg_free(p);
+}
+
+/* polb_read of b after polb_seal: fails with exactly msg (NULL: any "offset " message). */
+static void sealed_fails(unsigned char *b, size_t n, const char *msg) {
+  polb_seal(b, n);
+  read_fails(b, n, msg);
 }
 
 static void test_flipped_count(void **state) {
@@ -356,38 +412,41 @@ static void test_flipped_count(void **state) {
   size_t n;
   write_ok(p, &b, &n);
   char msg[200];
+  size_t left_end = n - CHECKSUM_BYTES; /* where the tables end */
 
   size_t cat = table_offset(p, 8);
   put32(b + cat, 0xffffffffu);
   snprintf(msg, sizeof msg,
            "offset %zu: categories: count 4294967295 of 49-byte records exceeds the %zu bytes "
            "left",
-           cat, n - cat - 4);
-  read_fails(b, n, msg);
+           cat, left_end - cat - 4);
+  sealed_fails(b, n, msg);
 
   /* one category fewer: the second one's bytes are read as the parts count and beyond */
   put32(b + cat, 1);
-  read_fails(b, n, NULL);
+  sealed_fails(b, n, NULL);
 
   /* the first and the last table */
   put32(b + cat, p->ncategories);
   put32(b + TABLES_AT, 0xffffffffu);
   snprintf(msg, sizeof msg,
-           "offset 63: strings: count 4294967295 of 1-byte records exceeds the %zu bytes left",
-           n - TABLES_AT - 4);
-  read_fails(b, n, msg);
+           "offset 67: strings: count 4294967295 of 1-byte records exceeds the %zu bytes left",
+           left_end - TABLES_AT - 4);
+  sealed_fails(b, n, msg);
   put32(b + TABLES_AT, p->nstrings);
   size_t ex = table_offset(p, 21);
   put32(b + ex, 2);
   snprintf(msg, sizeof msg,
            "offset %zu: restates: count 2 of 26-byte records exceeds the 26 bytes left", ex);
-  read_fails(b, n, msg);
+  sealed_fails(b, n, msg);
   put32(b + ex, 0);
-  snprintf(msg, sizeof msg, "offset %zu: 26 trailing bytes after the last table", n - 26);
-  read_fails(b, n, msg);
+  snprintf(msg, sizeof msg, "offset %zu: 26 bytes between the last table and the checksum",
+           left_end - 26);
+  sealed_fails(b, n, msg);
   put32(b + ex, p->nrestates);
 
-  /* restored: reads again */
+  /* restored and sealed: reads again */
+  polb_seal(b, n);
   pol_program *q = NULL;
   char err[256];
   if (!polb_read(b, n, &q, err, sizeof err)) fail_msg("%s", err);
@@ -396,7 +455,7 @@ static void test_flipped_count(void **state) {
   prg_free(p);
 }
 
-static void test_bad_magic_version_trailing(void **state) {
+static void test_bad_magic_version_size(void **state) {
   (void)state;
   pol_program *p = sample();
   unsigned char *b;
@@ -415,10 +474,62 @@ static void test_bad_magic_version_trailing(void **state) {
   assert_non_null(longer);
   memcpy(longer, b, n);
   longer[n] = 0;
-  char msg[100];
-  snprintf(msg, sizeof msg, "offset %zu: 1 trailing byte after the last table", n);
+  char msg[160];
+  snprintf(msg, sizeof msg,
+           "offset 8: size: the file says it has %zu bytes, but it has %zu — it is truncated or "
+           "extended",
+           n, n + 1);
   read_fails(longer, n + 1, msg);
+  /* sealed: the old checksum's last byte and the new one are now before the checksum */
+  snprintf(msg, sizeof msg, "offset %zu: 1 byte between the last table and the checksum",
+           n - CHECKSUM_BYTES);
+  sealed_fails(longer, n + 1, msg);
   free(longer);
+  free(b);
+  prg_free(p);
+}
+
+static void test_checksum(void **state) {
+  (void)state;
+  pol_program *p = sample();
+  unsigned char *b;
+  size_t n;
+  write_ok(p, &b, &n);
+  /* the stored checksum is XXH3-64 of every byte before it, little-endian */
+  uint64_t stored = 0;
+  for (int i = 7; i >= 0; i--) stored = stored << 8 | b[n - CHECKSUM_BYTES + (size_t)i];
+  char msg[200];
+  /* a byte inside a label: the program would verify, the checksum refuses it */
+  size_t title = TABLES_AT + 4 + p->title;
+  b[title] ^= 0x01;
+  unsigned char *c = malloc(n);
+  assert_non_null(c);
+  memcpy(c, b, n);
+  polb_seal(c, n);
+  uint64_t computed = 0;
+  for (int i = 7; i >= 0; i--) computed = computed << 8 | c[n - CHECKSUM_BYTES + (size_t)i];
+  assert_true(computed != stored);
+  snprintf(msg, sizeof msg,
+           "offset %zu: checksum mismatch: stored 0x%016llx, computed 0x%016llx — the file is "
+           "damaged",
+           n - CHECKSUM_BYTES, (unsigned long long)stored, (unsigned long long)computed);
+  read_fails(b, n, msg);
+  /* re-sealed, the changed title loads: the checksum guards against damage, not forgery */
+  pol_program *q = NULL;
+  char err[256];
+  if (!polb_read(c, n, &q, err, sizeof err)) fail_msg("%s", err);
+  assert_true(strcmp(prg_str(q, q->title), prg_str(p, p->title)) != 0);
+  prg_free(q);
+  /* the checksum field itself */
+  b[title] ^= 0x01;
+  b[n - 1] ^= 0x80;
+  snprintf(msg, sizeof msg,
+           "offset %zu: checksum mismatch: stored 0x%016llx, computed 0x%016llx — the file is "
+           "damaged",
+           n - CHECKSUM_BYTES, (unsigned long long)(stored ^ 0x8000000000000000ull),
+           (unsigned long long)stored);
+  read_fails(b, n, msg);
+  free(c);
   free(b);
   prg_free(p);
 }
@@ -432,30 +543,105 @@ static void test_verifier_runs(void **state) {
   write_ok(p, &b, &n);
   size_t code = table_offset(p, 2) + 4;
   b[code + 4 * 1] = 200; /* opcode of pc 1 */
-  read_fails(b, n, "section 0 (let age_paid: value), pc 1: unknown opcode 200 (there are 35)");
+  sealed_fails(b, n, "section 0 (let age_paid: value), pc 1: unknown opcode 200 (there are 35)");
   b[code + 4 * 1] = OP_LOAD;
   size_t cat = table_offset(p, 8) + 4;
   /* categories[0].part_count: key, label, cite (12), otherwise (1), when, worth (16),
    * part_first (4) */
   put32(b + cat + 33, 9);
-  read_fails(b, n, "categories[0] (subsistence_allowance): parts 0+9 outside the 4 parts");
+  sealed_fails(b, n, "categories[0] (subsistence_allowance): parts 0+9 outside the 4 parts");
+  free(b);
+  prg_free(p);
+}
+
+/* Hostile files: valid checksum, values outside their domain (issue #16: `polc check`
+ * trusted the header year and period bounds of a .polb). */
+static void test_hostile_values(void **state) {
+  (void)state;
+  pol_program *p = sample();
+  unsigned char *b;
+  size_t n;
+  write_ok(p, &b, &n);
+  /* the year at 12 + 5 * 4 */
+  put32(b + 32, 0x7fffffffu);
+  sealed_fails(b, n, "header: benefit year 2147483647 out of range (1900..9998)");
+  put32(b + 32, (uint32_t)-2026);
+  sealed_fails(b, n, "header: benefit year -2026 out of range (1900..9998)");
+  put32(b + 32, 9999);
+  sealed_fails(b, n, "header: benefit year 9999 out of range (1900..9998)");
+  put32(b + 32, 2026);
+  /* the collection period: coll_lo at 12 + 25 */
+  put32(b + 37, (uint32_t)INT32_MIN);
+  sealed_fails(b, n, "header: collection: period day -2147483648 .. 2026-02-25 reaches outside "
+                     "2016-01-01 .. 2036-12-31, within 10 years of the benefit year 2026");
+  put32(b + 37, (uint32_t)D(2025, 10, 17));
+  /* windows[1].hi at 16 within the record: 0001-01-01 .. 9999-12-31 */
+  size_t w1 = table_offset(p, 11) + 4 + 34;
+  put32(b + w1 + 12, (uint32_t)D(1, 1, 1));
+  put32(b + w1 + 16, (uint32_t)D(9999, 12, 31));
+  sealed_fails(b, n, "windows[1] (late): period 0001-01-01 .. 9999-12-31 reaches outside "
+                     "2016-01-01 .. 2036-12-31, within 10 years of the benefit year 2026");
+  put32(b + w1 + 16, (uint32_t)INT32_MAX);
+  sealed_fails(b, n, "windows[1] (late): period 0001-01-01 .. day 2147483647 reaches outside "
+                     "2016-01-01 .. 2036-12-31, within 10 years of the benefit year 2026");
+  put32(b + w1 + 12, (uint32_t)D(2026, 2, 26));
+  put32(b + w1 + 16, (uint32_t)D(2026, 12, 31));
+  /* restates[0].hi */
+  size_t r0 = table_offset(p, 21) + 4;
+  put32(b + r0 + 8, (uint32_t)D(2040, 1, 1));
+  sealed_fails(b, n, "restates[0]: period 2025-10-17 .. 2040-01-01 reaches outside "
+                     "2016-01-01 .. 2036-12-31, within 10 years of the benefit year 2026");
+  put32(b + r0 + 8, (uint32_t)D(2025, 12, 25));
+  /* examples[0].paid_on at 8 */
+  size_t e0 = table_offset(p, 16) + 4;
+  put32(b + e0 + 8, (uint32_t)INT32_MAX);
+  sealed_fails(b, n, "examples[0] (低保人员个人缴费80元): payment date 2147483647 is not a date");
+  put32(b + e0 + 8, (uint32_t)D(2025, 11, 10));
+  /* tiers[2].amount at 8 */
+  size_t t2 = table_offset(p, 15) + 4 + 2 * 16;
+  put32(b + t2 + 8, 0xffffffffu);
+  put32(b + t2 + 12, 0xffffffffu);
+  sealed_fails(b, n, "tiers[2] (premium): amount -1 fen is negative");
+  put32(b + t2 + 8, 12800);
+  put32(b + t2 + 12, 0);
+  /* attrs[2] (the enum): hi at 22 */
+  size_t a2 = table_offset(p, 3) + 4 + 2 * 47;
+  put32(b + a2 + 22, 0xffffffffu);
+  put32(b + a2 + 26, 0x7fffffffu);
+  sealed_fails(b, n, "attrs[2] (tier): range 0..9223372036854775807 of an enum of 2 values is "
+                     "not 0..1");
+  put32(b + a2 + 22, 1);
+  put32(b + a2 + 26, 0);
+
+  /* restored and sealed: reads again */
+  polb_seal(b, n);
+  pol_program *q = NULL;
+  char err[256];
+  if (!polb_read(b, n, &q, err, sizeof err)) fail_msg("%s", err);
+  prg_free(q);
   free(b);
   prg_free(p);
 }
 
 static void test_every_byte_flipped(void **state) {
   (void)state;
-  /* No single corrupted byte may crash, read out of bounds or leak; a file that still
-   * reads back must write back to the same bytes. */
+  /* Damage: every flipped byte is refused.  Forgery: with the checksum made valid again,
+   * no flipped byte may crash, read out of bounds or leak, and a file that still reads
+   * back must write back to the same bytes. */
   pol_program *p = sample();
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
+  unsigned char *orig = malloc(n);
+  assert_non_null(orig);
+  memcpy(orig, b, n);
   static const unsigned char masks[] = {0xff, 0x01, 0x80, 0x10};
   unsigned accepted = 0, rejected = 0;
   for (size_t i = 0; i < n; i++) {
     for (size_t m = 0; m < sizeof masks; m++) {
       b[i] ^= masks[m];
+      read_fails(b, n, NULL);
+      polb_seal(b, n);
       pol_program *q = NULL;
       char err[512];
       if (polb_read(b, n, &q, err, sizeof err)) {
@@ -472,11 +658,12 @@ static void test_every_byte_flipped(void **state) {
         assert_true(err[0] != '\0');
         rejected++;
       }
-      b[i] ^= masks[m];
+      memcpy(b, orig, n);
     }
   }
   assert_true(rejected > 0);
   assert_true(accepted > 0); /* e.g. a flipped byte inside a label */
+  free(orig);
   free(b);
   prg_free(p);
 }
@@ -501,8 +688,10 @@ int main(void) {
     cmocka_unit_test(test_every_truncation),
     cmocka_unit_test(test_table_offsets),
     cmocka_unit_test(test_flipped_count),
-    cmocka_unit_test(test_bad_magic_version_trailing),
+    cmocka_unit_test(test_bad_magic_version_size),
+    cmocka_unit_test(test_checksum),
     cmocka_unit_test(test_verifier_runs),
+    cmocka_unit_test(test_hostile_values),
     cmocka_unit_test(test_every_byte_flipped),
     cmocka_unit_test(test_small_err_buffer),
   };

@@ -408,8 +408,8 @@ static void test_bad_restate(void **state) {
   rejects(p, "restates[0]: window 1 out of range (1 windows)");
   p = base();
   TABLE(p, restates, nrestates, 1);
-  p->restates[0] = (prg_restate){0, 200, 100, 1, 25, PRG_NONE, PRG_NONE, 0};
-  rejects(p, "restates[0]: period ends (day 100) before it starts (day 200)");
+  p->restates[0] = (prg_restate){0, D(2025, 12, 25), D(2025, 10, 17), 1, 25, PRG_NONE, PRG_NONE, 0};
+  rejects(p, "restates[0]: period ends (2025-10-17) before it starts (2025-12-25)");
   p = base();
   TABLE(p, restates, nrestates, 1);
   p->restates[0] = (prg_restate){PRG_NONE, 100, 200, 26, 25, PRG_NONE, PRG_NONE, 0};

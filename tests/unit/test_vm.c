@@ -74,8 +74,8 @@ static void vmt_init(vmt *t, const int64_t *k, uint32_t nk, const uint32_t *code
   assert_non_null(p->attrs);
   p->nattrs = 2;
   for (uint32_t i = 0; i < 2; i++)
-    p->attrs[i] = (prg_attr){PRG_NONE, PRG_NONE, TY_INT, PRESENCE_OPTIONAL, SLOT_A + i,
-                             INT64_MIN, INT64_MAX, 0, 0, 0, 0};
+    p->attrs[i] = (prg_attr){PRG_NONE, PRG_NONE, TY_DATE, PRESENCE_OPTIONAL, SLOT_A + i,
+                             0, 0, PRG_ABSENT, 0, 0, 0};
   p->lets = calloc(1, sizeof *p->lets);
   assert_non_null(p->lets);
   p->nlets = 1;
