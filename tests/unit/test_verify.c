@@ -605,6 +605,237 @@ static void test_indices(void **state) {
   rejects(p, "effects[0]: kind 9 out of range");
 }
 
+/* ---- values (issue #16: fields the evaluator and `polc check` read) ------------------- */
+
+static void test_year(void **state) {
+  (void)state;
+  static const int32_t bad[] = {INT32_MIN, -2026, 0, 1, 1899, 9999, 10000, INT32_MAX};
+  char msg[120];
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    pol_program *p = base();
+    p->year = bad[i];
+    snprintf(msg, sizeof msg, "header: benefit year %d out of range (1900..9998)", (int)bad[i]);
+    rejects(p, msg);
+  }
+  /* the ends of the range: periods then reach outside the calendar's years, and are cut
+   * to 0001-01-01 .. 9999-12-31 */
+  pol_program *p = base();
+  p->year = 9998;
+  p->coll_lo = 1;
+  p->coll_hi = 0;
+  p->windows[0].lo = D(9999, 12, 1);
+  p->windows[0].hi = D(9999, 12, 31);
+  p->examples[0].paid_on = D(9999, 12, 31);
+  char err[256];
+  if (!vfy_program(p, err, sizeof err)) fail_msg("%s", err);
+  prg_free(p);
+  p = base();
+  p->year = 1900;
+  p->windows[0].lo = D(1890, 1, 1);
+  p->windows[0].hi = D(1890, 1, 1);
+  rejects(p, "header: collection: period 2025-10-17 .. 2026-02-25 reaches outside 1890-01-01 .. "
+             "1910-12-31, within 10 years of the benefit year 1900");
+}
+
+static void test_periods(void **state) {
+  (void)state;
+  const char *outside = "reaches outside 2016-01-01 .. 2036-12-31, within 10 years of the "
+                        "benefit year 2026";
+  char msg[256];
+  pol_program *p = base();
+  p->coll_lo = INT32_MIN;
+  snprintf(msg, sizeof msg, "header: collection: period day -2147483648 .. 2026-02-25 %s", outside);
+  rejects(p, msg);
+  p = base();
+  p->coll_hi = INT32_MAX; /* check walked to coll_hi + 1 */
+  snprintf(msg, sizeof msg, "header: collection: period 2025-10-17 .. day 2147483647 %s", outside);
+  rejects(p, msg);
+  p = base();
+  p->coll_lo = D(2026, 2, 25);
+  p->coll_hi = D(2025, 10, 17);
+  rejects(p, "header: collection: period ends (2025-10-17) before it starts (2026-02-25)");
+  p = base();
+  p->coll_lo = 1;
+  p->coll_hi = 0;
+  p->coll_dlo = 0;
+  rejects(p, "header: collection: day-of-month filter 0..25 is not within 1..31");
+  p = base();
+  p->windows[0].lo = D(1, 1, 1);
+  p->windows[0].hi = D(9999, 12, 31); /* a day-by-day walk of 3.6 million days */
+  snprintf(msg, sizeof msg, "windows[0] (main): period 0001-01-01 .. 9999-12-31 %s", outside);
+  rejects(p, msg);
+  p = base();
+  p->windows[0].hi = D(2037, 1, 1);
+  snprintf(msg, sizeof msg, "windows[0] (main): period 2025-10-17 .. 2037-01-01 %s", outside);
+  rejects(p, msg);
+  p = base();
+  p->windows[0].lo = D(2015, 12, 31);
+  snprintf(msg, sizeof msg, "windows[0] (main): period 2015-12-31 .. 2025-12-31 %s", outside);
+  rejects(p, msg);
+  p = base();
+  p->windows[0].lo = D(2026, 1, 1);
+  rejects(p, "windows[0] (main): period ends (2025-12-31) before it starts (2026-01-01)");
+  p = base();
+  TABLE(p, restates, nrestates, 1);
+  p->restates[0] = (prg_restate){PRG_NONE, D(2025, 10, 17), INT32_MAX, 1, 25, PRG_NONE,
+                                 PRG_NONE, 0};
+  snprintf(msg, sizeof msg, "restates[0]: period 2025-10-17 .. day 2147483647 %s", outside);
+  rejects(p, msg);
+  /* the edges are inside */
+  p = base();
+  p->windows[0].lo = D(2016, 1, 1);
+  p->windows[0].hi = D(2036, 12, 31);
+  char err[256];
+  if (!vfy_program(p, err, sizeof err)) fail_msg("%s", err);
+  prg_free(p);
+}
+
+static void test_attr_values(void **state) {
+  (void)state;
+  pol_program *p = base();
+  p->attrs[0].type = TY_RATIO;
+  rejects(p, "attrs[0] (birth_date): type 4 is not an attribute type (bool, int, money, date or "
+             "enum)");
+  p = base();
+  p->attrs[0].slot = SLOT_CATEGORY;
+  rejects(p, "attrs[0] (birth_date): slot 2 is a fixed slot (attributes use 4 and above)");
+  p = base();
+  p->attrs[0].slot = 5; /* the let's */
+  rejects(p, "lets[0] (age_paid): slot 5 is used twice");
+  p = base();
+  p->lets[0].slot = SLOT_PAID_ON;
+  rejects(p, "lets[0] (age_paid): slot 0 is a fixed slot (lets use 4 and above)");
+  p = base();
+  p->attrs[0].lo = 1;
+  rejects(p, "attrs[0] (birth_date): range 1..0 is not 0..0 (unused)");
+  p = base();
+  p->attrs[0].type = TY_INT;
+  p->attrs[0].lo = 5;
+  p->attrs[0].hi = 4;
+  rejects(p, "attrs[0] (birth_date): range 5..4 is not lo <= hi");
+  p = base();
+  p->attrs[0].type = TY_ENUM;
+  p->attrs[0].hi = INT64_MAX; /* check walked lo..hi */
+  p->attrs[0].enum_count = 1;
+  rejects(p, "attrs[0] (birth_date): range 0..9223372036854775807 of an enum of 1 values is not "
+             "0..0");
+  p = base();
+  p->attrs[0].type = TY_ENUM;
+  rejects(p, "attrs[0] (birth_date): an enum with no values");
+  p = base();
+  p->attrs[0].enum_count = 1;
+  rejects(p, "attrs[0] (birth_date): enum values 0+1 on an attribute that is not an enum");
+  p = base();
+  p->attrs[0].type = TY_BOOL;
+  p->attrs[0].presence = PRESENCE_OPTIONAL;
+  rejects(p, "attrs[0] (birth_date): presence 2 is for date attributes only");
+  p = base();
+  p->attrs[0].presence = PRESENCE_DEFAULT;
+  p->attrs[0].dflt = CAL_MAX_DAY + 1;
+  rejects(p, "attrs[0] (birth_date): default day 2932897 is not a value of its type");
+  p = base();
+  p->attrs[0].type = TY_BOOL;
+  p->attrs[0].presence = PRESENCE_DEFAULT;
+  p->attrs[0].dflt = 2;
+  rejects(p, "attrs[0] (birth_date): default 2 is not a value of its type");
+  p = base();
+  p->attrs[0].type = TY_INT;
+  p->attrs[0].hi = 4;
+  p->attrs[0].presence = PRESENCE_DEFAULT;
+  p->attrs[0].dflt = 5;
+  p->givens[0].value = 0;
+  rejects(p, "attrs[0] (birth_date): default 5 is not a value of its type");
+  p = base();
+  p->attrs[0].presence = PRESENCE_OPTIONAL;
+  rejects(p, "attrs[0] (birth_date): an optional attribute's default 0 is not absent");
+  p = base();
+  p->attrs[0].dflt = 7;
+  rejects(p, "attrs[0] (birth_date): default 7 of an attribute without a default is not 0");
+  p = base();
+  p->attrs[1].is_identities = 2;
+  rejects(p, "attrs[1] (identities): identities flag 2 is not 0 or 1");
+  p = base();
+  p->attrs[1].type = TY_DATE;
+  rejects(p, "attrs[1] (identities): the identities attribute must be an int with a default, "
+             "range 0..0 and no enum values");
+  p = base();
+  p->attrs[1].dflt = 4; /* bit 2 of 2 identities */
+  rejects(p, "attrs[1] (identities): default identities 0x4 outside the 2 identities");
+}
+
+static void test_example_values(void **state) {
+  (void)state;
+  pol_program *p = base();
+  p->examples[0].paid_on = CAL_MIN_DAY - 1;
+  rejects(p, "examples[0] (低保人员个人缴费80元): payment date -719163 is not a date");
+  p = base();
+  p->givens[0].value = INT64_MIN;
+  rejects(p, "givens[0]: value day -9223372036854775808 of birth_date is not a date");
+  p = base();
+  p->givens[0].value = PRG_ABSENT; /* absent is for optional attributes */
+  rejects(p, "givens[0]: value day -9223372036854775808 of birth_date is not a date");
+  p = base();
+  p->attrs[0].presence = PRESENCE_OPTIONAL;
+  p->attrs[0].dflt = PRG_ABSENT;
+  p->givens[0].value = PRG_ABSENT;
+  char err[256];
+  if (!vfy_program(p, err, sizeof err)) fail_msg("%s", err);
+  prg_free(p);
+  p = base();
+  p->givens[0].attr = 1;
+  p->givens[0].value = 8;
+  rejects(p, "givens[0]: identities 0x8 outside the 2 identities");
+  p = base();
+  p->attrs[0].type = TY_BOOL;
+  p->givens[0].value = 2;
+  rejects(p, "givens[0]: value 2 of birth_date is not a bool");
+  p = base();
+  p->attrs[0].type = TY_INT;
+  p->attrs[0].hi = 4;
+  p->givens[0].value = 5;
+  rejects(p, "givens[0]: value 5 of birth_date outside 0..4");
+  p = base();
+  p->buys[0].amount = -1;
+  rejects(p, "buys[0]: amount -1 fen is negative");
+  p = base();
+  p->tiers[0].amount = INT64_MIN;
+  rejects(p, "tiers[0] (basic): amount -9223372036854775808 fen is negative");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_PAYABLE, 0, 2};
+  rejects(p, "expects[0]: value 2 is not a bool");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_START, 0, (int64_t)CAL_MAX_DAY + 1};
+  rejects(p, "expects[0]: value day 2932897 is not a date");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_INDIVIDUAL, 3, 8000};
+  rejects(p, "expects[0]: unused argument 3 is not 0");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_CATEGORY, 0, 1};
+  rejects(p, "expects[0]: unused value 1 is not 0");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_ADDON, 0, -1};
+  rejects(p, "expects[0]: add-on amount -1 is negative");
+  p = base();
+  p->expects[0] = (prg_expect){EXP_ADDON, PRG_NONE, 5};
+  rejects(p, "expects[0]: add-on amount 5 is not 0 in the list's opening entry");
+}
+
+static void test_encodings(void **state) {
+  (void)state;
+  pol_program *p = base();
+  p->effects[2].value = (prg_section){12, 14};
+  rejects(p, "effects[2]: a not_payable effect has no value, but section 12..14 is given");
+  p = base();
+  p->effects[0].reason = 0;
+  rejects(p, "effects[0]: a start effect has no reason, but string 0 is given");
+  p = base();
+  p->choose[1].source = 0;
+  rejects(p, "choose[1]: source 0 on a key that names no source");
+  p = base();
+  p->categories[1].when = (prg_section){4, 6};
+  rejects(p, "categories[1] (ordinary): an otherwise category has a when section 4..6");
+}
+
 static void test_header(void **state) {
   (void)state;
   pol_program *p = base();
@@ -705,6 +936,11 @@ int main(void) {
     cmocka_unit_test(test_other_ranges),
     cmocka_unit_test(test_indices),
     cmocka_unit_test(test_header),
+    cmocka_unit_test(test_year),
+    cmocka_unit_test(test_periods),
+    cmocka_unit_test(test_attr_values),
+    cmocka_unit_test(test_example_values),
+    cmocka_unit_test(test_encodings),
     cmocka_unit_test(test_expect_headers),
     cmocka_unit_test(test_nidentities_64),
     cmocka_unit_test(test_small_err_buffer),
