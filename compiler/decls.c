@@ -28,7 +28,7 @@ static void header(cg *c, ast_node *h) {
     else if (strcmp(f->name, "document") == 0) c->p.document = cg_str(c, field_str(c, f));
     else if (strcmp(f->name, "year") == 0) {
       int64_t y;
-      if (f->a->kind != A_INT || !gen_literal(c, f->a, (ty){TY_INT, 0}, &y) || y < 1900 || y > 9999)
+      if (f->a->kind != A_INT || !gen_literal(c, f->a, (ty){TY_INT, 0}, &y) || y < PRG_YEAR_MIN || y > PRG_YEAR_MAX)
         cg_error(c, f->loc, "'year' takes the benefit year, e.g. 2026");
       else c->p.year = (int32_t)y;
     } else if (strcmp(f->name, "rounding") == 0) {
@@ -208,6 +208,20 @@ static bool date_range(cg *c, ast_node *d, int32_t *lo, int32_t *hi) {
   if (a > b) {
     cg_error(c, d->b->loc, "the period ends (%s) before it starts (%s)", d->b->str, d->a->str);
     return false;
+  }
+  int32_t min, max;
+  if (c->p.year) { /* the header has a valid year: periods stay near it (program.h) */
+    prg_period_limits(c->p.year, &min, &max);
+    if (a < min || b > max) {
+      char x[11], y[11];
+      cal_format(min, x);
+      cal_format(max, y);
+      cg_error(c, a < min ? d->a->loc : d->b->loc,
+               "the period %s .. %s reaches outside %s .. %s, within %d years of the benefit "
+               "year %d",
+               d->a->str, d->b->str, x, y, PRG_PERIOD_YEARS, (int)c->p.year);
+      return false;
+    }
   }
   *lo = (int32_t)a;
   *hi = (int32_t)b;

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
+
 #define PRG_MAGIC "POLB"
 #define PRG_VERSION 4
 #define PRG_STACK_MAX 32
@@ -213,6 +215,14 @@ typedef struct pol_program {
 
 static inline const char *prg_str(const pol_program *p, prg_strref r) {
   return r == PRG_NONE ? "" : p->strings + r;
+}
+
+/* The first and last day a period may cover in a program of benefit year `year`
+ * (PRG_YEAR_MIN..PRG_YEAR_MAX): PRG_PERIOD_YEARS either side, within the calendar. */
+static inline void prg_period_limits(int32_t year, int32_t *lo, int32_t *hi) {
+  int first = (int)year - PRG_PERIOD_YEARS, last = (int)year + PRG_PERIOD_YEARS;
+  *lo = first < 1 ? CAL_MIN_DAY : cal_from_ymd(first, 1, 1);
+  *hi = last > 9999 ? CAL_MAX_DAY : cal_from_ymd(last, 12, 31);
 }
 
 #endif

@@ -210,19 +210,13 @@ static const char *day_text(int64_t d, char buf[32]) {
   return buf;
 }
 
-/* Requires the year within PRG_YEAR_MIN..PRG_YEAR_MAX (check_header). */
-static void period_limits(const pol_program *p, int32_t *lo, int32_t *hi) {
-  int first = p->year - PRG_PERIOD_YEARS, last = p->year + PRG_PERIOD_YEARS;
-  *lo = first < 1 ? CAL_MIN_DAY : cal_from_ymd(first, 1, 1);
-  *hi = last > 9999 ? CAL_MAX_DAY : cal_from_ymd(last, 12, 31);
-}
-
-/* A period lo..hi (inclusive) with its day-of-month filter. */
+/* A period lo..hi (inclusive) with its day-of-month filter; the year is known good
+ * (check_header runs first). */
 static bool check_period(vfy *v, const char *what, int32_t lo, int32_t hi, uint8_t dlo,
                          uint8_t dhi) {
   char a[32], b[32], c[32], d[32];
   int32_t min, max;
-  period_limits(v->p, &min, &max);
+  prg_period_limits(v->p->year, &min, &max);
   if (lo > hi)
     return fail(v, "%s: period ends (%s) before it starts (%s)", what, day_text(hi, b),
                 day_text(lo, a));
