@@ -282,9 +282,12 @@ static bool check_attr(vfy *v, const char *what, const prg_attr *a) {
     if (a->enum_first != 0 || a->enum_count != 0)
       return fail(v, "%s: enum values %u+%u on an attribute that is not an enum", what,
                   (unsigned)a->enum_first, (unsigned)a->enum_count);
-    if (a->type == TY_INT ? a->lo > a->hi : a->lo != 0 || a->hi != 0)
+    /* an int range's width hi - lo is an int64 (`polc check` computes it) */
+    if (a->type == TY_INT ? a->lo > a->hi || (uint64_t)a->hi - (uint64_t)a->lo > INT64_MAX
+                          : a->lo != 0 || a->hi != 0)
       return fail(v, "%s: range %lld..%lld is not %s", what, (long long)a->lo,
-                  (long long)a->hi, a->type == TY_INT ? "lo <= hi" : "0..0 (unused)");
+                  (long long)a->hi,
+                  a->type == TY_INT ? "lo <= hi, at most 2^63 - 1 apart" : "0..0 (unused)");
   }
   int64_t d = a->dflt;
   switch (a->presence) {

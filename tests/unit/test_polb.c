@@ -94,7 +94,7 @@ static pol_program *sample(void) {
 
   TABLE(p, attrs, nattrs, 3);
   p->attrs[0] = (prg_attr){intern(p, "points"), intern(p, "积分"), TY_INT,
-                           PRESENCE_DEFAULT, 4, INT64_MIN, INT64_MAX, -7, 0, 0, 0};
+                           PRESENCE_DEFAULT, 4, INT64_MIN, -1, -7, 0, 0, 0};
   p->attrs[1] = (prg_attr){intern(p, "identities"), PRG_NONE, TY_INT, PRESENCE_DEFAULT,
                            SLOT_IDENTITIES, 0, 0, 0, 0, 0, 1};
   p->attrs[2] = (prg_attr){intern(p, "tier"), intern(p, "缴费档次"), TY_ENUM, PRESENCE_DEFAULT,
@@ -154,7 +154,7 @@ static pol_program *sample(void) {
   p->examples[0] = (prg_example){intern(p, "低保人员个人缴费80元"), 40, D(2025, 11, 10),
                                  0, 2, 0, 1, 0, 2};
   TABLE(p, givens, ngivens, 2);
-  p->givens[0] = (prg_given){0, D(1980, 5, 1)};
+  p->givens[0] = (prg_given){0, INT64_MIN};
   p->givens[1] = (prg_given){1, 1};
   TABLE(p, buys, nbuys, 1);
   p->buys[0] = (prg_buy){1, 8800};

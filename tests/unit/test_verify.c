@@ -712,7 +712,14 @@ static void test_attr_values(void **state) {
   p->attrs[0].type = TY_INT;
   p->attrs[0].lo = 5;
   p->attrs[0].hi = 4;
-  rejects(p, "attrs[0] (birth_date): range 5..4 is not lo <= hi");
+  rejects(p, "attrs[0] (birth_date): range 5..4 is not lo <= hi, at most 2^63 - 1 apart");
+  p = base();
+  p->attrs[0].type = TY_INT;
+  p->attrs[0].lo = INT64_MIN; /* check computed hi - lo */
+  p->attrs[0].hi = 0;
+  p->givens[0].value = 0;
+  rejects(p, "attrs[0] (birth_date): range -9223372036854775808..0 is not lo <= hi, at most "
+             "2^63 - 1 apart");
   p = base();
   p->attrs[0].type = TY_ENUM;
   p->attrs[0].hi = INT64_MAX; /* check walked lo..hi */
