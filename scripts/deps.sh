@@ -1,8 +1,7 @@
 #!/bin/sh
 # Install the Debian build dependencies that are missing: flex, bison, libffi-dev,
 # libcmocka-dev, libjansson-dev, libxxhash-dev (the .polb checksum), pkg-config, groff-base
-# (the man page test) (and valgrind
-# for `make valgrind`).
+# (the man page test) (and valgrind for `make valgrind`).
 set -e
 missing=""
 command -v flex >/dev/null 2>&1 || missing="$missing flex"
