@@ -38,7 +38,7 @@ pc() { PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config "$@"; }
 [ "$(pc --cflags pol | sed 's/ *$//')" = "-I$prefix/include" ] || fail "pkg-config --cflags pol: $(pc --cflags pol 2>&1)"
 [ "$(pc --libs pol | sed 's/ *$//')" = "-L$prefix/lib -lpol" ] || fail "pkg-config --libs pol: $(pc --libs pol 2>&1)"
 static=$(pc --static --libs pol)
-for l in -lpol -ljansson -lffi; do
+for l in -lpol -ljansson -lffi -lxxhash; do
   case " $static " in *" $l "*) ;; *) fail "pkg-config --static --libs pol lacks $l: $static" ;; esac
 done
 [ "$(pc --variable=libdir pol)" = "$prefix/lib" ] || fail "pol.pc libdir is not $prefix/lib"
