@@ -36,6 +36,11 @@ typedef struct {
   bool used;
 } sym;
 
+/* An open-addressing hash index of entries numbered by its owner: a slot holds 1 + the
+ * entry's number, 0 when empty; at most half the slots are full.  Used for symbols
+ * (name and namespace), pooled strings (offset) and constants (index). */
+typedef struct { uint32_t *slots; uint32_t cap, used; } cg_index;
+
 typedef struct {
   pol_program p;
   /* capacities of the program's growable tables */
@@ -43,10 +48,9 @@ typedef struct {
       cap_cats, cap_parts, cap_choose, cap_wins, cap_rules, cap_effs, cap_addons, cap_tiers,
       cap_examples, cap_givens, cap_buys, cap_expects, cap_unlisted, cap_restates;
   /* Symbols live in fixed-size chunks that never move, so a sym* stays valid while more
-   * names are declared (a pointer into a realloc'd array did not: #16).  `index` maps
-   * (name, namespace) to 1 + the symbol's number by open addressing; 0 is empty. */
+   * names are declared (a pointer into a realloc'd array did not: #16). */
   sym **sym_chunks; uint32_t nsyms, cap_chunks;
-  uint32_t *sym_index; uint32_t index_cap;
+  cg_index syms, strings, consts; /* every symbol, pooled string and constant is indexed */
   pol_diags *diags;
   bool in_rule;     /* `category` and `subsidized` are visible */
   bool oom;
@@ -56,6 +60,7 @@ typedef struct {
 /* names.c */
 #define SYM_CHUNK 64
 static inline sym *sym_at(const cg *c, uint32_t i) { return &c->sym_chunks[i / SYM_CHUNK][i % SYM_CHUNK]; }
+/* Frees the symbols and the indexes (not the program's tables). */
 void sym_free_all(cg *c);
 sym *sym_find(cg *c, const char *name);
 sym *sym_find_category(cg *c, const char *name);
@@ -63,10 +68,13 @@ sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_nod
 const char *sym_kind_name(sym_kind k);
 const char *ty_name(const cg *c, ty t);
 
-/* growable tables: grow `*arr` (n used, *cap capacity) to hold one more of `size` */
+/* Growable tables.  cg_grow returns `arr` grown to hold one more of `size` beyond n (cap
+ * updated), or on out of memory `arr` itself, unchanged, with c->oom set.  CG_PUSH is a
+ * pointer to the new last element, NULL on out of memory; it is valid only until the next
+ * push onto the same table, so code holding an element across a push keeps its index. */
 void *cg_grow(cg *c, void *arr, uint32_t n, uint32_t *cap, size_t size);
 #define CG_PUSH(c, arr, n, cap) \
-  (((arr) = cg_grow((c), (arr), (n), &(cap), sizeof *(arr))) ? &(arr)[(n)++] : NULL)
+  ((arr) = cg_grow((c), (arr), (n), &(cap), sizeof *(arr)), (n) < (cap) ? &(arr)[(n)++] : NULL)
 prg_strref cg_str(cg *c, const char *s);
 uint32_t cg_const(cg *c, int64_t v);
 void cg_error(cg *c, ast_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

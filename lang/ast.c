@@ -57,9 +57,10 @@ ast_node *ast_new(ast_arena *a, ast_kind k, ast_loc loc) {
 ast_node *ast_append(ast_node *list, ast_node *item) {
   if (!list) return item;
   if (!item) return list;
-  ast_node *t = list;
+  ast_node *t = list->tail ? list->tail : list;
   while (t->next) t = t->next;
   t->next = item;
+  list->tail = item->tail ? item->tail : item;
   return list;
 }
 

@@ -40,6 +40,8 @@ struct ast_node {
   ast_node *a, *b, *c; /* operands / condition / value */
   ast_node *list;      /* child list (linked by next) */
   ast_node *next;      /* sibling in a list */
+  ast_node *tail;      /* in a list's first node: a node of the list (NULL: itself) from
+                          which its last is reached in few steps (ast_append) */
 };
 
 typedef struct ast_arena ast_arena;
@@ -50,7 +52,8 @@ void *ast_alloc(ast_arena *a, size_t n); /* zeroed; NULL only on OOM */
 char *ast_strndup(ast_arena *a, const char *s, size_t n);
 
 ast_node *ast_new(ast_arena *a, ast_kind k, ast_loc loc);
-/* Append b to list a (either may be NULL); returns the head. */
+/* Append list b to list a (either may be NULL); returns the head.  Amortized O(1) when a
+ * is always appended to through its head. */
 ast_node *ast_append(ast_node *list, ast_node *item);
 ast_loc ast_span(ast_loc a, ast_loc b);
 
