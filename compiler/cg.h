@@ -55,7 +55,17 @@ typedef struct {
   bool in_rule;     /* `category` and `subsidized` are visible */
   bool oom;
   uint32_t let_limit; /* lets with index < let_limit may be referenced */
+  uint32_t depth;     /* gen_expr/gen_literal/const_operand frames active: <= AST_MAX_DEPTH */
+  ast_loc at;         /* the expression being generated, for errors found in emit */
+  bool too_deep;      /* AST_MAX_DEPTH exceeded through constants (reported once) */
+  bool code_full;     /* CG_MAX_CODE reached (reported once): constants are no longer expanded */
+  bool operand_full;  /* an operand did not fit its instruction field (reported once) */
 } cg;
+
+/* The most instructions a policy compiles to.  Each use of a constant expands its
+ * expression, so constants defined through constants can double the code at each step;
+ * this bounds the time and memory of such a compile. */
+#define CG_MAX_CODE (1u << 20)
 
 /* names.c */
 #define SYM_CHUNK 64

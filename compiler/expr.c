@@ -19,11 +19,47 @@ static const ty T_ERR = {TY_ERR, 0};
 static const ty T_BOOL = {TY_BOOL, 0}, T_INT = {TY_INT, 0}, T_MONEY = {TY_MONEY, 0},
                 T_DATE = {TY_DATE, 0}, T_RATIO = {TY_RATIO, 0};
 
+/* Appends an instruction and returns its index.  Operands that do not fit their fields
+ * (a: 8 bits, b: 16 bits) and code beyond CG_MAX_CODE are errors at the expression being
+ * generated, never a truncated operand. */
 static uint32_t emit(cg *c, pol_opcode op, uint32_t a, uint32_t b) {
+  if (a > 0xff || b > 0xffff) {
+    if (!c->operand_full) {
+      const char *what = op == OP_LOAD || op == OP_PRESENT ? "attributes and lets"
+                         : op == OP_INWIN                  ? "windows"
+                                                           : "distinct constant values";
+      cg_error(c, c->at, "too many %s in one policy: at most %u", what, a > 0xff ? 256u : 65536u);
+    }
+    c->operand_full = true;
+    a = b = 0;
+  }
+  if (c->p.ncode >= CG_MAX_CODE) {
+    if (!c->code_full)
+      cg_error(c, c->at, "the policy compiles to more than %u instructions (each use of a "
+                         "constant expands its expression)", CG_MAX_CODE);
+    c->code_full = true;
+    return c->p.ncode - 1;
+  }
   uint32_t *w = CG_PUSH(c, c->p.code, c->p.ncode, c->cap_code);
   if (w) *w = INSN(op, a, b);
   return c->p.ncode - 1;
 }
+
+/* Enters one level of expression (or constant expansion) at e: false when that would
+ * exceed AST_MAX_DEPTH, reported at the first such e only (a chain of constants is one
+ * mistake, however often it is expanded).  Every true is paired with leave. */
+static bool enter(cg *c, ast_node *e, bool quiet) {
+  if (c->depth >= AST_MAX_DEPTH) {
+    if (!quiet && !c->too_deep)
+      cg_error(c, e->loc, "expression nested deeper than %d levels (counting the constants "
+                          "it names)", AST_MAX_DEPTH);
+    c->too_deep = c->too_deep || !quiet;
+    return false;
+  }
+  c->depth++;
+  return true;
+}
+static void leave(cg *c) { c->depth--; }
 
 /* Point the jump at `at` to the next instruction to be emitted. */
 static void patch(cg *c, uint32_t at, ast_loc loc) {
@@ -102,7 +138,16 @@ static bool literal(cg *c, ast_node *e, ty *t, int64_t *v) {
   }
 }
 
+static bool literal_of(cg *c, ast_node *e, ty want, int64_t *out);
+
 bool gen_literal(cg *c, ast_node *e, ty want, int64_t *out) {
+  if (!enter(c, e, false)) return false;
+  bool ok = literal_of(c, e, want, out);
+  leave(c);
+  return ok;
+}
+
+static bool literal_of(cg *c, ast_node *e, ty want, int64_t *out) {
   ty t;
   if (e->kind == A_NEG) {
     if (!gen_literal(c, e->a, want, out)) return false;
@@ -151,8 +196,17 @@ bool gen_literal(cg *c, ast_node *e, ty want, int64_t *out) {
   return true;
 }
 
+static bool const_operand_of(cg *c, ast_node *e, ty *t, int64_t *v);
+
 /* A compile-time constant operand (a literal, or a constant bound to one), silently. */
 static bool const_operand(cg *c, ast_node *e, ty *t, int64_t *v) {
+  if (!enter(c, e, true)) return false;
+  bool ok = const_operand_of(c, e, t, v);
+  leave(c);
+  return ok;
+}
+
+static bool const_operand_of(cg *c, ast_node *e, ty *t, int64_t *v) {
   if (e->kind == A_NAME && e->name) {
     sym *s = sym_find(c, e->name);
     if (s && s->kind == SYM_CONST && !s->busy) {
@@ -194,7 +248,7 @@ static ty gen_name(cg *c, ast_node *e) {
   s->used = true;
   switch (s->kind) {
   case SYM_CONST: {
-    if (s->typed && s->type.t == TY_ERR) { /* already reported */
+    if ((s->typed && s->type.t == TY_ERR) || c->code_full) { /* already reported */
       emit(c, OP_CONST, 0, cg_const(c, 0));
       return T_ERR;
     }
@@ -501,8 +555,23 @@ static ty gen_call(cg *c, ast_node *e) {
 
 /* ---- the walk -------------------------------------------------------------------------------- */
 
+static ty gen_node(cg *c, ast_node *e);
+
 ty gen_expr(cg *c, ast_node *e) {
   if (!e) return T_BOOL;
+  if (!enter(c, e, false)) {
+    emit(c, OP_CONST, 0, cg_const(c, 0)); /* keeps the stack shape; never run */
+    return T_ERR;
+  }
+  ast_loc outer = c->at;
+  c->at = e->loc;
+  ty t = gen_node(c, e);
+  c->at = outer;
+  leave(c);
+  return t;
+}
+
+static ty gen_node(cg *c, ast_node *e) {
   ty t;
   int64_t v;
   switch (e->kind) {

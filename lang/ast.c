@@ -51,6 +51,7 @@ ast_node *ast_new(ast_arena *a, ast_kind k, ast_loc loc) {
   if (!n) return NULL;
   n->kind = k;
   n->loc = loc;
+  n->depth = 1;
   return n;
 }
 

@@ -11,6 +11,10 @@
 
 typedef struct { uint32_t start, end; uint32_t src; } ast_loc; /* byte span in source src */
 
+/* The deepest expression tree the parser accepts (brackets count as a level), and the
+ * deepest the compiler expands (the constants an expression names count too). */
+#define AST_MAX_DEPTH 256
+
 typedef enum {
   /* expressions */
   A_INT, A_NUMBER_UNIT, A_RATIO, A_DATE, A_BOOL, A_NAME, A_CALL, A_NOT, A_NEG, A_BINARY,
@@ -37,6 +41,7 @@ struct ast_node {
   char *str;       /* label, string literal, literal text of a number */
   char *cite;
   int64_t ival, ival2;
+  uint32_t depth;      /* expressions: levels of the tree below and including this node */
   ast_node *a, *b, *c; /* operands / condition / value */
   ast_node *list;      /* child list (linked by next) */
   ast_node *next;      /* sibling in a list */
