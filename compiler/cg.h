@@ -52,11 +52,13 @@ typedef struct {
   sym **sym_chunks; uint32_t nsyms, cap_chunks;
   cg_index syms, strings, consts; /* every symbol, pooled string and constant is indexed */
   pol_diags *diags;
+  uint32_t src;     /* the policy's diag source (0 is the prelude) */
   bool in_rule;     /* `category` and `subsidized` are visible */
   bool oom;
   uint32_t let_limit; /* lets with index < let_limit may be referenced */
   uint32_t depth;     /* gen_expr/gen_literal/const_operand frames active: <= AST_MAX_DEPTH */
   ast_loc at;         /* the expression being generated, for errors found in emit */
+  uint32_t quiet;     /* > 0: code generated a second time, whose mistakes were reported */
   bool too_deep;      /* AST_MAX_DEPTH exceeded through constants (reported once) */
   bool code_full;     /* CG_MAX_CODE reached (reported once): constants are no longer expanded */
   bool operand_full;  /* an operand did not fit its instruction field (reported once) */
@@ -96,6 +98,9 @@ ty gen_expr(cg *c, ast_node *e);
  * enum); returns the section. */
 prg_section gen_section(cg *c, ast_node *e, prg_type want, const char *what);
 prg_section gen_section_infer(cg *c, ast_node *e, ty *out);
+/* The value of `e` when it is a literal, or a constant bound to one (a negated one too):
+ * false, silently, when it is not. */
+bool gen_constant(cg *c, ast_node *e, ty *t, int64_t *v);
 /* Evaluate a literal (or a constant bound to a literal) of type `want`; false + error
  * if `e` is not one. */
 bool gen_literal(cg *c, ast_node *e, ty want, int64_t *out);

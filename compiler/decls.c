@@ -214,6 +214,20 @@ static bool date_range(cg *c, ast_node *d, int32_t *lo, int32_t *hi) {
   return true;
 }
 
+/* A section computing an amount of money.  An amount known at compile time (a literal or
+ * a constant) must not be negative: that is an error here, not at quote time. */
+static prg_section amount(cg *c, ast_node *e, const char *what) {
+  prg_section s = gen_section(c, e, TY_MONEY, what);
+  ty t;
+  int64_t v;
+  if (gen_constant(c, e, &t, &v) && t.t == TY_MONEY && v < 0) {
+    char m[MONEY_MAX_TEXT];
+    money_format(v, m);
+    cg_error(c, e->loc, "%s is negative (%s yuan): an amount is at least 0", what, m);
+  }
+  return s;
+}
+
 static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
   uint32_t first = c->p.neffects;
   for (ast_node *e = list; e; e = e->next) {
@@ -229,7 +243,7 @@ static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
         cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
                  ty_name(c, t));
       break;
-    case 4: eff.kind = EFF_SURCHARGE; eff.value = gen_section(c, e->a, TY_MONEY, "'surcharge'"); break;
+    case 4: eff.kind = EFF_SURCHARGE; eff.value = amount(c, e->a, "'surcharge'"); break;
     case 5: eff.kind = EFF_FREE; break;
     case 6: eff.kind = EFF_PAYABLE; break;
     default: eff.kind = EFF_NOT_PAYABLE; eff.reason = cg_str(c, e->str); break;
@@ -262,7 +276,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     k.when = gen_section(c, d->a, TY_BOOL, "the condition of a category");
   }
   if (d->b) {
-    k.worth = gen_section(c, d->b, TY_MONEY, "'worth'");
+    k.worth = amount(c, d->b, "'worth'");
   } else {
     sym *std = sym_find(c, "standard");
     if (!std || std->kind != SYM_CONST) {
@@ -270,7 +284,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
                d->name);
     } else {
       ast_node ref = {.kind = A_NAME, .loc = d->loc, .name = "standard"};
-      k.worth = gen_section(c, &ref, TY_MONEY, "the constant 'standard'");
+      k.worth = amount(c, &ref, "the constant 'standard'");
     }
   }
   k.part_first = c->p.nparts;
@@ -292,7 +306,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
       if (k.rest_part != PRG_NONE) cg_error(c, p->loc, "only one part may be 'rest'");
       k.rest_part = c->p.nparts - k.part_first;
     } else {
-      part.value = gen_section(c, p->a, TY_MONEY, "a part");
+      part.value = amount(c, p->a, "a part");
     }
     prg_part *pp = CG_PUSH(c, c->p.parts, c->p.nparts, c->cap_parts);
     if (pp) *pp = part;
@@ -593,8 +607,10 @@ static void example(cg *c, ast_node *d) {
   if (p) *p = ex;
 }
 
-/* Declarations of the policy (not the prelude, source 0) that nothing uses. */
+/* Declarations of the policy (not the prelude, source 0) that nothing uses.  Uses are
+ * known only when every expansion of a constant was complete. */
 static void warn_unused(cg *c) {
+  if (c->too_deep || c->code_full) return;
   for (uint32_t i = 0; i < c->nsyms; i++) {
     sym *s = sym_at(c, i);
     if (s->used || !s->decl || s->decl->loc.src == 0) continue;
@@ -635,29 +651,34 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
       header(c, d);
     }
   }
-  if (!hdr && decls) {
-    ast_loc at = {0, 0, decls->loc.src};
-    for (ast_node *d = decls; d; d = d->next) at = d->loc;
-    at.start = at.end = 0;
-    cg_error(c, at, "missing 'policy { title … year … }' header");
+  bool declares = false;
+  for (ast_node *d = decls; d && !declares; d = d->next) declares = d->loc.src == c->src;
+  ast_loc top = {0, 0, c->src}; /* the policy's first byte */
+  if (!declares) {
+    cg_error(c, top, "the file declares nothing: a policy begins with 'policy { title \"…\" "
+                     "year 2026 }' and declares its categories");
+    return;
+  } else if (!hdr) {
+    cg_error(c, top, "missing 'policy { title … year … }' header");
   } else if (hdr && !c->p.year) {
     cg_error(c, hdr->loc, "the policy header lacks 'year' (the benefit year)");
   }
 
   for (ast_node *d = decls; d; d = d->next) declare(c, d);
 
-  /* constants: type-check each once, emitting into scratch code that is dropped */
+  /* constants: type-check each once (unless a constant above has expanded it already),
+   * emitting into scratch code that is dropped */
   for (ast_node *d = decls; d; d = d->next) {
     if (d->kind != A_CONST) continue;
     sym *s = sym_find(c, d->name);
-    if (!s || s->decl != d) continue;
-    uint32_t mark = c->p.ncode;
+    if (!s || s->decl != d || s->typed) continue;
+    uint32_t mark = c->p.ncode, errors = c->diags->nerrors;
     bool used = s->used;
     s->busy = true;
     ty t = gen_expr(c, d->a);
     s->busy = false;
     s->used = used;
-    s->type = t;
+    s->type = c->diags->nerrors == errors ? t : (ty){TY_ERR, 0};
     s->typed = true;
     c->p.ncode = mark;
   }
@@ -723,7 +744,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   }
   c->in_rule = false;
   if (c->p.ncategories > 1 && !chose) {
-    ast_loc at = hdr ? hdr->loc : (ast_loc){0, 0, 0};
+    ast_loc at = hdr ? hdr->loc : top;
     cg_error(c, at, "%u categories but no 'choose': declare how one is chosen when several "
                     "hold (e.g. 'choose lowest individual then first')", c->p.ncategories);
   }

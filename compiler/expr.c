@@ -82,12 +82,20 @@ static void expect_ty(cg *c, ast_node *e, ty got, prg_type want, const char *wha
 
 /* ---- literals ------------------------------------------------------------------------ */
 
-static bool parse_int(cg *c, ast_node *e, int64_t *v) {
+/* The number of decimals of a number's text (the scanner gives DIGIT+ ('.' DIGIT+)?). */
+static size_t decimals(const char *s) {
+  const char *dot = strchr(s, '.');
+  return dot ? strlen(dot + 1) : 0;
+}
+
+static bool parse_int(cg *c, ast_node *e, int64_t *v, bool report) {
   const char *s = e->str;
   int64_t x = 0;
   for (; *s; s++) {
     if (*s < '0' || *s > '9' || x > (INT64_MAX - (*s - '0')) / 10) {
-      cg_error(c, e->loc, "'%s' is not an integer in range", e->str);
+      if (report)
+        cg_error(c, e->loc, "'%s' is too large: an integer is at most %lld", e->str,
+               (long long)INT64_MAX);
       return false;
     }
     x = x * 10 + (*s - '0');
@@ -96,39 +104,52 @@ static bool parse_int(cg *c, ast_node *e, int64_t *v) {
   return true;
 }
 
-static bool parse_date(cg *c, ast_node *e, int64_t *v) {
+static bool parse_date(cg *c, ast_node *e, int64_t *v, bool report) {
   int32_t d;
   if (!cal_parse(e->str, strlen(e->str), &d)) {
-    cg_error(c, e->loc, "no such date %s", e->str);
+    if (report)
+      cg_error(c, e->loc, "no such date %s", e->str);
     return false;
   }
   *v = d;
   return true;
 }
 
-/* The value of a literal node; ty out. */
-static bool literal(cg *c, ast_node *e, ty *t, int64_t *v) {
+/* The value of a literal node; ty out.  A malformed one is reported when `report`. */
+static bool literal(cg *c, ast_node *e, ty *t, int64_t *v, bool report) {
   switch (e->kind) {
   case A_INT:
     *t = T_INT;
-    return parse_int(c, e, v);
+    return parse_int(c, e, v, report);
   case A_NUMBER_UNIT:
     *t = T_MONEY;
     if (!money_parse(e->str, strlen(e->str), v)) {
-      cg_error(c, e->loc, "'%s yuan' is not an amount of money (at most two decimals)", e->str);
+      if (!report) return false;
+      char max[MONEY_MAX_TEXT];
+      money_format(INT64_MAX, max);
+      if (decimals(e->str) > 2)
+        cg_error(c, e->loc, "'%s yuan' has %zu decimals: an amount has at most two (fen)", e->str,
+                 decimals(e->str));
+      else
+        cg_error(c, e->loc, "'%s yuan' is too large: an amount is at most %s yuan", e->str, max);
       return false;
     }
     return true;
   case A_RATIO:
     *t = T_RATIO;
     if (!ratio_parse(e->str, strlen(e->str), v)) {
-      cg_error(c, e->loc, "'%s%%' is not a percentage (at most four decimals)", e->str);
+      if (!report) return false;
+      if (decimals(e->str) > 4)
+        cg_error(c, e->loc, "'%s%%' has %zu decimals: a percentage has at most four", e->str,
+                 decimals(e->str));
+      else
+        cg_error(c, e->loc, "'%s%%' is too large: a percentage is at most 100000%%", e->str);
       return false;
     }
     return true;
   case A_DATE:
     *t = T_DATE;
-    return parse_date(c, e, v);
+    return parse_date(c, e, v, report);
   case A_BOOL:
     *t = T_BOOL;
     *v = e->ival;
@@ -183,7 +204,7 @@ static bool literal_of(cg *c, ast_node *e, ty want, int64_t *out) {
     cg_error(c, e->loc, "expected a literal %s here, found '%s'", ty_name(c, want), e->name);
     return false;
   }
-  if (!literal(c, e, &t, out)) {
+  if (!literal(c, e, &t, out, true)) {
     if (e->kind != A_INT && e->kind != A_NUMBER_UNIT && e->kind != A_RATIO &&
         e->kind != A_DATE && e->kind != A_BOOL)
       cg_error(c, e->loc, "expected a literal %s here", ty_name(c, want));
@@ -199,7 +220,7 @@ static bool literal_of(cg *c, ast_node *e, ty want, int64_t *out) {
 static bool const_operand_of(cg *c, ast_node *e, ty *t, int64_t *v);
 
 /* A compile-time constant operand (a literal, or a constant bound to one), silently. */
-static bool const_operand(cg *c, ast_node *e, ty *t, int64_t *v) {
+bool gen_constant(cg *c, ast_node *e, ty *t, int64_t *v) {
   if (!enter(c, e, true)) return false;
   bool ok = const_operand_of(c, e, t, v);
   leave(c);
@@ -211,7 +232,7 @@ static bool const_operand_of(cg *c, ast_node *e, ty *t, int64_t *v) {
     sym *s = sym_find(c, e->name);
     if (s && s->kind == SYM_CONST && !s->busy) {
       s->busy = true;
-      bool ok = const_operand(c, s->decl->a, t, v);
+      bool ok = gen_constant(c, s->decl->a, t, v);
       s->busy = false;
       if (ok) s->used = true;
       return ok;
@@ -219,13 +240,13 @@ static bool const_operand_of(cg *c, ast_node *e, ty *t, int64_t *v) {
     return false;
   }
   if (e->kind == A_NEG) {
-    if (!const_operand(c, e->a, t, v)) return false;
+    if (!gen_constant(c, e->a, t, v)) return false;
     *v = -*v;
     return t->t == TY_INT || t->t == TY_MONEY;
   }
   switch (e->kind) {
   case A_INT: case A_NUMBER_UNIT: case A_RATIO: case A_DATE: case A_BOOL:
-    return literal(c, e, t, v);
+    return literal(c, e, t, v, false);
   default:
     return false;
   }
@@ -259,12 +280,14 @@ static ty gen_name(cg *c, ast_node *e) {
       emit(c, OP_CONST, 0, cg_const(c, 0));
       return T_ERR;
     }
+    /* a constant's mistakes are reported at its first expansion only: then it is T_ERR */
+    uint32_t errors = c->diags->nerrors;
     s->busy = true;
     ty t = gen_expr(c, s->decl->a);
     s->busy = false;
-    s->type = t;
+    s->type = c->diags->nerrors == errors ? t : T_ERR;
     s->typed = true;
-    return t;
+    return s->type;
   }
   case SYM_LET:
     if (s->index >= c->let_limit) {
@@ -404,13 +427,15 @@ static ty gen_tested(cg *c, ast_node *x) {
 static ty gen_in_range(cg *c, ast_node *e) {
   ty tl, th;
   int64_t lo, hi;
-  if (!(const_operand(c, e->b, &tl, &lo) && const_operand(c, e->c, &th, &hi))) {
+  if (!(gen_constant(c, e->b, &tl, &lo) && gen_constant(c, e->c, &th, &hi))) {
     /* x is pure, so evaluating it twice is safe */
     ty tb = gen_expr(c, e->b);
     ty tx = gen_tested(c, e->a);
     emit(c, OP_LE, 0, 0);
     uint32_t j = emit(c, OP_ANDJ, 0, 0);
+    c->quiet++; /* x again: its mistakes are reported once, above */
     gen_tested(c, e->a);
+    c->quiet--;
     ty te = gen_expr(c, e->c);
     emit(c, OP_LE, 0, 0);
     patch(c, j, e->loc);
@@ -576,7 +601,7 @@ static ty gen_node(cg *c, ast_node *e) {
   int64_t v;
   switch (e->kind) {
   case A_INT: case A_NUMBER_UNIT: case A_RATIO: case A_DATE: case A_BOOL:
-    if (!literal(c, e, &t, &v)) v = 0;
+    if (!literal(c, e, &t, &v, true)) v = 0;
     emit(c, OP_CONST, 0, cg_const(c, v));
     return t;
   case A_NAME:

@@ -252,6 +252,7 @@ uint32_t cg_const(cg *c, int64_t v) {
 }
 
 void cg_error(cg *c, ast_loc loc, const char *fmt, ...) {
+  if (c->quiet) return;
   va_list ap;
   va_start(ap, fmt);
   diag_vadd(c->diags, DIAG_ERROR, loc.src, loc.start, loc.end, "compile", fmt, ap);
@@ -259,6 +260,7 @@ void cg_error(cg *c, ast_loc loc, const char *fmt, ...) {
 }
 
 void cg_warn(cg *c, ast_loc loc, const char *fmt, ...) {
+  if (c->quiet) return;
   va_list ap;
   va_start(ap, fmt);
   diag_vadd(c->diags, DIAG_WARNING, loc.src, loc.start, loc.end, "compile", fmt, ap);

@@ -14,6 +14,10 @@ typedef struct { uint32_t start, end; uint32_t src; } ast_loc; /* byte span in s
 /* The deepest expression tree the parser accepts (brackets count as a level), and the
  * deepest the compiler expands (the constants an expression names count too). */
 #define AST_MAX_DEPTH 256
+/* Other limits of a source text, each reported where it is exceeded. */
+#define AST_MAX_DECLS 50000     /* declarations in one file */
+#define AST_MAX_STRING 4096     /* bytes of a string literal, quotes excluded */
+#define AST_MAX_NAME 255        /* bytes of an identifier */
 
 typedef enum {
   /* expressions */
@@ -54,6 +58,8 @@ typedef struct ast_arena ast_arena;
 ast_arena *ast_arena_new(void);
 void ast_arena_free(ast_arena *a);
 void *ast_alloc(ast_arena *a, size_t n); /* zeroed; NULL only on OOM */
+/* An allocation from the arena has failed: the tree may lack nodes, silently. */
+int ast_arena_failed(const ast_arena *a);
 char *ast_strndup(ast_arena *a, const char *s, size_t n);
 
 ast_node *ast_new(ast_arena *a, ast_kind k, ast_loc loc);

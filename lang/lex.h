@@ -13,6 +13,7 @@ typedef struct {
   uint32_t src;      /* diag source index */
   uint32_t offset;   /* byte offset of the next token */
   ast_node *result;  /* the parsed declaration list */
+  uint32_t ndecls;   /* declarations parsed so far in this source */
 } lex_state;
 
 /* Parse `text` (len bytes, registered as diag source `src`) into st->result.

@@ -11,6 +11,7 @@ int parse_source(lex_state *st, const char *text, size_t len) {
   YY_BUFFER_STATE buf = lex__scan_bytes(text, (int)len, scanner);
   st->offset = 0;
   st->result = NULL;
+  st->ndecls = 0;
   uint32_t before = st->diags->nerrors;
   int rc = parse_parse(scanner, st);
   lex__delete_buffer(buf, scanner);

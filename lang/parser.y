@@ -135,7 +135,11 @@ file: decls                      { st->result = $1; }
     ;
 
 decls: %empty                    { $$ = NULL; }
-     | decls decl                { $$ = ast_append($1, $2); }
+     | decls decl                { $$ = $1;
+                                   if (++st->ndecls <= AST_MAX_DECLS) $$ = ast_append($1, $2);
+                                   else if (st->ndecls == AST_MAX_DECLS + 1)
+                                     diag_add(st->diags, DIAG_ERROR, st->src, @2.start, @2.end, "limits",
+                                              "more than %d declarations in one file", AST_MAX_DECLS); }
      | decls error               { $$ = $1; }
      ;
 
