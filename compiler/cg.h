@@ -78,6 +78,18 @@ sym *sym_find(cg *c, const char *name);
 sym *sym_find_category(cg *c, const char *name);
 sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_node *decl);
 const char *sym_kind_name(sym_kind k);
+/* "; did you mean 'x'?" naming the symbol of a kind in `kinds` (a mask of 1 << sym_kind),
+ * or `extra` (a word that is not a symbol, or NULL), nearest to `name` by edit distance and
+ * within a third of its length; "" when none is (or when the message will not be shown).
+ * Written into buf (n bytes), which is returned. */
+#define SYM_HINT_SIZE (AST_MAX_NAME + 32)
+const char *sym_suggest(cg *c, const char *name, uint32_t kinds, const char *extra, char *buf,
+                        size_t n);
+/* The symbols that are values in expressions. */
+#define SYM_VALUES                                                                             \
+  ((1u << SYM_CONST) | (1u << SYM_LET) | (1u << SYM_ATTR) | (1u << SYM_IDENTITY) |              \
+   (1u << SYM_ENUMVAL) | (1u << SYM_PAID_ON) | (1u << SYM_BENEFIT_YEAR) |                     \
+   (1u << SYM_SUBSIDIZED) | (1u << SYM_CHOSEN))
 const char *ty_name(const cg *c, ty t);
 
 /* Growable tables.  cg_grow returns `arr` grown to hold one more of `size` beyond n (cap

@@ -293,7 +293,9 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     if (strcmp(p->name, "individual") != 0) {
       sym *s = sym_find(c, p->name);
       if (!s || s->kind != SYM_SOURCE) {
-        cg_error(c, p->loc, "'%s' is not a funding source or 'individual'", p->name);
+        char hint[SYM_HINT_SIZE];
+        cg_error(c, p->loc, "'%s' is not a funding source or 'individual'%s", p->name,
+                 sym_suggest(c, p->name, 1u << SYM_SOURCE, "individual", hint, sizeof hint));
         continue;
       }
       s->used = true;
@@ -329,7 +331,9 @@ static void choose(cg *c, ast_node *d, int *seen) {
     else {
       sym *s = sym_find(c, k->name);
       if (!s || s->kind != SYM_SOURCE) {
-        cg_error(c, k->loc, "'%s' is not 'individual', 'funding' or a funding source", k->name);
+        char hint[SYM_HINT_SIZE];
+        cg_error(c, k->loc, "'%s' is not 'individual', 'funding' or a funding source%s", k->name,
+                 sym_suggest(c, k->name, 1u << SYM_SOURCE, "individual", hint, sizeof hint));
         continue;
       }
       key.kind = k->op ? KEY_HIGHEST_SOURCE : KEY_LOWEST_SOURCE;
@@ -355,8 +359,9 @@ static void restate(cg *c, ast_node *d) {
       return;
     }
   } else if (!s || s->kind != SYM_WINDOW) {
-    cg_error(c, d->loc, "'%s' is not a window or 'collection': only a period can be restated",
-             d->name);
+    char hint[SYM_HINT_SIZE];
+    cg_error(c, d->loc, "'%s' is not a window or 'collection': only a period can be restated%s",
+             d->name, sym_suggest(c, d->name, 1u << SYM_WINDOW, NULL, hint, sizeof hint));
     return;
   } else {
     r.target = s->index;
@@ -373,7 +378,9 @@ static void unlisted(cg *c, ast_node *d) {
   for (ast_node *n = d->list; n; n = n->next) {
     sym *s = sym_find(c, n->name);
     if (!s || s->kind != SYM_IDENTITY) {
-      cg_error(c, n->loc, "'%s' is not an identity", n->name);
+      char hint[SYM_HINT_SIZE];
+      cg_error(c, n->loc, "'%s' is not an identity%s", n->name,
+               sym_suggest(c, n->name, 1u << SYM_IDENTITY, NULL, hint, sizeof hint));
       continue;
     }
     bool dup = false;
@@ -448,7 +455,10 @@ static void addon(cg *c, ast_node *d, uint32_t idx) {
   a.tier_count = c->p.ntiers - a.tier_first;
   if (d->a) {
     sym *s = sym_find(c, d->a->name);
-    if (!s || s->kind != SYM_SOURCE) cg_error(c, d->a->loc, "'%s' is not a funding source", d->a->name);
+    char hint[SYM_HINT_SIZE];
+    if (!s || s->kind != SYM_SOURCE)
+      cg_error(c, d->a->loc, "'%s' is not a funding source%s", d->a->name,
+               sym_suggest(c, d->a->name, 1u << SYM_SOURCE, NULL, hint, sizeof hint));
     else {
       s->used = true;
       a.paid_by = s->index;
@@ -469,7 +479,9 @@ static sym *find_kind(cg *c, ast_node *n, const char *name, sym_kind k) {
   sym *s = k == SYM_CATEGORY ? sym_find_category(c, name) : sym_find(c, name);
   if (!s || s->kind != k) {
     const char *kn = sym_kind_name(k);
-    cg_error(c, n->loc, "'%s' is not %s %s", name, strchr("aeiou", kn[0]) ? "an" : "a", kn);
+    char hint[SYM_HINT_SIZE];
+    cg_error(c, n->loc, "'%s' is not %s %s%s", name, strchr("aeiou", kn[0]) ? "an" : "a", kn,
+             sym_suggest(c, name, 1u << k, NULL, hint, sizeof hint));
     return NULL;
   }
   return s;

@@ -263,7 +263,14 @@ static sym *optional_attr(cg *c, ast_node *e) {
 static ty gen_name(cg *c, ast_node *e) {
   sym *s = sym_find(c, e->name);
   if (!s) {
-    cg_error(c, e->loc, "unknown name '%s'", e->name);
+    char hint[SYM_HINT_SIZE];
+    if (sym_find_category(c, e->name))
+      cg_error(c, e->loc, "'%s' is a category: a rule tests the chosen one with 'category in { "
+                          "%s }'; a category's condition names identities and attributes",
+               e->name, e->name);
+    else
+      cg_error(c, e->loc, "unknown name '%s'%s", e->name,
+               sym_suggest(c, e->name, SYM_VALUES, NULL, hint, sizeof hint));
     return T_ERR;
   }
   s->used = true;
@@ -468,7 +475,21 @@ static ty gen_in_range(cg *c, ast_node *e) {
 static ty gen_in_name(cg *c, ast_node *e) {
   ast_node *n = e->b;
   sym *s = n->kind == A_NAME && n->name ? sym_find(c, n->name) : NULL;
-  if (!s || (s->kind != SYM_WINDOW && s->kind != SYM_COLLECTION)) {
+  if (n->kind == A_NAME && n->name && !s) {
+    char hint[SYM_HINT_SIZE];
+    cg_error(c, n->loc, "no window named '%s' is declared%s", n->name,
+             sym_suggest(c, n->name, (1u << SYM_WINDOW) | (1u << SYM_COLLECTION), NULL, hint,
+                         sizeof hint));
+    return T_BOOL;
+  }
+  if (s && s->kind != SYM_WINDOW && s->kind != SYM_COLLECTION) {
+    s->used = true; /* named, though wrongly: one message, not "never used" besides */
+    const char *kn = sym_kind_name(s->kind);
+    cg_error(c, n->loc, "'%s' is %s %s, not a window: 'in' needs a window name, a range "
+                        "'a .. b' or a set '{ … }'", n->name, strchr("aeiou", kn[0]) ? "an" : "a", kn);
+    return T_BOOL;
+  }
+  if (!s) {
     cg_error(c, n->loc, "'in' needs a range 'a .. b', a set '{ … }', or a window name");
     return T_BOOL;
   }
@@ -496,8 +517,11 @@ static ty gen_in_set(cg *c, ast_node *e) {
     if (tx.t == TY_CATEGORY && s && s->kind == SYM_CATEGORY) bit = s->index;
     else if (tx.t == TY_ENUM && s && s->kind == SYM_ENUMVAL && s->type.en == tx.en) bit = s->index;
     if (bit < 0) {
-      cg_error(c, n->loc, "'%s' is not a %s%s", n->name,
-               tx.t == TY_CATEGORY ? "category" : "value of ", tx.t == TY_CATEGORY ? "" : ty_name(c, tx));
+      char hint[SYM_HINT_SIZE];
+      cg_error(c, n->loc, "'%s' is not a %s%s%s", n->name,
+               tx.t == TY_CATEGORY ? "category" : "value of ", tx.t == TY_CATEGORY ? "" : ty_name(c, tx),
+               sym_suggest(c, n->name, 1u << (tx.t == TY_CATEGORY ? SYM_CATEGORY : SYM_ENUMVAL),
+                           NULL, hint, sizeof hint));
       continue;
     }
     if (bit > 63) {

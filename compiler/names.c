@@ -177,6 +177,52 @@ sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_nod
   return s;
 }
 
+/* The edit distance of a and b (insertions, deletions, substitutions and transpositions
+ * of adjacent bytes), or max + 1 when it exceeds max.  Names are at most AST_MAX_NAME
+ * bytes; longer strings are never within reach. */
+static size_t edit_distance(const char *a, const char *b, size_t max) {
+  size_t n = strlen(a), m = strlen(b);
+  if (n > AST_MAX_NAME || m > AST_MAX_NAME || (n > m ? n - m : m - n) > max) return max + 1;
+  size_t rows[3][AST_MAX_NAME + 1]; /* rows i-2, i-1, i of the table, by i % 3 */
+  for (size_t j = 0; j <= m; j++) rows[0][j] = j;
+  for (size_t i = 1; i <= n; i++) {
+    size_t *cur = rows[i % 3], *prev = rows[(i - 1) % 3], *pprev = rows[(i + 1) % 3];
+    size_t best = cur[0] = i;
+    for (size_t j = 1; j <= m; j++) {
+      size_t d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < d) d = prev[j] + 1;
+      if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pprev[j - 2] + 1 < d)
+        d = pprev[j - 2] + 1;
+      cur[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > max) return max + 1; /* every later row is at least this */
+  }
+  return rows[n % 3][m];
+}
+
+const char *sym_suggest(cg *c, const char *name, uint32_t kinds, const char *extra, char *buf,
+                        size_t n) {
+  buf[0] = 0;
+  /* suggestions cost a pass over the symbols: only for messages that will be shown */
+  if (c->diags->max_errors && c->diags->nerrors >= c->diags->max_errors) return buf;
+  size_t len = strlen(name), max = len / 3 ? len / 3 : 1, best = max + 1;
+  const char *found = NULL;
+  if (extra && (best = edit_distance(name, extra, max)) <= max) found = extra;
+  for (uint32_t i = 0; i < c->nsyms && best > 1; i++) {
+    const sym *s = sym_at(c, i);
+    if (!(kinds & (1u << s->kind)) || strcmp(s->name, name) == 0) continue;
+    size_t d = edit_distance(name, s->name, best - 1);
+    if (d < best) {
+      best = d;
+      found = s->name;
+    }
+  }
+  if (found) snprintf(buf, n, "; did you mean '%s'?", found);
+  return buf;
+}
+
 const char *ty_name(const cg *c, ty t) {
   if (t.t == TY_ERR) return "error";
   switch (t.t) {
