@@ -7,6 +7,7 @@
  *  - a name of an optional attribute is loaded only under `present(x)` or `x in …`,
  *    where the absent marker (PRG_ABSENT) compares false.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,12 +72,33 @@ static void patch(cg *c, uint32_t at, ast_loc loc) {
   if (at < c->p.ncode) c->p.code[at] = (c->p.code[at] & 0xffffu) | (off << 16);
 }
 
+/* "; write 'N yuan'" when `e`, found to be an int where money is wanted, is a bare number
+ * (perhaps negated), or a constant bound to one, "" otherwise.  Written into buf (n bytes),
+ * which is returned. */
+static const char *yuan_hint(cg *c, const ast_node *e, prg_type got, prg_type want, char *buf,
+                             size_t n) {
+  buf[0] = 0;
+  for (int hops = 0; hops < 8 && e->kind == A_NAME && e->name; hops++) {
+    sym *s = sym_find(c, e->name);
+    if (!s || s->kind != SYM_CONST) break;
+    e = s->decl->a;
+  }
+  bool neg = e->kind == A_NEG;
+  if (neg) e = e->a;
+  if (got == TY_INT && want == TY_MONEY && e->kind == A_INT && e->str)
+    snprintf(buf, n, "; write '%s%s yuan'", neg ? "-" : "", e->str);
+  return buf;
+}
+#define YUAN_HINT_SIZE (AST_MAX_NAME + 32)
+
 static bool same(ty a, ty b) { return a.t == b.t && (a.t != TY_ENUM || a.en == b.en); }
 
 static void expect_ty(cg *c, ast_node *e, ty got, prg_type want, const char *what) {
   if (got.t != want && got.t != TY_ERR) {
     ty w = {want, 0};
-    cg_error(c, e->loc, "%s: expected %s, found %s", what, ty_name(c, w), ty_name(c, got));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "%s: expected %s, found %s%s", what, ty_name(c, w), ty_name(c, got),
+             yuan_hint(c, e, got.t, want, hint, sizeof hint));
   }
 }
 
@@ -91,6 +113,12 @@ static size_t decimals(const char *s) {
 static bool parse_int(cg *c, ast_node *e, int64_t *v, bool report) {
   const char *s = e->str;
   int64_t x = 0;
+  if (decimals(s)) {
+    if (report)
+      cg_error(c, e->loc, "'%s' has decimals, which an integer has not: money is written "
+                          "'%s yuan', a percentage '%s%%'", s, s, s);
+    return false;
+  }
   for (; *s; s++) {
     if (*s < '0' || *s > '9' || x > (INT64_MAX - (*s - '0')) / 10) {
       if (report)
@@ -211,7 +239,9 @@ static bool literal_of(cg *c, ast_node *e, ty want, int64_t *out) {
     return false;
   }
   if (!same(t, want)) {
-    cg_error(c, e->loc, "expected %s, found %s", ty_name(c, want), ty_name(c, t));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "expected %s, found %s%s", ty_name(c, want), ty_name(c, t),
+             yuan_hint(c, e, t.t, want.t, hint, sizeof hint));
     return false;
   }
   return true;
@@ -379,7 +409,10 @@ static ty gen_binary(cg *c, ast_node *e) {
     static const pol_opcode cmp[] = {[OPR_EQ] = OP_EQ, [OPR_NE] = OP_NE, [OPR_LT] = OP_LT,
                                      [OPR_LE] = OP_LE, [OPR_GT] = OP_GT, [OPR_GE] = OP_GE};
     if (!same(a, b)) {
-      cg_error(c, e->loc, "cannot compare %s with %s", ty_name(c, a), ty_name(c, b));
+      char hint[YUAN_HINT_SIZE];
+      cg_error(c, e->loc, "cannot compare %s with %s%s", ty_name(c, a), ty_name(c, b),
+               a.t == TY_MONEY ? yuan_hint(c, e->b, b.t, a.t, hint, sizeof hint)
+                               : yuan_hint(c, e->a, a.t, b.t, hint, sizeof hint));
     } else if (e->op != OPR_EQ && e->op != OPR_NE &&
                !(a.t == TY_INT || a.t == TY_MONEY || a.t == TY_DATE || a.t == TY_RATIO)) {
       cg_error(c, e->loc, "'%s' orders int, money and dates, not %s", op_text(e->op),
@@ -405,8 +438,11 @@ static ty gen_binary(cg *c, ast_node *e) {
       emit(c, e->op == OPR_ADD ? OP_ADD : OP_SUB, 0, 0);
       return a;
     }
-    cg_error(c, e->loc, "cannot %s %s and %s", e->op == OPR_ADD ? "add" : "subtract",
-             ty_name(c, a), ty_name(c, b));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "cannot %s %s and %s%s", e->op == OPR_ADD ? "add" : "subtract",
+             ty_name(c, a), ty_name(c, b),
+             a.t == TY_MONEY ? yuan_hint(c, e->b, b.t, a.t, hint, sizeof hint)
+                             : yuan_hint(c, e->a, a.t, b.t, hint, sizeof hint));
     return a;
   case OPR_MUL:
     emit(c, OP_MUL, 0, 0);
@@ -657,7 +693,12 @@ static ty gen_node(cg *c, ast_node *e) {
     patch(c, j, e->loc);
     if (a.t == TY_ERR || b.t == TY_ERR) return T_ERR;
     if (!same(a, b))
-      cg_error(c, e->loc, "the branches of 'if' differ: %s and %s", ty_name(c, a), ty_name(c, b));
+    {
+      char hint[YUAN_HINT_SIZE];
+      cg_error(c, e->loc, "the branches of 'if' differ: %s and %s%s", ty_name(c, a), ty_name(c, b),
+               a.t == TY_MONEY ? yuan_hint(c, e->c, b.t, a.t, hint, sizeof hint)
+                               : yuan_hint(c, e->b, a.t, b.t, hint, sizeof hint));
+    }
     return a;
   }
   case A_DURATION:
@@ -667,8 +708,11 @@ static ty gen_node(cg *c, ast_node *e) {
     ty r = gen_expr(c, e->a);
     ty m = gen_expr(c, e->b);
     if ((r.t != TY_RATIO || m.t != TY_MONEY) && r.t != TY_ERR && m.t != TY_ERR)
-      cg_error(c, e->loc, "'P of M' takes a percentage and money, not %s and %s", ty_name(c, r),
-               ty_name(c, m));
+    {
+      char hint[YUAN_HINT_SIZE];
+      cg_error(c, e->loc, "'P of M' takes a percentage and money, not %s and %s%s", ty_name(c, r),
+               ty_name(c, m), yuan_hint(c, e->b, m.t, TY_MONEY, hint, sizeof hint));
+    }
     if (c->p.rounding == 0xff)
       cg_error(c, e->loc, "'of' rounds to the fen: declare 'rounding half_up' (or half_even, "
                           "down, up) in the policy header");
@@ -695,8 +739,9 @@ prg_section gen_section(cg *c, ast_node *e, prg_type want, const char *what) {
   prg_section s = {c->p.ncode, 0};
   ty t = gen_expr(c, e);
   if (t.t != want && t.t != TY_ERR) {
-    cg_error(c, e->loc, "%s must be %s, but this is %s", what, ty_name(c, (ty){want, 0}),
-             ty_name(c, t));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "%s must be %s, but this is %s%s", what, ty_name(c, (ty){want, 0}),
+             ty_name(c, t), yuan_hint(c, e, t.t, want, hint, sizeof hint));
   }
   emit(c, OP_RET, 0, 0);
   s.end = c->p.ncode;

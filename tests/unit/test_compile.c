@@ -140,12 +140,12 @@ static long long num(query *q, const char *key) {
 static void test_type_errors(void **state) {
   (void)state;
   error_is(HEAD "category o \"o\" { when otherwise individual 300 yuan + 100 }",
-           "cannot add money and int");
+           "cannot add money and int; write '100 yuan'");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
                 "rule r \"r\" when paid_on < standard { wait 3 months }",
            "cannot compare date with money");
   error_is(HEAD "category o \"o\" { when otherwise individual if local_hukou then 400 yuan else 400 }",
-           "the branches of 'if' differ: money and int");
+           "the branches of 'if' differ: money and int; write '400 yuan'");
   error_is(HEAD "category o \"o\" { when disability_grade individual 400 yuan }",
            "the condition of a category must be bool, but this is int");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
@@ -161,7 +161,7 @@ static void test_type_errors(void **state) {
            "cannot multiply money by money (use 'P of M' for a share of money)");
   error_is("policy { title \"t\" year 2026 rounding half_up }\nconst standard = 400 yuan\n"
            "category o \"o\" { when otherwise individual 50% of 3 }",
-           "'P of M' takes a percentage and money, not ratio and int");
+           "'P of M' takes a percentage and money, not ratio and int; write '3 yuan'");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
                 "rule r \"r\" when exited_scheme_on > paid_on { wait 3 months }",
            "'exited_scheme_on' is optional and may be absent: use present(exited_scheme_on) "
@@ -179,7 +179,7 @@ static void test_error_is_located(void **state) {
   assert_int_equal(pol_compile("dir/t.pol", src, strlen(src), &p, &d), POL_EINPUT);
   char *text = pol_diags_render(d, POL_FMT_TEXT);
   assert_non_null(text);
-  const char *want = "dir/t.pol:5:14: error: a part must be money, but this is int\n"
+  const char *want = "dir/t.pol:5:14: error: a part must be money, but this is int; write '400 yuan'\n"
                      "  individual 400\n"
                      "             ^~~\n";
   if (strncmp(text, want, strlen(want)) != 0) fail_msg("got:\n%s", text);
