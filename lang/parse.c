@@ -12,6 +12,7 @@ int parse_source(lex_state *st, const char *text, size_t len) {
   st->offset = 0;
   st->result = NULL;
   st->ndecls = 0;
+  st->nbraces = 0;
   uint32_t before = st->diags->nerrors;
   int rc = parse_parse(scanner, st);
   lex__delete_buffer(buf, scanner);

@@ -12,7 +12,6 @@ typedef void *yyscan_t;
 %define api.location.type {ast_loc}
 %define parse.error custom
 %define parse.lac full
-/* YYSYMBOL_67_ below is the token '=' (bison names char tokens by number) */
 %locations
 %expect 0
 %param {yyscan_t scanner}
@@ -384,6 +383,13 @@ name_list: IDENT                         { $$ = named(st, A_NAME, $1, NULL, @$);
 
 %%
 
+/* Bison numbers character tokens by their place among the tokens (YYSYMBOL_69_ is '='
+ * today), so they are recognised by name. */
+static int is_char(yysymbol_kind_t k, char c) {
+  const char *n = yysymbol_name(k);
+  return n[0] == '\'' && n[1] == c && n[2] == '\'' && n[3] == 0;
+}
+
 /* "unexpected X, expected A, B or C" — one message per error; the lexer's messages for
  * bad characters come first, so a token error right after one adds nothing new. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_state *st) {
@@ -401,16 +407,31 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
     decl |= expected[i] == YYSYMBOL_CATEGORY;
     eq |= expected[i] == YYSYMBOL_EQ;
   }
+  int ident = 0, rbrace = 0, listed = 0;
+  for (int i = 0; i < n; i++) {
+    ident |= expected[i] == YYSYMBOL_IDENT;
+    rbrace |= is_char(expected[i], '}');
+  }
   if (got == YYSYMBOL_YYUNDEF) {
     /* the scanner has already said what is wrong with this text */
     return 0;
+  } else if (got == YYSYMBOL_YYEOF && st->nbraces > 0) {
+    /* the innermost '{' still open is the one a '}' would close */
+    uint32_t at = st->braces[(st->nbraces - 1) % LEX_BRACES];
+    diag_add(st->diags, DIAG_ERROR, st->src, at, at + 1, "syntax",
+             "this '{' is never closed: the file ends before its '}'");
+    return 0;
+  } else if (got >= YYSYMBOL_POLICY && got <= YYSYMBOL_YUAN && ident && (operand || n == 1)) {
+    /* a keyword where a name (alone, or as an operand) is expected */
+    snprintf(buf, sizeof buf, "'%s' is a reserved word and cannot be used as a name",
+             yysymbol_name(got));
   } else if (n > LIST && operand) {
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected an expression");
   } else if (n > LIST && decl) {
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected a declaration (policy, const, "
              "let, attribute, identity, source, category, choose, collection, window, restate, rule, "
              "addon, unlisted, example)");
-  } else if (got == YYSYMBOL_67_ && eq) {
+  } else if (is_char(got, '=') && eq) {
     snprintf(buf + len, sizeof buf - (size_t)len, " (to compare, write '==')");
   } else if (n > LIST) {
     len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected one of: ");
@@ -418,10 +439,19 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
       len += snprintf(buf + len, sizeof buf - (size_t)len, "%s, ", yysymbol_name(expected[i]));
     snprintf(buf + len, sizeof buf - (size_t)len, "...");
   } else if (n > 0) {
+    listed = 1;
     len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected ");
     for (int i = 0; i < n && len < (int)sizeof buf; i++)
       len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s",
                       i == 0 ? "" : i == n - 1 ? " or " : ", ", yysymbol_name(expected[i]));
+  }
+  len = (int)strlen(buf);
+  if (listed && rbrace && st->nbraces > 0 && !is_char(got, '{') && len < (int)sizeof buf) {
+    /* the '}' listed as expected: say which '{' it would close */
+    uint32_t line, col;
+    diag_locate(&st->diags->sources[st->src], st->braces[(st->nbraces - 1) % LEX_BRACES], &line,
+                &col);
+    snprintf(buf + len, sizeof buf - (size_t)len, " (the '{' on line %u is still open)", line);
   }
   diag_add(st->diags, DIAG_ERROR, st->src, loc->start, loc->end, "syntax", "%s", buf);
   return 0;
