@@ -677,6 +677,9 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   }
 
   for (ast_node *d = decls; d; d = d->next) declare(c, d);
+  /* Below, every let, category, window and add-on symbol indexes its table entry, pushed in
+   * pass 1: true unless a push failed, so an allocation failure stops here. */
+  if (c->oom) return;
 
   /* constants: type-check each once (unless a constant above has expanded it already),
    * emitting into scratch code that is dropped */
