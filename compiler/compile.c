@@ -104,30 +104,31 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
   }
   ast_arena *arena = ast_arena_new();
   char *id = policy_id(path);
-  if (!arena || !id) {
+  if (!arena || !id || d->oom) { /* a source without its text locates nothing */
     ast_arena_free(arena);
     free(id);
+    if (!diags_out) pol_diags_free(d);
     return POL_ENOMEM;
   }
   lex_state st = {.arena = arena, .diags = d, .src = pre};
-  parse_source(&st, pol_prelude_src, strlen(pol_prelude_src));
+  bool oom = parse_source(&st, pol_prelude_src, strlen(pol_prelude_src)) < 0;
   ast_node *decls = st.result;
   st.src = pol;
-  parse_source(&st, src, len);
+  oom |= parse_source(&st, src, len) < 0;
   decls = ast_append(decls, st.result);
 
   cg c;
   memset(&c, 0, sizeof c);
   c.diags = d;
   c.src = pol;
-  c.oom = ast_arena_failed(arena); /* the tree may lack nodes: compile nothing */
+  c.oom = oom || ast_arena_failed(arena); /* the tree may lack nodes: compile nothing */
   if (d->nerrors == 0 && !c.oom) sema_program(&c, decls, id, path);
   sym_free_all(&c);
   ast_arena_free(arena);
   free(id);
 
   pol_status rc = POL_OK;
-  if (c.oom) rc = POL_ENOMEM;
+  if (c.oom || d->oom) rc = POL_ENOMEM;
   else if (d->nerrors) rc = POL_EINPUT;
   if (rc == POL_OK) {
     pol_program *p = malloc(sizeof *p);

@@ -59,7 +59,10 @@ uint32_t diag_add_source(pol_diags *d, const char *path, const char *text, size_
   if (d->nsources == d->capsources) {
     uint32_t cap = d->capsources ? d->capsources * 2 : 4;
     diag_source *s = realloc(d->sources, cap * sizeof *s);
-    if (!s) return 0;
+    if (!s) {
+      d->oom = 1;
+      return 0;
+    }
     d->sources = s;
     d->capsources = cap;
   }
@@ -77,8 +80,11 @@ uint32_t diag_add_source(pol_diags *d, const char *path, const char *text, size_
       s->text = t;
       s->len = len;
       s->marks = mark_source(t, len, &s->nmarks);
+    } else {
+      d->oom = 1;
     }
   }
+  if (path && !s->path) d->oom = 1;
   return d->nsources++;
 }
 
@@ -92,7 +98,10 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   if (d->n == d->cap) {
     uint32_t cap = d->cap ? d->cap * 2 : 8;
     diag *items = realloc(d->items, cap * sizeof *items);
-    if (!items) return;
+    if (!items) {
+      d->oom = 1;
+      return;
+    }
     d->items = items;
     d->cap = cap;
   }
@@ -106,6 +115,12 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   x->rule = dup_str(rule ? rule : "");
   x->msg = dup_str(buf);
   x->witness = NULL;
+  if (!x->rule || !x->msg) {
+    free(x->rule);
+    free(x->msg);
+    d->n--;
+    d->oom = 1;
+  }
 }
 
 void diag_add(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, uint32_t end,

@@ -42,6 +42,7 @@ struct pol_diags {
   diag *items; uint32_t n, cap;
   uint32_t nerrors;
   uint32_t max_errors;  /* stop recording errors beyond this (0 = unlimited) */
+  int oom;              /* an allocation failed: a source lacks its text, or a message was lost */
 };
 
 pol_diags *diag_new(void);

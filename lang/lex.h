@@ -22,7 +22,8 @@ typedef struct {
 } lex_state;
 
 /* Parse `text` (len bytes, registered as diag source `src`) into st->result.
- * Errors go to st->diags; returns the number of syntax errors. */
+ * Errors go to st->diags; returns the number of syntax errors, or -1 when memory ran out
+ * (then st->result may lack declarations). */
 int parse_source(lex_state *st, const char *text, size_t len);
 
 #endif
