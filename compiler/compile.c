@@ -15,6 +15,9 @@
 
 extern const char pol_prelude_src[];
 
+/* The largest policy text compiled (the bundled ones are under 32 KiB). */
+#define MAX_SOURCE (8u << 20)
+
 /* The first byte offset where `s` is not well-formed UTF-8 or holds a control
  * character other than tab, CR, LF; len if none.  (Answers rely on policy strings
  * holding no control characters: api/json.c marks money with U+0001.) */
@@ -83,7 +86,14 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
   if (!d) return POL_ENOMEM;
   d->max_errors = 50;
   uint32_t pre = diag_add_source(d, "<prelude>", pol_prelude_src, strlen(pol_prelude_src));
-  uint32_t pol = diag_add_source(d, path, src, len);
+  /* a text beyond the limit is neither copied nor scanned: the message has no line */
+  uint32_t pol = diag_add_source(d, path, len > MAX_SOURCE ? NULL : src, len);
+  if (len > MAX_SOURCE) {
+    diag_add(d, DIAG_ERROR, pol, 0, 0, "limits", "the source is %zu bytes, more than the %u allowed",
+             len, MAX_SOURCE);
+    if (!diags_out) pol_diags_free(d);
+    return POL_EINPUT;
+  }
   size_t bad = bad_byte((const unsigned char *)src, len);
   if (bad < len) {
     diag_add(d, DIAG_ERROR, pol, (uint32_t)bad, (uint32_t)bad + 1, "encoding",
@@ -92,35 +102,33 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
     if (!diags_out) pol_diags_free(d);
     return POL_EINPUT;
   }
-  if (len > UINT32_MAX / 2) {
-    diag_add(d, DIAG_ERROR, pol, 0, 0, "limits", "the source is larger than 2 GiB");
-    if (!diags_out) pol_diags_free(d);
-    return POL_EINPUT;
-  }
   ast_arena *arena = ast_arena_new();
   char *id = policy_id(path);
-  if (!arena || !id) {
+  if (!arena || !id || d->oom) { /* a source without its text locates nothing */
     ast_arena_free(arena);
     free(id);
+    if (!diags_out) pol_diags_free(d);
     return POL_ENOMEM;
   }
-  lex_state st = {arena, d, pre, 0, NULL};
-  parse_source(&st, pol_prelude_src, strlen(pol_prelude_src));
+  lex_state st = {.arena = arena, .diags = d, .src = pre};
+  bool oom = parse_source(&st, pol_prelude_src, strlen(pol_prelude_src)) < 0;
   ast_node *decls = st.result;
   st.src = pol;
-  parse_source(&st, src, len);
+  oom |= parse_source(&st, src, len) < 0;
   decls = ast_append(decls, st.result);
 
   cg c;
   memset(&c, 0, sizeof c);
   c.diags = d;
-  if (d->nerrors == 0) sema_program(&c, decls, id, path);
+  c.src = pol;
+  c.oom = oom || ast_arena_failed(arena); /* the tree may lack nodes: compile nothing */
+  if (d->nerrors == 0 && !c.oom) sema_program(&c, decls, id, path);
   sym_free_all(&c);
   ast_arena_free(arena);
   free(id);
 
   pol_status rc = POL_OK;
-  if (c.oom) rc = POL_ENOMEM;
+  if (c.oom || d->oom) rc = POL_ENOMEM;
   else if (d->nerrors) rc = POL_EINPUT;
   if (rc == POL_OK) {
     pol_program *p = malloc(sizeof *p);

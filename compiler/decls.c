@@ -228,6 +228,20 @@ static bool date_range(cg *c, ast_node *d, int32_t *lo, int32_t *hi) {
   return true;
 }
 
+/* A section computing an amount of money.  An amount known at compile time (a literal or
+ * a constant) must not be negative: that is an error here, not at quote time. */
+static prg_section amount(cg *c, ast_node *e, const char *what) {
+  prg_section s = gen_section(c, e, TY_MONEY, what);
+  ty t;
+  int64_t v;
+  if (gen_constant(c, e, &t, &v) && t.t == TY_MONEY && v < 0) {
+    char m[MONEY_MAX_TEXT];
+    money_format(v, m);
+    cg_error(c, e->loc, "%s is negative (%s yuan): an amount is at least 0", what, m);
+  }
+  return s;
+}
+
 static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
   uint32_t first = c->p.neffects;
   for (ast_node *e = list; e; e = e->next) {
@@ -243,7 +257,7 @@ static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
         cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
                  ty_name(c, t));
       break;
-    case 4: eff.kind = EFF_SURCHARGE; eff.value = gen_section(c, e->a, TY_MONEY, "'surcharge'"); break;
+    case 4: eff.kind = EFF_SURCHARGE; eff.value = amount(c, e->a, "'surcharge'"); break;
     case 5: eff.kind = EFF_FREE; break;
     case 6: eff.kind = EFF_PAYABLE; break;
     default: eff.kind = EFF_NOT_PAYABLE; eff.reason = cg_str(c, e->str); break;
@@ -276,7 +290,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     k.when = gen_section(c, d->a, TY_BOOL, "the condition of a category");
   }
   if (d->b) {
-    k.worth = gen_section(c, d->b, TY_MONEY, "'worth'");
+    k.worth = amount(c, d->b, "'worth'");
   } else {
     sym *std = sym_find(c, "standard");
     if (!std || std->kind != SYM_CONST) {
@@ -284,7 +298,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
                d->name);
     } else {
       ast_node ref = {.kind = A_NAME, .loc = d->loc, .name = "standard"};
-      k.worth = gen_section(c, &ref, TY_MONEY, "the constant 'standard'");
+      k.worth = amount(c, &ref, "the constant 'standard'");
     }
   }
   k.part_first = c->p.nparts;
@@ -293,7 +307,9 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     if (strcmp(p->name, "individual") != 0) {
       sym *s = sym_find(c, p->name);
       if (!s || s->kind != SYM_SOURCE) {
-        cg_error(c, p->loc, "'%s' is not a funding source or 'individual'", p->name);
+        char hint[SYM_HINT_SIZE];
+        cg_error(c, p->loc, "'%s' is not a funding source or 'individual'%s", p->name,
+                 sym_suggest(c, p->name, 1u << SYM_SOURCE, "individual", hint, sizeof hint));
         continue;
       }
       s->used = true;
@@ -306,7 +322,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
       if (k.rest_part != PRG_NONE) cg_error(c, p->loc, "only one part may be 'rest'");
       k.rest_part = c->p.nparts - k.part_first;
     } else {
-      part.value = gen_section(c, p->a, TY_MONEY, "a part");
+      part.value = amount(c, p->a, "a part");
     }
     prg_part *pp = CG_PUSH(c, c->p.parts, c->p.nparts, c->cap_parts);
     if (pp) *pp = part;
@@ -329,7 +345,9 @@ static void choose(cg *c, ast_node *d, int *seen) {
     else {
       sym *s = sym_find(c, k->name);
       if (!s || s->kind != SYM_SOURCE) {
-        cg_error(c, k->loc, "'%s' is not 'individual', 'funding' or a funding source", k->name);
+        char hint[SYM_HINT_SIZE];
+        cg_error(c, k->loc, "'%s' is not 'individual', 'funding' or a funding source%s", k->name,
+                 sym_suggest(c, k->name, 1u << SYM_SOURCE, "individual", hint, sizeof hint));
         continue;
       }
       key.kind = k->op ? KEY_HIGHEST_SOURCE : KEY_LOWEST_SOURCE;
@@ -355,8 +373,9 @@ static void restate(cg *c, ast_node *d) {
       return;
     }
   } else if (!s || s->kind != SYM_WINDOW) {
-    cg_error(c, d->loc, "'%s' is not a window or 'collection': only a period can be restated",
-             d->name);
+    char hint[SYM_HINT_SIZE];
+    cg_error(c, d->loc, "'%s' is not a window or 'collection': only a period can be restated%s",
+             d->name, sym_suggest(c, d->name, 1u << SYM_WINDOW, NULL, hint, sizeof hint));
     return;
   } else {
     r.target = s->index;
@@ -373,7 +392,9 @@ static void unlisted(cg *c, ast_node *d) {
   for (ast_node *n = d->list; n; n = n->next) {
     sym *s = sym_find(c, n->name);
     if (!s || s->kind != SYM_IDENTITY) {
-      cg_error(c, n->loc, "'%s' is not an identity", n->name);
+      char hint[SYM_HINT_SIZE];
+      cg_error(c, n->loc, "'%s' is not an identity%s", n->name,
+               sym_suggest(c, n->name, 1u << SYM_IDENTITY, NULL, hint, sizeof hint));
       continue;
     }
     bool dup = false;
@@ -448,7 +469,10 @@ static void addon(cg *c, ast_node *d, uint32_t idx) {
   a.tier_count = c->p.ntiers - a.tier_first;
   if (d->a) {
     sym *s = sym_find(c, d->a->name);
-    if (!s || s->kind != SYM_SOURCE) cg_error(c, d->a->loc, "'%s' is not a funding source", d->a->name);
+    char hint[SYM_HINT_SIZE];
+    if (!s || s->kind != SYM_SOURCE)
+      cg_error(c, d->a->loc, "'%s' is not a funding source%s", d->a->name,
+               sym_suggest(c, d->a->name, 1u << SYM_SOURCE, NULL, hint, sizeof hint));
     else {
       s->used = true;
       a.paid_by = s->index;
@@ -469,7 +493,9 @@ static sym *find_kind(cg *c, ast_node *n, const char *name, sym_kind k) {
   sym *s = k == SYM_CATEGORY ? sym_find_category(c, name) : sym_find(c, name);
   if (!s || s->kind != k) {
     const char *kn = sym_kind_name(k);
-    cg_error(c, n->loc, "'%s' is not %s %s", name, strchr("aeiou", kn[0]) ? "an" : "a", kn);
+    char hint[SYM_HINT_SIZE];
+    cg_error(c, n->loc, "'%s' is not %s %s%s", name, strchr("aeiou", kn[0]) ? "an" : "a", kn,
+             sym_suggest(c, name, 1u << k, NULL, hint, sizeof hint));
     return NULL;
   }
   return s;
@@ -607,8 +633,10 @@ static void example(cg *c, ast_node *d) {
   if (p) *p = ex;
 }
 
-/* Declarations of the policy (not the prelude, source 0) that nothing uses. */
+/* Declarations of the policy (not the prelude, source 0) that nothing uses.  Uses are
+ * known only when every expansion of a constant was complete. */
 static void warn_unused(cg *c) {
+  if (c->too_deep || c->code_full) return;
   for (uint32_t i = 0; i < c->nsyms; i++) {
     sym *s = sym_at(c, i);
     if (s->used || !s->decl || s->decl->loc.src == 0) continue;
@@ -649,29 +677,37 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
       header(c, d);
     }
   }
-  if (!hdr && decls) {
-    ast_loc at = {0, 0, decls->loc.src};
-    for (ast_node *d = decls; d; d = d->next) at = d->loc;
-    at.start = at.end = 0;
-    cg_error(c, at, "missing 'policy { title … year … }' header");
+  bool declares = false;
+  for (ast_node *d = decls; d && !declares; d = d->next) declares = d->loc.src == c->src;
+  ast_loc top = {0, 0, c->src}; /* the policy's first byte */
+  if (!declares) {
+    cg_error(c, top, "the file declares nothing: a policy begins with 'policy { title \"…\" "
+                     "year 2026 }' and declares its categories");
+    return;
+  } else if (!hdr) {
+    cg_error(c, top, "missing 'policy { title … year … }' header");
   } else if (hdr && !c->p.year) {
     cg_error(c, hdr->loc, "the policy header lacks 'year' (the benefit year)");
   }
 
   for (ast_node *d = decls; d; d = d->next) declare(c, d);
+  /* Below, every let, category, window and add-on symbol indexes its table entry, pushed in
+   * pass 1: true unless a push failed, so an allocation failure stops here. */
+  if (c->oom) return;
 
-  /* constants: type-check each once, emitting into scratch code that is dropped */
+  /* constants: type-check each once (unless a constant above has expanded it already),
+   * emitting into scratch code that is dropped */
   for (ast_node *d = decls; d; d = d->next) {
     if (d->kind != A_CONST) continue;
     sym *s = sym_find(c, d->name);
-    if (!s || s->decl != d) continue;
-    uint32_t mark = c->p.ncode;
+    if (!s || s->decl != d || s->typed) continue;
+    uint32_t mark = c->p.ncode, errors = c->diags->nerrors;
     bool used = s->used;
     s->busy = true;
     ty t = gen_expr(c, d->a);
     s->busy = false;
     s->used = used;
-    s->type = t;
+    s->type = c->diags->nerrors == errors ? t : (ty){TY_ERR, 0};
     s->typed = true;
     c->p.ncode = mark;
   }
@@ -737,7 +773,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   }
   c->in_rule = false;
   if (c->p.ncategories > 1 && !chose) {
-    ast_loc at = hdr ? hdr->loc : (ast_loc){0, 0, 0};
+    ast_loc at = hdr ? hdr->loc : top;
     cg_error(c, at, "%u categories but no 'choose': declare how one is chosen when several "
                     "hold (e.g. 'choose lowest individual then first')", c->p.ncategories);
   }

@@ -7,6 +7,7 @@
  *  - a name of an optional attribute is loaded only under `present(x)` or `x in …`,
  *    where the absent marker (PRG_ABSENT) compares false.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,11 +20,47 @@ static const ty T_ERR = {TY_ERR, 0};
 static const ty T_BOOL = {TY_BOOL, 0}, T_INT = {TY_INT, 0}, T_MONEY = {TY_MONEY, 0},
                 T_DATE = {TY_DATE, 0}, T_RATIO = {TY_RATIO, 0};
 
+/* Appends an instruction and returns its index.  Operands that do not fit their fields
+ * (a: 8 bits, b: 16 bits) and code beyond CG_MAX_CODE are errors at the expression being
+ * generated, never a truncated operand. */
 static uint32_t emit(cg *c, pol_opcode op, uint32_t a, uint32_t b) {
+  if (a > 0xff || b > 0xffff) {
+    if (!c->operand_full) {
+      const char *what = op == OP_LOAD || op == OP_PRESENT ? "attributes and lets"
+                         : op == OP_INWIN                  ? "windows"
+                                                           : "distinct constant values";
+      cg_error(c, c->at, "too many %s in one policy: at most %u", what, a > 0xff ? 256u : 65536u);
+    }
+    c->operand_full = true;
+    a = b = 0;
+  }
+  if (c->p.ncode >= CG_MAX_CODE) {
+    if (!c->code_full)
+      cg_error(c, c->at, "the policy compiles to more than %u instructions (each use of a "
+                         "constant expands its expression)", CG_MAX_CODE);
+    c->code_full = true;
+    return c->p.ncode - 1;
+  }
   uint32_t *w = CG_PUSH(c, c->p.code, c->p.ncode, c->cap_code);
   if (w) *w = INSN(op, a, b);
   return c->p.ncode - 1;
 }
+
+/* Enters one level of expression (or constant expansion) at e: false when that would
+ * exceed AST_MAX_DEPTH, reported at the first such e only (a chain of constants is one
+ * mistake, however often it is expanded).  Every true is paired with leave. */
+static bool enter(cg *c, ast_node *e, bool quiet) {
+  if (c->depth >= AST_MAX_DEPTH) {
+    if (!quiet && !c->too_deep)
+      cg_error(c, e->loc, "expression nested deeper than %d levels (counting the constants "
+                          "it names)", AST_MAX_DEPTH);
+    c->too_deep = c->too_deep || !quiet;
+    return false;
+  }
+  c->depth++;
+  return true;
+}
+static void leave(cg *c) { c->depth--; }
 
 /* Point the jump at `at` to the next instruction to be emitted. */
 static void patch(cg *c, uint32_t at, ast_loc loc) {
@@ -35,23 +72,58 @@ static void patch(cg *c, uint32_t at, ast_loc loc) {
   if (at < c->p.ncode) c->p.code[at] = (c->p.code[at] & 0xffffu) | (off << 16);
 }
 
+/* "; write 'N yuan'" when `e`, found to be an int where money is wanted, is a bare number
+ * (perhaps negated), or a constant bound to one, "" otherwise.  Written into buf (n bytes),
+ * which is returned. */
+static const char *yuan_hint(cg *c, const ast_node *e, prg_type got, prg_type want, char *buf,
+                             size_t n) {
+  buf[0] = 0;
+  for (int hops = 0; hops < 8 && e->kind == A_NAME && e->name; hops++) {
+    sym *s = sym_find(c, e->name);
+    if (!s || s->kind != SYM_CONST) break;
+    e = s->decl->a;
+  }
+  bool neg = e->kind == A_NEG;
+  if (neg) e = e->a;
+  if (got == TY_INT && want == TY_MONEY && e->kind == A_INT && e->str)
+    snprintf(buf, n, "; write '%s%s yuan'", neg ? "-" : "", e->str);
+  return buf;
+}
+#define YUAN_HINT_SIZE (AST_MAX_NAME + 32)
+
 static bool same(ty a, ty b) { return a.t == b.t && (a.t != TY_ENUM || a.en == b.en); }
 
 static void expect_ty(cg *c, ast_node *e, ty got, prg_type want, const char *what) {
   if (got.t != want && got.t != TY_ERR) {
     ty w = {want, 0};
-    cg_error(c, e->loc, "%s: expected %s, found %s", what, ty_name(c, w), ty_name(c, got));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "%s: expected %s, found %s%s", what, ty_name(c, w), ty_name(c, got),
+             yuan_hint(c, e, got.t, want, hint, sizeof hint));
   }
 }
 
 /* ---- literals ------------------------------------------------------------------------ */
 
-static bool parse_int(cg *c, ast_node *e, int64_t *v) {
+/* The number of decimals of a number's text (the scanner gives DIGIT+ ('.' DIGIT+)?). */
+static size_t decimals(const char *s) {
+  const char *dot = strchr(s, '.');
+  return dot ? strlen(dot + 1) : 0;
+}
+
+static bool parse_int(cg *c, ast_node *e, int64_t *v, bool report) {
   const char *s = e->str;
   int64_t x = 0;
+  if (decimals(s)) {
+    if (report)
+      cg_error(c, e->loc, "'%s' has decimals, which an integer has not: money is written "
+                          "'%s yuan', a percentage '%s%%'", s, s, s);
+    return false;
+  }
   for (; *s; s++) {
     if (*s < '0' || *s > '9' || x > (INT64_MAX - (*s - '0')) / 10) {
-      cg_error(c, e->loc, "'%s' is not an integer in range", e->str);
+      if (report)
+        cg_error(c, e->loc, "'%s' is too large: an integer is at most %lld", e->str,
+               (long long)INT64_MAX);
       return false;
     }
     x = x * 10 + (*s - '0');
@@ -60,39 +132,52 @@ static bool parse_int(cg *c, ast_node *e, int64_t *v) {
   return true;
 }
 
-static bool parse_date(cg *c, ast_node *e, int64_t *v) {
+static bool parse_date(cg *c, ast_node *e, int64_t *v, bool report) {
   int32_t d;
   if (!cal_parse(e->str, strlen(e->str), &d)) {
-    cg_error(c, e->loc, "no such date %s", e->str);
+    if (report)
+      cg_error(c, e->loc, "no such date %s", e->str);
     return false;
   }
   *v = d;
   return true;
 }
 
-/* The value of a literal node; ty out. */
-static bool literal(cg *c, ast_node *e, ty *t, int64_t *v) {
+/* The value of a literal node; ty out.  A malformed one is reported when `report`. */
+static bool literal(cg *c, ast_node *e, ty *t, int64_t *v, bool report) {
   switch (e->kind) {
   case A_INT:
     *t = T_INT;
-    return parse_int(c, e, v);
+    return parse_int(c, e, v, report);
   case A_NUMBER_UNIT:
     *t = T_MONEY;
     if (!money_parse(e->str, strlen(e->str), v)) {
-      cg_error(c, e->loc, "'%s yuan' is not an amount of money (at most two decimals)", e->str);
+      if (!report) return false;
+      char max[MONEY_MAX_TEXT];
+      money_format(INT64_MAX, max);
+      if (decimals(e->str) > 2)
+        cg_error(c, e->loc, "'%s yuan' has %zu decimals: an amount has at most two (fen)", e->str,
+                 decimals(e->str));
+      else
+        cg_error(c, e->loc, "'%s yuan' is too large: an amount is at most %s yuan", e->str, max);
       return false;
     }
     return true;
   case A_RATIO:
     *t = T_RATIO;
     if (!ratio_parse(e->str, strlen(e->str), v)) {
-      cg_error(c, e->loc, "'%s%%' is not a percentage (at most four decimals)", e->str);
+      if (!report) return false;
+      if (decimals(e->str) > 4)
+        cg_error(c, e->loc, "'%s%%' has %zu decimals: a percentage has at most four", e->str,
+                 decimals(e->str));
+      else
+        cg_error(c, e->loc, "'%s%%' is too large: a percentage is at most 100000%%", e->str);
       return false;
     }
     return true;
   case A_DATE:
     *t = T_DATE;
-    return parse_date(c, e, v);
+    return parse_date(c, e, v, report);
   case A_BOOL:
     *t = T_BOOL;
     *v = e->ival;
@@ -102,7 +187,16 @@ static bool literal(cg *c, ast_node *e, ty *t, int64_t *v) {
   }
 }
 
+static bool literal_of(cg *c, ast_node *e, ty want, int64_t *out);
+
 bool gen_literal(cg *c, ast_node *e, ty want, int64_t *out) {
+  if (!enter(c, e, false)) return false;
+  bool ok = literal_of(c, e, want, out);
+  leave(c);
+  return ok;
+}
+
+static bool literal_of(cg *c, ast_node *e, ty want, int64_t *out) {
   ty t;
   if (e->kind == A_NEG) {
     if (!gen_literal(c, e->a, want, out)) return false;
@@ -138,26 +232,37 @@ bool gen_literal(cg *c, ast_node *e, ty want, int64_t *out) {
     cg_error(c, e->loc, "expected a literal %s here, found '%s'", ty_name(c, want), e->name);
     return false;
   }
-  if (!literal(c, e, &t, out)) {
+  if (!literal(c, e, &t, out, true)) {
     if (e->kind != A_INT && e->kind != A_NUMBER_UNIT && e->kind != A_RATIO &&
         e->kind != A_DATE && e->kind != A_BOOL)
       cg_error(c, e->loc, "expected a literal %s here", ty_name(c, want));
     return false;
   }
   if (!same(t, want)) {
-    cg_error(c, e->loc, "expected %s, found %s", ty_name(c, want), ty_name(c, t));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "expected %s, found %s%s", ty_name(c, want), ty_name(c, t),
+             yuan_hint(c, e, t.t, want.t, hint, sizeof hint));
     return false;
   }
   return true;
 }
 
+static bool const_operand_of(cg *c, ast_node *e, ty *t, int64_t *v);
+
 /* A compile-time constant operand (a literal, or a constant bound to one), silently. */
-static bool const_operand(cg *c, ast_node *e, ty *t, int64_t *v) {
+bool gen_constant(cg *c, ast_node *e, ty *t, int64_t *v) {
+  if (!enter(c, e, true)) return false;
+  bool ok = const_operand_of(c, e, t, v);
+  leave(c);
+  return ok;
+}
+
+static bool const_operand_of(cg *c, ast_node *e, ty *t, int64_t *v) {
   if (e->kind == A_NAME && e->name) {
     sym *s = sym_find(c, e->name);
     if (s && s->kind == SYM_CONST && !s->busy) {
       s->busy = true;
-      bool ok = const_operand(c, s->decl->a, t, v);
+      bool ok = gen_constant(c, s->decl->a, t, v);
       s->busy = false;
       if (ok) s->used = true;
       return ok;
@@ -165,13 +270,13 @@ static bool const_operand(cg *c, ast_node *e, ty *t, int64_t *v) {
     return false;
   }
   if (e->kind == A_NEG) {
-    if (!const_operand(c, e->a, t, v)) return false;
+    if (!gen_constant(c, e->a, t, v)) return false;
     *v = -*v;
     return t->t == TY_INT || t->t == TY_MONEY;
   }
   switch (e->kind) {
   case A_INT: case A_NUMBER_UNIT: case A_RATIO: case A_DATE: case A_BOOL:
-    return literal(c, e, t, v);
+    return literal(c, e, t, v, false);
   default:
     return false;
   }
@@ -188,13 +293,20 @@ static sym *optional_attr(cg *c, ast_node *e) {
 static ty gen_name(cg *c, ast_node *e) {
   sym *s = sym_find(c, e->name);
   if (!s) {
-    cg_error(c, e->loc, "unknown name '%s'", e->name);
+    char hint[SYM_HINT_SIZE];
+    if (sym_find_category(c, e->name))
+      cg_error(c, e->loc, "'%s' is a category: a rule tests the chosen one with 'category in { "
+                          "%s }'; a category's condition names identities and attributes",
+               e->name, e->name);
+    else
+      cg_error(c, e->loc, "unknown name '%s'%s", e->name,
+               sym_suggest(c, e->name, SYM_VALUES, NULL, hint, sizeof hint));
     return T_ERR;
   }
   s->used = true;
   switch (s->kind) {
   case SYM_CONST: {
-    if (s->typed && s->type.t == TY_ERR) { /* already reported */
+    if ((s->typed && s->type.t == TY_ERR) || c->code_full) { /* already reported */
       emit(c, OP_CONST, 0, cg_const(c, 0));
       return T_ERR;
     }
@@ -205,12 +317,14 @@ static ty gen_name(cg *c, ast_node *e) {
       emit(c, OP_CONST, 0, cg_const(c, 0));
       return T_ERR;
     }
+    /* a constant's mistakes are reported at its first expansion only: then it is T_ERR */
+    uint32_t errors = c->diags->nerrors;
     s->busy = true;
     ty t = gen_expr(c, s->decl->a);
     s->busy = false;
-    s->type = t;
+    s->type = c->diags->nerrors == errors ? t : T_ERR;
     s->typed = true;
-    return t;
+    return s->type;
   }
   case SYM_LET:
     if (s->index >= c->let_limit) {
@@ -295,7 +409,10 @@ static ty gen_binary(cg *c, ast_node *e) {
     static const pol_opcode cmp[] = {[OPR_EQ] = OP_EQ, [OPR_NE] = OP_NE, [OPR_LT] = OP_LT,
                                      [OPR_LE] = OP_LE, [OPR_GT] = OP_GT, [OPR_GE] = OP_GE};
     if (!same(a, b)) {
-      cg_error(c, e->loc, "cannot compare %s with %s", ty_name(c, a), ty_name(c, b));
+      char hint[YUAN_HINT_SIZE];
+      cg_error(c, e->loc, "cannot compare %s with %s%s", ty_name(c, a), ty_name(c, b),
+               a.t == TY_MONEY ? yuan_hint(c, e->b, b.t, a.t, hint, sizeof hint)
+                               : yuan_hint(c, e->a, a.t, b.t, hint, sizeof hint));
     } else if (e->op != OPR_EQ && e->op != OPR_NE &&
                !(a.t == TY_INT || a.t == TY_MONEY || a.t == TY_DATE || a.t == TY_RATIO)) {
       cg_error(c, e->loc, "'%s' orders int, money and dates, not %s", op_text(e->op),
@@ -321,8 +438,11 @@ static ty gen_binary(cg *c, ast_node *e) {
       emit(c, e->op == OPR_ADD ? OP_ADD : OP_SUB, 0, 0);
       return a;
     }
-    cg_error(c, e->loc, "cannot %s %s and %s", e->op == OPR_ADD ? "add" : "subtract",
-             ty_name(c, a), ty_name(c, b));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "cannot %s %s and %s%s", e->op == OPR_ADD ? "add" : "subtract",
+             ty_name(c, a), ty_name(c, b),
+             a.t == TY_MONEY ? yuan_hint(c, e->b, b.t, a.t, hint, sizeof hint)
+                             : yuan_hint(c, e->a, a.t, b.t, hint, sizeof hint));
     return a;
   case OPR_MUL:
     emit(c, OP_MUL, 0, 0);
@@ -350,13 +470,15 @@ static ty gen_tested(cg *c, ast_node *x) {
 static ty gen_in_range(cg *c, ast_node *e) {
   ty tl, th;
   int64_t lo, hi;
-  if (!(const_operand(c, e->b, &tl, &lo) && const_operand(c, e->c, &th, &hi))) {
+  if (!(gen_constant(c, e->b, &tl, &lo) && gen_constant(c, e->c, &th, &hi))) {
     /* x is pure, so evaluating it twice is safe */
     ty tb = gen_expr(c, e->b);
     ty tx = gen_tested(c, e->a);
     emit(c, OP_LE, 0, 0);
     uint32_t j = emit(c, OP_ANDJ, 0, 0);
+    c->quiet++; /* x again: its mistakes are reported once, above */
     gen_tested(c, e->a);
+    c->quiet--;
     ty te = gen_expr(c, e->c);
     emit(c, OP_LE, 0, 0);
     patch(c, j, e->loc);
@@ -389,7 +511,21 @@ static ty gen_in_range(cg *c, ast_node *e) {
 static ty gen_in_name(cg *c, ast_node *e) {
   ast_node *n = e->b;
   sym *s = n->kind == A_NAME && n->name ? sym_find(c, n->name) : NULL;
-  if (!s || (s->kind != SYM_WINDOW && s->kind != SYM_COLLECTION)) {
+  if (n->kind == A_NAME && n->name && !s) {
+    char hint[SYM_HINT_SIZE];
+    cg_error(c, n->loc, "no window named '%s' is declared%s", n->name,
+             sym_suggest(c, n->name, (1u << SYM_WINDOW) | (1u << SYM_COLLECTION), NULL, hint,
+                         sizeof hint));
+    return T_BOOL;
+  }
+  if (s && s->kind != SYM_WINDOW && s->kind != SYM_COLLECTION) {
+    s->used = true; /* named, though wrongly: one message, not "never used" besides */
+    const char *kn = sym_kind_name(s->kind);
+    cg_error(c, n->loc, "'%s' is %s %s, not a window: 'in' needs a window name, a range "
+                        "'a .. b' or a set '{ … }'", n->name, strchr("aeiou", kn[0]) ? "an" : "a", kn);
+    return T_BOOL;
+  }
+  if (!s) {
     cg_error(c, n->loc, "'in' needs a range 'a .. b', a set '{ … }', or a window name");
     return T_BOOL;
   }
@@ -417,8 +553,11 @@ static ty gen_in_set(cg *c, ast_node *e) {
     if (tx.t == TY_CATEGORY && s && s->kind == SYM_CATEGORY) bit = s->index;
     else if (tx.t == TY_ENUM && s && s->kind == SYM_ENUMVAL && s->type.en == tx.en) bit = s->index;
     if (bit < 0) {
-      cg_error(c, n->loc, "'%s' is not a %s%s", n->name,
-               tx.t == TY_CATEGORY ? "category" : "value of ", tx.t == TY_CATEGORY ? "" : ty_name(c, tx));
+      char hint[SYM_HINT_SIZE];
+      cg_error(c, n->loc, "'%s' is not a %s%s%s", n->name,
+               tx.t == TY_CATEGORY ? "category" : "value of ", tx.t == TY_CATEGORY ? "" : ty_name(c, tx),
+               sym_suggest(c, n->name, 1u << (tx.t == TY_CATEGORY ? SYM_CATEGORY : SYM_ENUMVAL),
+                           NULL, hint, sizeof hint));
       continue;
     }
     if (bit > 63) {
@@ -501,13 +640,28 @@ static ty gen_call(cg *c, ast_node *e) {
 
 /* ---- the walk -------------------------------------------------------------------------------- */
 
+static ty gen_node(cg *c, ast_node *e);
+
 ty gen_expr(cg *c, ast_node *e) {
   if (!e) return T_BOOL;
+  if (!enter(c, e, false)) {
+    emit(c, OP_CONST, 0, cg_const(c, 0)); /* keeps the stack shape; never run */
+    return T_ERR;
+  }
+  ast_loc outer = c->at;
+  c->at = e->loc;
+  ty t = gen_node(c, e);
+  c->at = outer;
+  leave(c);
+  return t;
+}
+
+static ty gen_node(cg *c, ast_node *e) {
   ty t;
   int64_t v;
   switch (e->kind) {
   case A_INT: case A_NUMBER_UNIT: case A_RATIO: case A_DATE: case A_BOOL:
-    if (!literal(c, e, &t, &v)) v = 0;
+    if (!literal(c, e, &t, &v, true)) v = 0;
     emit(c, OP_CONST, 0, cg_const(c, v));
     return t;
   case A_NAME:
@@ -539,7 +693,12 @@ ty gen_expr(cg *c, ast_node *e) {
     patch(c, j, e->loc);
     if (a.t == TY_ERR || b.t == TY_ERR) return T_ERR;
     if (!same(a, b))
-      cg_error(c, e->loc, "the branches of 'if' differ: %s and %s", ty_name(c, a), ty_name(c, b));
+    {
+      char hint[YUAN_HINT_SIZE];
+      cg_error(c, e->loc, "the branches of 'if' differ: %s and %s%s", ty_name(c, a), ty_name(c, b),
+               a.t == TY_MONEY ? yuan_hint(c, e->c, b.t, a.t, hint, sizeof hint)
+                               : yuan_hint(c, e->b, a.t, b.t, hint, sizeof hint));
+    }
     return a;
   }
   case A_DURATION:
@@ -549,8 +708,11 @@ ty gen_expr(cg *c, ast_node *e) {
     ty r = gen_expr(c, e->a);
     ty m = gen_expr(c, e->b);
     if ((r.t != TY_RATIO || m.t != TY_MONEY) && r.t != TY_ERR && m.t != TY_ERR)
-      cg_error(c, e->loc, "'P of M' takes a percentage and money, not %s and %s", ty_name(c, r),
-               ty_name(c, m));
+    {
+      char hint[YUAN_HINT_SIZE];
+      cg_error(c, e->loc, "'P of M' takes a percentage and money, not %s and %s%s", ty_name(c, r),
+               ty_name(c, m), yuan_hint(c, e->b, m.t, TY_MONEY, hint, sizeof hint));
+    }
     if (c->p.rounding == 0xff)
       cg_error(c, e->loc, "'of' rounds to the fen: declare 'rounding half_up' (or half_even, "
                           "down, up) in the policy header");
@@ -577,8 +739,9 @@ prg_section gen_section(cg *c, ast_node *e, prg_type want, const char *what) {
   prg_section s = {c->p.ncode, 0};
   ty t = gen_expr(c, e);
   if (t.t != want && t.t != TY_ERR) {
-    cg_error(c, e->loc, "%s must be %s, but this is %s", what, ty_name(c, (ty){want, 0}),
-             ty_name(c, t));
+    char hint[YUAN_HINT_SIZE];
+    cg_error(c, e->loc, "%s must be %s, but this is %s%s", what, ty_name(c, (ty){want, 0}),
+             ty_name(c, t), yuan_hint(c, e, t.t, want, hint, sizeof hint));
   }
   emit(c, OP_RET, 0, 0);
   s.end = c->p.ncode;

@@ -1,13 +1,14 @@
 /* ast.c — arena allocation of syntax nodes. */
 #include "ast.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ARENA_BLOCK 65536
 
 typedef struct block { struct block *next; size_t used, cap; unsigned char data[]; } block;
-struct ast_arena { block *head; };
+struct ast_arena { block *head; int failed; };
 
 ast_arena *ast_arena_new(void) { return calloc(1, sizeof(ast_arena)); }
 
@@ -25,8 +26,11 @@ void *ast_alloc(ast_arena *a, size_t n) {
   block *b = a->head;
   if (!b || b->cap - b->used < n) {
     size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
-    b = malloc(sizeof(block) + cap);
-    if (!b) return NULL;
+    b = n <= SIZE_MAX - sizeof(block) ? malloc(sizeof(block) + cap) : NULL;
+    if (!b) {
+      a->failed = 1;
+      return NULL;
+    }
     b->next = a->head;
     b->used = 0;
     b->cap = cap;
@@ -37,6 +41,8 @@ void *ast_alloc(ast_arena *a, size_t n) {
   memset(p, 0, n);
   return p;
 }
+
+int ast_arena_failed(const ast_arena *a) { return a->failed; }
 
 char *ast_strndup(ast_arena *a, const char *s, size_t n) {
   char *p = ast_alloc(a, n + 1);
@@ -51,15 +57,17 @@ ast_node *ast_new(ast_arena *a, ast_kind k, ast_loc loc) {
   if (!n) return NULL;
   n->kind = k;
   n->loc = loc;
+  n->depth = 1;
   return n;
 }
 
 ast_node *ast_append(ast_node *list, ast_node *item) {
   if (!list) return item;
   if (!item) return list;
-  ast_node *t = list;
+  ast_node *t = list->tail ? list->tail : list;
   while (t->next) t = t->next;
   t->next = item;
+  list->tail = item->tail ? item->tail : item;
   return list;
 }
 

@@ -11,6 +11,14 @@
 
 typedef struct { uint32_t start, end; uint32_t src; } ast_loc; /* byte span in source src */
 
+/* The deepest expression tree the parser accepts (brackets count as a level), and the
+ * deepest the compiler expands (the constants an expression names count too). */
+#define AST_MAX_DEPTH 256
+/* Other limits of a source text, each reported where it is exceeded. */
+#define AST_MAX_DECLS 50000     /* declarations in one file */
+#define AST_MAX_STRING 4096     /* bytes of a string literal, quotes excluded */
+#define AST_MAX_NAME 255        /* bytes of an identifier */
+
 typedef enum {
   /* expressions */
   A_INT, A_NUMBER_UNIT, A_RATIO, A_DATE, A_BOOL, A_NAME, A_CALL, A_NOT, A_NEG, A_BINARY,
@@ -37,9 +45,12 @@ struct ast_node {
   char *str;       /* label, string literal, literal text of a number */
   char *cite;
   int64_t ival, ival2;
+  uint32_t depth;      /* expressions: levels of the tree below and including this node */
   ast_node *a, *b, *c; /* operands / condition / value */
   ast_node *list;      /* child list (linked by next) */
   ast_node *next;      /* sibling in a list */
+  ast_node *tail;      /* in a list's first node: a node of the list (NULL: itself) from
+                          which its last is reached in few steps (ast_append) */
 };
 
 typedef struct ast_arena ast_arena;
@@ -47,10 +58,13 @@ typedef struct ast_arena ast_arena;
 ast_arena *ast_arena_new(void);
 void ast_arena_free(ast_arena *a);
 void *ast_alloc(ast_arena *a, size_t n); /* zeroed; NULL only on OOM */
+/* An allocation from the arena has failed: the tree may lack nodes, silently. */
+int ast_arena_failed(const ast_arena *a);
 char *ast_strndup(ast_arena *a, const char *s, size_t n);
 
 ast_node *ast_new(ast_arena *a, ast_kind k, ast_loc loc);
-/* Append b to list a (either may be NULL); returns the head. */
+/* Append list b to list a (either may be NULL); returns the head.  Amortized O(1) when a
+ * is always appended to through its head. */
 ast_node *ast_append(ast_node *list, ast_node *item);
 ast_loc ast_span(ast_loc a, ast_loc b);
 

@@ -5,6 +5,7 @@
 #include "diag.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,49 @@ static char *dup_str(const char *s) {
 
 pol_diags *diag_new(void) { return calloc(1, sizeof(pol_diags)); }
 
+static bool is_cont(unsigned char ch) { return (ch & 0xc0) == 0x80; }
+
+/* The marks of text (see diag_mark); NULL on out of memory. */
+static diag_mark *mark_source(const char *text, size_t len, uint32_t *count) {
+  uint32_t n = 0, cap = 64;
+  diag_mark *m = malloc(cap * sizeof *m);
+  if (!m) return NULL;
+  m[n++] = (diag_mark){0, 1, 1};
+  uint32_t line = 1, col = 1, since = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)text[i];
+    if (ch == '\n') {
+      line++;
+      col = 1;
+      since = 0;
+    } else {
+      if (!is_cont(ch)) col++;
+      if (++since < DIAG_MARK_STRIDE) continue;
+      since = 0;
+    }
+    if (n == cap) {
+      diag_mark *g = realloc(m, (size_t)cap * 2 * sizeof *m);
+      if (!g) {
+        free(m);
+        return NULL;
+      }
+      m = g;
+      cap *= 2;
+    }
+    m[n++] = (diag_mark){i + 1, line, col};
+  }
+  *count = n;
+  return m;
+}
+
 uint32_t diag_add_source(pol_diags *d, const char *path, const char *text, size_t len) {
   if (d->nsources == d->capsources) {
     uint32_t cap = d->capsources ? d->capsources * 2 : 4;
     diag_source *s = realloc(d->sources, cap * sizeof *s);
-    if (!s) return 0;
+    if (!s) {
+      d->oom = 1;
+      return 0;
+    }
     d->sources = s;
     d->capsources = cap;
   }
@@ -31,15 +70,21 @@ uint32_t diag_add_source(pol_diags *d, const char *path, const char *text, size_
   s->path = dup_str(path);
   s->text = NULL;
   s->len = 0;
-  if (text) {
+  s->marks = NULL;
+  s->nmarks = 0;
+  if (text && len <= UINT32_MAX) {
     char *t = malloc(len + 1);
     if (t) {
       memcpy(t, text, len);
       t[len] = 0;
       s->text = t;
       s->len = len;
+      s->marks = mark_source(t, len, &s->nmarks);
+    } else {
+      d->oom = 1;
     }
   }
+  if (path && !s->path) d->oom = 1;
   return d->nsources++;
 }
 
@@ -53,7 +98,10 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   if (d->n == d->cap) {
     uint32_t cap = d->cap ? d->cap * 2 : 8;
     diag *items = realloc(d->items, cap * sizeof *items);
-    if (!items) return;
+    if (!items) {
+      d->oom = 1;
+      return;
+    }
     d->items = items;
     d->cap = cap;
   }
@@ -67,6 +115,12 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   x->rule = dup_str(rule ? rule : "");
   x->msg = dup_str(buf);
   x->witness = NULL;
+  if (!x->rule || !x->msg) {
+    free(x->rule);
+    free(x->msg);
+    d->n--;
+    d->oom = 1;
+  }
 }
 
 void diag_add(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, uint32_t end,
@@ -86,15 +140,27 @@ void diag_witness(pol_diags *d, const char *text) {
 
 /* Columns count UTF-8 code points: a CJK label is one column per character. */
 void diag_locate(const diag_source *s, uint32_t off, uint32_t *line, uint32_t *col) {
-  uint32_t l = 1, c = 1;
+  uint32_t l = 1, c = 1, i = 0;
   if (s->text) {
     if (off > s->len) off = (uint32_t)s->len;
-    for (uint32_t i = 0; i < off; i++) {
+    if (s->marks) {
+      /* the last mark at or before off: marks[0].off is 0 */
+      uint32_t lo = 0, hi = s->nmarks;
+      while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->marks[mid].off <= off) lo = mid;
+        else hi = mid;
+      }
+      i = s->marks[lo].off;
+      l = s->marks[lo].line;
+      c = s->marks[lo].col;
+    }
+    for (; i < off; i++) {
       unsigned char ch = (unsigned char)s->text[i];
       if (ch == '\n') {
         l++;
         c = 1;
-      } else if ((ch & 0xc0) != 0x80) {
+      } else if (!is_cont(ch)) {
         c++;
       }
     }
@@ -113,27 +179,37 @@ static const char *sev_name(diag_severity s) {
   return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "note";
 }
 
-/* The source line holding `off`, then a caret line: ASCII columns as spaces, tabs kept,
+/* The excerpt shows at most this many bytes of the line on either side of the caret, cut
+ * at character boundaries and marked "..." where cut, so a long line is never echoed whole. */
+#define EXCERPT_BYTES 256
+
+/* The source line holding `start`, then a caret line: ASCII columns as spaces, tabs kept,
  * multi-byte characters as two spaces (CJK is double width in terminals). */
 static void render_caret(FILE *f, const diag_source *s, uint32_t start, uint32_t end) {
   if (!s->text || start > s->len) return;
-  uint32_t ls = start;
-  while (ls > 0 && s->text[ls - 1] != '\n') ls--;
-  uint32_t le = start;
-  while (le < s->len && s->text[le] != '\n') le++;
-  fprintf(f, "%.*s\n", (int)(le - ls), s->text + ls);
+  const char *t = s->text;
+  uint32_t ls = start, lo = start > EXCERPT_BYTES ? start - EXCERPT_BYTES : 0;
+  while (ls > lo && t[ls - 1] != '\n') ls--;
+  bool cut_left = ls > 0 && t[ls - 1] != '\n';
+  while (cut_left && ls < start && is_cont((unsigned char)t[ls])) ls++;
+  uint32_t le = start, hi = s->len - start > EXCERPT_BYTES ? start + EXCERPT_BYTES : (uint32_t)s->len;
+  while (le < hi && t[le] != '\n') le++;
+  bool cut_right = le < s->len && t[le] != '\n';
+  while (cut_right && le > start && is_cont((unsigned char)t[le])) le--;
+  fprintf(f, "%s%.*s%s\n", cut_left ? "..." : "", (int)(le - ls), t + ls, cut_right ? "..." : "");
+  if (cut_left) fputs("   ", f);
   for (uint32_t i = ls; i < start; i++) {
-    unsigned char ch = (unsigned char)s->text[i];
+    unsigned char ch = (unsigned char)t[i];
     if (ch == '\t') fputc('\t', f);
     else if (ch < 0x80) fputc(' ', f);
-    else if ((ch & 0xc0) != 0x80) fputs("  ", f);
+    else if (!is_cont(ch)) fputs("  ", f);
   }
   fputc('^', f);
   uint32_t stop = end < le ? end : le;
   for (uint32_t i = start + 1; i < stop; i++) {
-    unsigned char ch = (unsigned char)s->text[i];
+    unsigned char ch = (unsigned char)t[i];
     if (ch < 0x80) fputc('~', f);
-    else if ((ch & 0xc0) != 0x80) fputs("~~", f);
+    else if (!is_cont(ch)) fputs("~~", f);
   }
   fputc('\n', f);
 }
@@ -247,6 +323,7 @@ void pol_diags_free(pol_diags *d) {
   for (uint32_t i = 0; i < d->nsources; i++) {
     free((char *)d->sources[i].path);
     free((char *)d->sources[i].text);
+    free(d->sources[i].marks);
   }
   for (uint32_t i = 0; i < d->n; i++) {
     free(d->items[i].rule);

@@ -14,10 +14,18 @@
 
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_severity;
 
+/* A position of a source whose line and column are known: every line start, and every
+ * DIAG_MARK_STRIDE bytes inside a longer line, in increasing offset order.  Locating an
+ * offset is a binary search and a scan of less than the stride. */
+typedef struct { uint32_t off, line, col; } diag_mark;
+#define DIAG_MARK_STRIDE 4096
+
 typedef struct {
-  const char *path;   /* not owned: outlives the diags (diag_source) */
-  const char *text;   /* source text, or NULL (then no line/caret) */
+  const char *path;   /* owned copy */
+  const char *text;   /* owned copy of the source text, or NULL (then no line/caret) */
   size_t len;
+  diag_mark *marks;   /* NULL when text is NULL or out of memory (then located by a scan) */
+  uint32_t nmarks;
 } diag_source;
 
 typedef struct {
@@ -34,6 +42,7 @@ struct pol_diags {
   diag *items; uint32_t n, cap;
   uint32_t nerrors;
   uint32_t max_errors;  /* stop recording errors beyond this (0 = unlimited) */
+  int oom;              /* an allocation failed: a source lacks its text, or a message was lost */
 };
 
 pol_diags *diag_new(void);
@@ -45,7 +54,7 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
                const char *rule, const char *fmt, va_list ap);
 /* Attach a witness to the last diagnostic. */
 void diag_witness(pol_diags *d, const char *text);
-/* 1-based line and column (in bytes... counted as UTF-8 code points) of a byte offset. */
+/* 1-based line and column (counted in UTF-8 code points) of a byte offset. */
 void diag_locate(const diag_source *s, uint32_t off, uint32_t *line, uint32_t *col);
 
 #endif

@@ -12,7 +12,6 @@ typedef void *yyscan_t;
 %define api.location.type {ast_loc}
 %define parse.error custom
 %define parse.lac full
-/* YYSYMBOL_67_ below is the token '=' (bison names char tokens by number) */
 %locations
 %expect 0
 %param {yyscan_t scanner}
@@ -42,21 +41,58 @@ int lex_lex(PARSE_STYPE *yylval, PARSE_LTYPE *yylloc, yyscan_t scanner);
 
 #define NODE(k, l) ast_new(st->arena, (k), (l))
 
-static ast_node *binary(lex_state *st, int op, ast_node *a, ast_node *b, ast_loc l) {
-  ast_node *n = NODE(A_BINARY, l);
-  if (n) { n->op = op; n->a = a; n->b = b; }
+/* Every expression node is made by nest(), which gives it its depth (1 + its deepest
+ * operand; a leaf is 1) and reports, once, the node that first exceeds AST_MAX_DEPTH:
+ * its operands are within the limit, and every node above it is beyond it silently.
+ * Hence no expression tree deeper than AST_MAX_DEPTH reaches the compiler. */
+static uint32_t depth_of(const ast_node *n) { return n ? n->depth : 0; }
+static ast_node *nest(lex_state *st, ast_node *n) {
+  if (!n) return NULL;
+  uint32_t d = depth_of(n->a);
+  if (depth_of(n->b) > d) d = depth_of(n->b);
+  if (depth_of(n->c) > d) d = depth_of(n->c);
+  for (ast_node *x = n->list; x; x = x->next)
+    if (x->depth > d) d = x->depth;
+  n->depth = d + 1;
+  if (n->depth == AST_MAX_DEPTH + 1)
+    diag_add(st->diags, DIAG_ERROR, st->src, n->loc.start, n->loc.end, "limits",
+             "expression nested deeper than %d levels", AST_MAX_DEPTH);
   return n;
 }
-static ast_node *unary(lex_state *st, ast_kind k, ast_node *a, ast_loc l) {
+static ast_node *expr3(lex_state *st, ast_kind k, int op, ast_node *a, ast_node *b, ast_node *c,
+                       ast_loc l) {
   ast_node *n = NODE(k, l);
-  if (n) n->a = a;
+  if (n) { n->op = op; n->a = a; n->b = b; n->c = c; }
+  return nest(st, n);
+}
+/* Brackets are a level of their own: `((((x))))` is as deep as its brackets. */
+static ast_node *paren(lex_state *st, ast_node *n, ast_loc l) {
+  if (n && ++n->depth == AST_MAX_DEPTH + 1)
+    diag_add(st->diags, DIAG_ERROR, st->src, l.start, l.end, "limits",
+             "expression nested deeper than %d levels", AST_MAX_DEPTH);
   return n;
+}
+static ast_node *binary(lex_state *st, int op, ast_node *a, ast_node *b, ast_loc l) {
+  return expr3(st, A_BINARY, op, a, b, NULL, l);
+}
+static ast_node *unary(lex_state *st, ast_kind k, ast_node *a, ast_loc l) {
+  return expr3(st, k, 0, a, NULL, NULL, l);
 }
 static ast_node *named(lex_state *st, ast_kind k, char *name, char *label, ast_loc l) {
   ast_node *n = NODE(k, l);
   if (n) { n->name = name; n->str = label; }
   return n;
 }
+/* The parser's stacks live in yyparse's frame and never grow: yyoverflow, called when they
+ * are full, only reports.  Only nesting deepens them (every list of the grammar is left
+ * recursive), by at most 3 entries per level of an expression, plus a few for the
+ * declaration around it, so a full stack means an expression nested deeper than
+ * AST_MAX_DEPTH; yyparse then stops (YYABORT) at the token it could not shift. */
+#define YYINITDEPTH (4 * AST_MAX_DEPTH + 64)
+#define YYMAXDEPTH YYINITDEPTH
+#define yyoverflow(msg, ss, ssz, vs, vsz, ls, lsz, size)                       \
+  diag_add(st->diags, DIAG_ERROR, st->src, yylloc.start, yylloc.end, "limits", \
+           "expression nested deeper than %d levels", AST_MAX_DEPTH)
 static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const char *msg) {
   (void)scanner;
   diag_add(st->diags, DIAG_ERROR, st->src, loc->start, loc->end, "syntax", "%s", msg);
@@ -98,7 +134,11 @@ file: decls                      { st->result = $1; }
     ;
 
 decls: %empty                    { $$ = NULL; }
-     | decls decl                { $$ = ast_append($1, $2); }
+     | decls decl                { $$ = $1;
+                                   if (++st->ndecls <= AST_MAX_DECLS) $$ = ast_append($1, $2);
+                                   else if (st->ndecls == AST_MAX_DECLS + 1)
+                                     diag_add(st->diags, DIAG_ERROR, st->src, @2.start, @2.end, "limits",
+                                              "more than %d declarations in one file", AST_MAX_DECLS); }
      | decls error               { $$ = $1; }
      ;
 
@@ -278,7 +318,7 @@ funding_item: IDENT expr                 { $$ = named(st, A_GIVEN, $1, NULL, @$)
 
 /* ---- expressions, loosest first ---- */
 expr: or_expr                            { $$ = $1; }
-    | IF expr THEN expr ELSE expr        { $$ = NODE(A_IF, @$); if ($$) { $$->a = $2; $$->b = $4; $$->c = $6; } }
+    | IF expr THEN expr ELSE expr        { $$ = expr3(st, A_IF, 0, $2, $4, $6, @$); }
     ;
 or_expr: and_expr                        { $$ = $1; }
        | or_expr OR and_expr             { $$ = binary(st, OPR_OR, $1, $3, @$); }
@@ -297,9 +337,9 @@ cmp_expr: add_expr                       { $$ = $1; }
         | add_expr '>' add_expr          { $$ = binary(st, OPR_GT, $1, $3, @$); }
         | add_expr GE add_expr           { $$ = binary(st, OPR_GE, $1, $3, @$); }
         | add_expr IN add_expr DOTDOT add_expr
-            { $$ = NODE(A_IN_RANGE, @$); if ($$) { $$->a = $1; $$->b = $3; $$->c = $5; } }
-        | add_expr IN add_expr           { $$ = NODE(A_IN_NAME, @$); if ($$) { $$->a = $1; $$->b = $3; } }
-        | add_expr IN names              { $$ = NODE(A_IN_SET, @$); if ($$) { $$->a = $1; $$->b = $3; } }
+                                         { $$ = expr3(st, A_IN_RANGE, 0, $1, $3, $5, @$); }
+        | add_expr IN add_expr           { $$ = expr3(st, A_IN_NAME, 0, $1, $3, NULL, @$); }
+        | add_expr IN names              { $$ = expr3(st, A_IN_SET, 0, $1, $3, NULL, @$); }
         ;
 add_expr: mul_expr                       { $$ = $1; }
         | add_expr '+' mul_expr          { $$ = binary(st, OPR_ADD, $1, $3, @$); }
@@ -307,14 +347,14 @@ add_expr: mul_expr                       { $$ = $1; }
         ;
 mul_expr: unary_expr                     { $$ = $1; }
         | mul_expr '*' unary_expr        { $$ = binary(st, OPR_MUL, $1, $3, @$); }
-        | mul_expr OF unary_expr         { $$ = NODE(A_OF, @$); if ($$) { $$->a = $1; $$->b = $3; } }
+        | mul_expr OF unary_expr         { $$ = expr3(st, A_OF, 0, $1, $3, NULL, @$); }
         ;
 unary_expr: postfix_expr                 { $$ = $1; }
           | '-' unary_expr               { $$ = unary(st, A_NEG, $2, @$); }
           ;
 postfix_expr: primary                    { $$ = $1; }
-            | primary DAYS               { $$ = NODE(A_DURATION, @$); if ($$) { $$->op = 0; $$->a = $1; } }
-            | primary MONTHS             { $$ = NODE(A_DURATION, @$); if ($$) { $$->op = 1; $$->a = $1; } }
+            | primary DAYS               { $$ = expr3(st, A_DURATION, 0, $1, NULL, NULL, @$); }
+            | primary MONTHS             { $$ = expr3(st, A_DURATION, 1, $1, NULL, NULL, @$); }
             ;
 primary: NUMBER                          { $$ = named(st, A_INT, NULL, $1, @$); }
        | NUMBER YUAN                     { $$ = named(st, A_NUMBER_UNIT, NULL, $1, @$); }
@@ -325,8 +365,8 @@ primary: NUMBER                          { $$ = named(st, A_INT, NULL, $1, @$); 
        | IDENT                           { $$ = named(st, A_NAME, $1, NULL, @$); }
        | CATEGORY                        { $$ = named(st, A_NAME, "category", NULL, @$); }
        | COLLECTION                      { $$ = named(st, A_NAME, "collection", NULL, @$); }
-       | IDENT '(' args ')'              { $$ = named(st, A_CALL, $1, NULL, @$); if ($$) $$->list = $3; }
-       | '(' expr ')'                    { $$ = $2; }
+       | IDENT '(' args ')'              { $$ = named(st, A_CALL, $1, NULL, @$); if ($$) $$->list = $3; $$ = nest(st, $$); }
+       | '(' expr ')'                    { $$ = paren(st, $2, @$); }
        ;
 args: %empty                             { $$ = NULL; }
     | arg_list                           { $$ = $1; }
@@ -342,6 +382,13 @@ name_list: IDENT                         { $$ = named(st, A_NAME, $1, NULL, @$);
          ;
 
 %%
+
+/* Bison numbers character tokens by their place among the tokens (YYSYMBOL_69_ is '='
+ * today), so they are recognised by name. */
+static int is_char(yysymbol_kind_t k, char c) {
+  const char *n = yysymbol_name(k);
+  return n[0] == '\'' && n[1] == c && n[2] == '\'' && n[3] == 0;
+}
 
 /* "unexpected X, expected A, B or C" — one message per error; the lexer's messages for
  * bad characters come first, so a token error right after one adds nothing new. */
@@ -360,16 +407,31 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
     decl |= expected[i] == YYSYMBOL_CATEGORY;
     eq |= expected[i] == YYSYMBOL_EQ;
   }
+  int ident = 0, rbrace = 0, listed = 0;
+  for (int i = 0; i < n; i++) {
+    ident |= expected[i] == YYSYMBOL_IDENT;
+    rbrace |= is_char(expected[i], '}');
+  }
   if (got == YYSYMBOL_YYUNDEF) {
     /* the scanner has already said what is wrong with this text */
     return 0;
+  } else if (got == YYSYMBOL_YYEOF && st->nbraces > 0) {
+    /* the innermost '{' still open is the one a '}' would close */
+    uint32_t at = st->braces[(st->nbraces - 1) % LEX_BRACES];
+    diag_add(st->diags, DIAG_ERROR, st->src, at, at + 1, "syntax",
+             "this '{' is never closed: the file ends before its '}'");
+    return 0;
+  } else if (got >= YYSYMBOL_POLICY && got <= YYSYMBOL_YUAN && ident && (operand || n == 1)) {
+    /* a keyword where a name (alone, or as an operand) is expected */
+    snprintf(buf, sizeof buf, "'%s' is a reserved word and cannot be used as a name",
+             yysymbol_name(got));
   } else if (n > LIST && operand) {
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected an expression");
   } else if (n > LIST && decl) {
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected a declaration (policy, const, "
              "let, attribute, identity, source, category, choose, collection, window, restate, rule, "
              "addon, unlisted, example)");
-  } else if (got == YYSYMBOL_67_ && eq) {
+  } else if (is_char(got, '=') && eq) {
     snprintf(buf + len, sizeof buf - (size_t)len, " (to compare, write '==')");
   } else if (n > LIST) {
     len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected one of: ");
@@ -377,10 +439,19 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
       len += snprintf(buf + len, sizeof buf - (size_t)len, "%s, ", yysymbol_name(expected[i]));
     snprintf(buf + len, sizeof buf - (size_t)len, "...");
   } else if (n > 0) {
+    listed = 1;
     len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected ");
     for (int i = 0; i < n && len < (int)sizeof buf; i++)
       len += snprintf(buf + len, sizeof buf - (size_t)len, "%s%s",
                       i == 0 ? "" : i == n - 1 ? " or " : ", ", yysymbol_name(expected[i]));
+  }
+  len = (int)strlen(buf);
+  if (listed && rbrace && st->nbraces > 0 && !is_char(got, '{') && len < (int)sizeof buf) {
+    /* the '}' listed as expected: say which '{' it would close */
+    uint32_t line, col;
+    diag_locate(&st->diags->sources[st->src], st->braces[(st->nbraces - 1) % LEX_BRACES], &line,
+                &col);
+    snprintf(buf + len, sizeof buf - (size_t)len, " (the '{' on line %u is still open)", line);
   }
   diag_add(st->diags, DIAG_ERROR, st->src, loc->start, loc->end, "syntax", "%s", buf);
   return 0;

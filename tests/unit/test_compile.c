@@ -37,10 +37,10 @@ static pol_program *compile_ok(const char *src) {
 
 /* Compile a policy that must fail; return the message of its first error (malloc'd),
  * and check that error is located in t.pol. */
-static char *first_error(const char *src, int *nerrors) {
+static char *first_error_n(const char *src, size_t len, int *nerrors) {
   pol_program *p = NULL;
   pol_diags *d = NULL;
-  pol_status st = pol_compile("t.pol", src, strlen(src), &p, &d);
+  pol_status st = pol_compile("t.pol", src, len, &p, &d);
   assert_int_equal(st, POL_EINPUT);
   assert_null(p);
   assert_non_null(d);
@@ -56,9 +56,17 @@ static char *first_error(const char *src, int *nerrors) {
   return msg;
 }
 
-static void error_is(const char *src, const char *want) {
+static char *first_error(const char *src, int *nerrors) {
+  return first_error_n(src, strlen(src), nerrors);
+}
+
+static void error_is_n(const char *src, size_t len, const char *want);
+
+static void error_is(const char *src, const char *want) { error_is_n(src, strlen(src), want); }
+
+static void error_is_n(const char *src, size_t len, const char *want) {
   int n = 0;
-  char *msg = first_error(src, &n);
+  char *msg = first_error_n(src, len, &n);
   if (strcmp(msg, want) != 0) fail_msg("got error '%s', expected '%s'", msg, want);
   free(msg);
 }
@@ -132,12 +140,12 @@ static long long num(query *q, const char *key) {
 static void test_type_errors(void **state) {
   (void)state;
   error_is(HEAD "category o \"o\" { when otherwise individual 300 yuan + 100 }",
-           "cannot add money and int");
+           "cannot add money and int; write '100 yuan'");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
                 "rule r \"r\" when paid_on < standard { wait 3 months }",
            "cannot compare date with money");
   error_is(HEAD "category o \"o\" { when otherwise individual if local_hukou then 400 yuan else 400 }",
-           "the branches of 'if' differ: money and int");
+           "the branches of 'if' differ: money and int; write '400 yuan'");
   error_is(HEAD "category o \"o\" { when disability_grade individual 400 yuan }",
            "the condition of a category must be bool, but this is int");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
@@ -153,7 +161,7 @@ static void test_type_errors(void **state) {
            "cannot multiply money by money (use 'P of M' for a share of money)");
   error_is("policy { title \"t\" year 2026 rounding half_up }\nconst standard = 400 yuan\n"
            "category o \"o\" { when otherwise individual 50% of 3 }",
-           "'P of M' takes a percentage and money, not ratio and int");
+           "'P of M' takes a percentage and money, not ratio and int; write '3 yuan'");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
                 "rule r \"r\" when exited_scheme_on > paid_on { wait 3 months }",
            "'exited_scheme_on' is optional and may be absent: use present(exited_scheme_on) "
@@ -171,7 +179,7 @@ static void test_error_is_located(void **state) {
   assert_int_equal(pol_compile("dir/t.pol", src, strlen(src), &p, &d), POL_EINPUT);
   char *text = pol_diags_render(d, POL_FMT_TEXT);
   assert_non_null(text);
-  const char *want = "dir/t.pol:5:14: error: a part must be money, but this is int\n"
+  const char *want = "dir/t.pol:5:14: error: a part must be money, but this is int; write '400 yuan'\n"
                      "  individual 400\n"
                      "             ^~~\n";
   if (strncmp(text, want, strlen(want)) != 0) fail_msg("got:\n%s", text);
@@ -575,6 +583,136 @@ static void test_enum_after_many_names(void **state) {
   free(src);
 }
 
+/* ---- generated inputs: limits of #16 -------------------------------------------------- */
+
+/* A growable source text. */
+typedef struct {
+  char *s;
+  size_t n;
+  FILE *f;
+} gen;
+
+static void gen_open(gen *g) {
+  g->s = NULL;
+  g->n = 0;
+  g->f = open_memstream(&g->s, &g->n);
+  assert_non_null(g->f);
+}
+
+static const char *gen_close(gen *g) {
+  assert_int_equal(fclose(g->f), 0);
+  return g->s;
+}
+
+#define TAIL "category ordinary \"普通\" { when otherwise individual rest }\n"
+
+/* 100,000 terms of a flat sum overflowed the stack in code generation. */
+static void test_flat_chain_limit(void **state) {
+  (void)state;
+  gen g;
+  gen_open(&g);
+  fputs(HEAD "const x = 1", g.f);
+  for (int i = 1; i < 100000; i++) fputs("+1", g.f);
+  fputs("\n" TAIL, g.f);
+  error_is(gen_close(&g), "expression nested deeper than 256 levels");
+  free(g.s);
+}
+
+/* 100,000 brackets exhausted the parser's stack: "memory exhausted". */
+static void test_bracket_limit(void **state) {
+  (void)state;
+  gen g;
+  gen_open(&g);
+  fputs(HEAD "const x = ", g.f);
+  for (int i = 0; i < 100000; i++) fputc('(', g.f);
+  fputs("1", g.f);
+  for (int i = 0; i < 100000; i++) fputc(')', g.f);
+  fputs("\n" TAIL, g.f);
+  error_is(gen_close(&g), "expression nested deeper than 256 levels");
+  free(g.s);
+}
+
+/* Each constant defined through the next: expanding c1 recursed 40,000 deep. */
+static void test_constant_chain_limit(void **state) {
+  (void)state;
+  gen g;
+  gen_open(&g);
+  fputs(HEAD, g.f);
+  for (int i = 1; i < 40000; i++) fprintf(g.f, "const c%d = c%d + 1 yuan\n", i, i + 1);
+  fputs("const c40000 = 1 yuan\n"
+        "category ordinary \"普通\" { when otherwise worth c1 individual rest }\n", g.f);
+  int n = 0;
+  char *msg = first_error(gen_close(&g), &n);
+  assert_string_equal(msg, "expression nested deeper than 256 levels (counting the constants it names)");
+  assert_int_equal(n, 1);
+  free(msg);
+  free(g.s);
+}
+
+/* Constants defined through doubled constants: the code doubled with each. */
+static void test_constant_expansion_limit(void **state) {
+  (void)state;
+  gen g;
+  gen_open(&g);
+  fputs(HEAD, g.f);
+  for (int i = 1; i < 60; i++) fprintf(g.f, "const c%d = c%d + c%d\n", i, i + 1, i + 1);
+  fputs("const c60 = 1 yuan\n"
+        "category ordinary \"普通\" { when otherwise worth c1 individual rest }\n", g.f);
+  error_is(gen_close(&g), "the policy compiles to more than 1048576 instructions (each use of a "
+                          "constant expands its expression)");
+  free(g.s);
+}
+
+/* 80,000 distinct values: the 65,537th constant's index was truncated to 16 bits and
+ * loaded another constant, silently (`l70000 == 1070000` compared 1004464). */
+static void test_too_many_constants(void **state) {
+  (void)state;
+  gen g;
+  gen_open(&g);
+  fputs(HEAD, g.f);
+  for (int i = 1; i <= 40000; i++) fprintf(g.f, "let l%d = %d + %d\n", i, i, i + 1000000);
+  fputs("category ordinary \"普通\" { when l40000 == 1080000 individual rest }\n", g.f);
+  error_is(gen_close(&g), "too many distinct constant values in one policy: at most 65536");
+  free(g.s);
+}
+
+static void test_declaration_limit(void **state) {
+  (void)state;
+  gen g;
+  gen_open(&g);
+  fputs(HEAD, g.f);
+  for (int i = 1; i <= 50000; i++) fprintf(g.f, "const c%d = 1\n", i);
+  fputs(TAIL, g.f);
+  error_is(gen_close(&g), "more than 50000 declarations in one file");
+  free(g.s);
+}
+
+static void test_source_limit(void **state) {
+  (void)state;
+  size_t n = (8u << 20) + 1;
+  char *src = malloc(n);
+  assert_non_null(src);
+  memset(src, ' ', n);
+  error_is_n(src, n, "the source is 8388609 bytes, more than the 8388608 allowed");
+  free(src);
+}
+
+/* A leading byte-order mark (as Windows editors write) is skipped. */
+static void test_byte_order_mark(void **state) {
+  (void)state;
+  pol_program_free(compile_ok("\xef\xbb\xbf" HEAD TAIL));
+}
+
+/* The largest amount is accepted; one fen more is too large. */
+static void test_amount_limit(void **state) {
+  (void)state;
+  pol_program_free(compile_ok(HEAD "let most = 92233720368547758.07 yuan\n"
+                              "category ordinary \"普通\" { when most > 0 yuan individual rest }\n"));
+  error_is(HEAD "let most = 92233720368547758.08 yuan\n"
+           "category ordinary \"普通\" { when most > 0 yuan individual rest }\n",
+           "'92233720368547758.08 yuan' is too large: an amount is at most 92233720368547758.07 yuan");
+}
+
 /* The answer of a .polb round trip is the answer of the source. */
 static void test_save_load_same_answer(void **state) {
   (void)state;
@@ -620,6 +758,15 @@ int main(void) {
       cmocka_unit_test(test_optional_present_and_in),
       cmocka_unit_test(test_addon_paid_by),
       cmocka_unit_test(test_save_load_same_answer),
+      cmocka_unit_test(test_flat_chain_limit),
+      cmocka_unit_test(test_bracket_limit),
+      cmocka_unit_test(test_constant_chain_limit),
+      cmocka_unit_test(test_constant_expansion_limit),
+      cmocka_unit_test(test_too_many_constants),
+      cmocka_unit_test(test_declaration_limit),
+      cmocka_unit_test(test_source_limit),
+      cmocka_unit_test(test_byte_order_mark),
+      cmocka_unit_test(test_amount_limit),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -214,7 +214,7 @@ static void test_bad_chinese_punctuation(void **state) {
   parsed p;
   parse(&p, "const a = 1 ，\nconst b = 2");
   assert_int_equal(p.d->nerrors, 1);
-  assert_string_equal(p.d->items[0].msg, "unexpected character '，'");
+  assert_string_equal(p.d->items[0].msg, "unexpected character '，' (U+FF0C, full-width): write ','");
   assert_int_equal(p.d->items[0].start, 12);
   assert_int_equal(p.d->items[0].end, 15);
   assert_int_equal(count(p.st.result), 2);
@@ -231,7 +231,7 @@ static void test_chinese_identifier_rejected(void **state) {
   parsed p;
   parse(&p, "const 标准 = 400 yuan");
   assert_true(p.d->nerrors >= 1);
-  assert_string_equal(p.d->items[0].msg, "unexpected character '标准'");
+  assert_string_equal(p.d->items[0].msg, "unexpected characters '标准'");
   assert_int_equal(p.d->items[0].start, 6);
   assert_int_equal(p.d->items[0].end, 12);
   done(&p);

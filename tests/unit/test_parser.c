@@ -498,12 +498,44 @@ static void test_recovery_two_errors(void **state) {
 static void test_error_location_is_token(void **state) {
   (void)state;
   parsed p;
-  parse(&p, "category c \"l\" {\n  when otherwise\n  individual 400 yuan\n");
+  parse(&p, "const a = 1 +\n");
   assert_int_equal(p.d->nerrors, 1);
   /* the error is at the end of the input: after the last token, on its line */
-  assert_in_range(p.d->items[0].start, strlen("category c \"l\" {\n  when otherwise\n  individual 400 yuan"),
-                  strlen("category c \"l\" {\n  when otherwise\n  individual 400 yuan\n"));
+  assert_in_range(p.d->items[0].start, strlen("const a = 1 +"), strlen("const a = 1 +\n"));
   assert_non_null(strstr(p.d->items[0].msg, "unexpected end of file"));
+  done(&p);
+}
+
+/* A file that ends inside braces: the error names the innermost '{' left open. */
+static void test_unclosed_brace_named(void **state) {
+  (void)state;
+  parsed p;
+  parse(&p, "category c \"l\" {\n  when otherwise\n  individual 400 yuan\n");
+  assert_int_equal(p.d->nerrors, 1);
+  assert_int_equal(p.d->items[0].start, strlen("category c \"l\" "));
+  assert_string_equal(p.d->items[0].msg, "this '{' is never closed: the file ends before its '}'");
+  done(&p);
+  parse(&p, "example \"e\" { expect { funding { medical_assistance 1 yuan }\n");
+  assert_int_equal(p.d->nerrors, 1);
+  assert_int_equal(p.d->items[0].start, strlen("example \"e\" { expect "));
+  done(&p);
+}
+
+/* A keyword where a name is expected says it is reserved. */
+static void test_reserved_word_as_name(void **state) {
+  (void)state;
+  parsed p;
+  parse(&p, "const end = 5\n");
+  assert_int_equal(p.d->nerrors, 1);
+  assert_string_equal(p.d->items[0].msg, "'end' is a reserved word and cannot be used as a name");
+  assert_int_equal(p.d->items[0].start, 6);
+  done(&p);
+  parse(&p, "let x = start + 1\n");
+  assert_string_equal(p.d->items[0].msg, "'start' is a reserved word and cannot be used as a name");
+  done(&p);
+  /* where other words are expected too, the usual message */
+  parse(&p, "choose lowest first\n");
+  assert_string_equal(p.d->items[0].msg, "unexpected first, expected identifier or funding");
   done(&p);
 }
 
@@ -528,6 +560,8 @@ int main(void) {
       cmocka_unit_test(test_example),
       cmocka_unit_test(test_recovery_two_errors),
       cmocka_unit_test(test_error_location_is_token),
+      cmocka_unit_test(test_unclosed_brace_named),
+      cmocka_unit_test(test_reserved_word_as_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
