@@ -171,7 +171,8 @@ typedef struct {
   int64_t *rule_when;
   effv *rule_eff;      /* nrules * NEFF */
   ilist paid;          /* payment dates */
-  int32_t ylo, yhi;    /* plausible date range for constants */
+  int32_t ylo, yhi;    /* candidate dates: every date a resident's or payment date can usefully take */
+  int32_t plo, phi;    /* the payment span: windows, collection and the benefit year (and the year before) */
   int64_t *base;       /* slots at the current point before overrides */
   dset shared;         /* dims read by both stages (not paid) */
   uint32_t *sdims; uint32_t nsd;
@@ -201,6 +202,10 @@ typedef struct {
 /* ---- small helpers ---------------------------------------------------------------- */
 
 static bool is_date(const chk *c, int64_t v) { return v >= c->ylo && v <= c->yhi; }
+/* A year whose first and last day are candidate dates. */
+static bool is_year(const chk *c, int64_t y) {
+  return y >= 1 && y <= 9999 && is_date(c, cal_from_ymd((int)y, 1, 1)) && is_date(c, cal_from_ymd((int)y, 12, 31));
+}
 static bool day_ok(int64_t v) { return v >= CAL_MIN_DAY && v <= CAL_MAX_DAY; }
 static bool absent_sec(prg_section s) { return s.start >= s.end; }
 
@@ -238,6 +243,35 @@ static void sb(sbuf *b, const char *fmt, ...) {
 }
 
 static const char *ckey(const chk *c, uint32_t i) { return prg_str(c->p, c->p->categories[i].key); }
+
+/* The payment span (plo..phi): every window, the collection period and the benefit year
+ * with the year before.  Candidate dates (ylo..yhi) reach 131 years before it (birth
+ * dates of the oldest payers) and 4 years after it, clamped to the calendar: derived
+ * from the dates the policy accepts, never from the header's year alone, so that a
+ * benefit year far from the windows still leaves every payment date a candidate. */
+static void payment_span(chk *c) {
+  const pol_program *p = c->p;
+  int y = p->year < 2 ? 2 : p->year > 9999 ? 9999 : p->year;
+  int32_t lo = cal_from_ymd(y - 1, 1, 1), hi = cal_from_ymd(y, 12, 31);
+  if (p->coll_lo <= p->coll_hi) {
+    if (p->coll_lo < lo) lo = p->coll_lo;
+    if (p->coll_hi > hi) hi = p->coll_hi;
+  }
+  for (uint32_t i = 0; i < p->nwindows; i++) {
+    if (p->windows[i].lo > p->windows[i].hi) continue;
+    if (p->windows[i].lo < lo) lo = p->windows[i].lo;
+    if (p->windows[i].hi > hi) hi = p->windows[i].hi;
+  }
+  if (lo < CAL_MIN_DAY) lo = CAL_MIN_DAY;
+  if (hi > CAL_MAX_DAY) hi = CAL_MAX_DAY;
+  c->plo = lo;
+  c->phi = hi;
+  int ly, lm, ld, hy, hm, hd;
+  cal_to_ymd(lo, &ly, &lm, &ld);
+  cal_to_ymd(hi, &hy, &hm, &hd);
+  c->ylo = cal_from_ymd(ly - 131 > 1 ? ly - 131 : 1, 1, 1);
+  c->yhi = cal_from_ymd(hy + 4 < 9999 ? hy + 4 : 9999, 12, 31);
+}
 
 /* ---- reading the bytecode ----------------------------------------------------------- */
 
@@ -560,7 +594,7 @@ static void paid_candidates(chk *c) {
   const info *in = &c->d[0].in;
   /* dates a condition compares the payment date with, in the plausible years (a rule
    * that accepts payments after every window: Tunliu's newborn catch-up shape) */
-  int32_t plo = cal_from_ymd(p->year - 1, 1, 1), phi = cal_from_ymd(p->year, 12, 31);
+  int32_t plo = c->plo, phi = c->phi;
   for (uint32_t i = 0; i < in->consts.n; i++) {
     int64_t k = in->consts.v[i];
     if (k >= plo && k <= phi && k < lo) lo = (int32_t)k;
@@ -569,7 +603,7 @@ static void paid_candidates(chk *c) {
   for (uint32_t i = 0; i < in->consts.n; i++) {
     int64_t k = in->consts.v[i];
     if (is_date(c, k)) add_date(c, l, k, -1, 1);
-    if (in->year && k >= 1900 && k <= 2100) {
+    if (in->year && is_year(c, k)) {
       add_date(c, l, cal_from_ymd((int)k, 1, 1), -1, 1);
       add_date(c, l, cal_from_ymd((int)k, 12, 31), -1, 1);
     }
@@ -638,7 +672,7 @@ static void dim_candidates(chk *c, uint32_t di, int32_t paid) {
         for (uint32_t j = 0; j < in->mon_offs.n; j++)
           add_date(c, l, add_months((int32_t)k, -in->mon_offs.v[j]), -1, 1);
       }
-      if (in->year && k >= 1900 && k <= 2100)
+      if (in->year && is_year(c, k - 1) && is_year(c, k + 1))
         for (int64_t y = k - 1; y <= k + 1; y++) {
           add_date(c, l, cal_from_ymd((int)y, 1, 1), -1, 1);
           add_date(c, l, cal_from_ymd((int)y, 12, 31), -1, 1);
@@ -1520,12 +1554,57 @@ static void enumerate(chk *c) {
 
 /* ---- findings that do not need the enumeration ------------------------------------------ */
 
-/* The first date some window or the collection period accepts (witness dates for
- * findings that do not depend on the date); 1 January of the benefit year if none. */
+/* Dates as runs: every day loop of check walks from one change point to the next, so
+ * that its cost grows with the number of bounds and filtered months, not with the days a
+ * window spans (0001-01-01 .. 9999-12-31 is legal).  span_next(s, d) is the first day
+ * after d on which membership in span s may differ from d's; every span answer
+ * (vm_in_window, eval_window_at) is constant on d .. next_change(...) - 1. */
+static int32_t span_next(const prg_window *s, int32_t d) {
+  if (s->lo > s->hi || d >= s->hi + (int64_t)1) return d < s->lo ? s->lo : INT32_MAX;
+  if (d < s->lo) return s->lo;
+  int32_t best = s->hi + 1;
+  if (s->dlo <= 1 && s->dhi >= 31) return best;
+  int y, m, day;
+  cal_to_ymd(d, &y, &m, &day);
+  int32_t first = d - (day - 1);
+  int dim = cal_days_in_month(y, m);
+  int32_t next_month = first + dim, cut = best;
+  if (day < s->dlo && s->dlo <= dim) cut = first + s->dlo - 1;
+  else if (day <= s->dhi && s->dhi < dim) cut = first + s->dhi;
+  else cut = next_month;
+  return cut < best ? cut : best;
+}
+
+/* The next change point after d of every window, the collection period and the extra
+ * spans (restatements); INT32_MAX past the last. */
+static int32_t next_change(const pol_program *p, const prg_window *extra, uint32_t nextra, int32_t d) {
+  int32_t best = INT32_MAX, n;
+  for (uint32_t w = 0; w < p->nwindows; w++)
+    if ((n = span_next(&p->windows[w], d)) < best) best = n;
+  prg_window coll = {.lo = p->coll_lo, .hi = p->coll_hi, .dlo = p->coll_dlo, .dhi = p->coll_dhi};
+  if ((n = span_next(&coll, d)) < best) best = n;
+  for (uint32_t k = 0; k < nextra; k++)
+    if ((n = span_next(&extra[k], d)) < best) best = n;
+  return best <= d ? d + 1 : best;
+}
+
+/* The next window bound after d (eval_window_at reads ranges only); INT32_MAX past the last. */
+static int32_t next_bound(const pol_program *p, int32_t d) {
+  int32_t best = INT32_MAX;
+  for (uint32_t w = 0; w < p->nwindows; w++) {
+    const prg_window *x = &p->windows[w];
+    if (x->lo > d && x->lo < best) best = x->lo;
+    if (x->hi >= d && x->hi < best) best = x->hi + 1;
+  }
+  return best;
+}
+
+/* The first date some window accepts (witness dates for findings that do not depend on
+ * the date); 1 January of the benefit year if none. */
 static int32_t first_payable(const pol_program *p) {
   int32_t best = INT32_MAX;
   for (uint32_t w = 0; w < p->nwindows; w++)
-    for (int32_t d = p->windows[w].lo; d <= p->windows[w].hi && d < best; d++)
+    for (int32_t d = p->windows[w].lo; d <= p->windows[w].hi && d < best; d = span_next(&p->windows[w], d))
       if (vm_in_window(&p->windows[w], d)) { best = d; break; }
   return best == INT32_MAX ? cal_from_ymd(p->year, 1, 1) : best;
 }
@@ -1581,7 +1660,7 @@ static void date_findings(chk *c) {
   if (p->coll_lo <= p->coll_hi) {
     int32_t start = 0;
     bool run = false;
-    for (int32_t d = p->coll_lo; d <= p->coll_hi + 1; d++) {
+    for (int32_t d = p->coll_lo; d <= p->coll_hi + 1; d = next_change(p, NULL, 0, d)) {
       bool gap = d <= p->coll_hi && dom_ok(p->coll_dlo, p->coll_dhi, d) && eval_window_at(p, d) == PRG_NONE;
       if (gap && !run) { start = d; run = true; }
       if (!gap && run) {
@@ -1589,6 +1668,7 @@ static void date_findings(chk *c) {
                                                         : "inside the collection period, whose days filter accepts them");
         run = false;
       }
+      if (d > p->coll_hi) break;
     }
   }
   /* gaps between consecutive windows (by start date) */
@@ -1614,7 +1694,10 @@ static void date_findings(chk *c) {
     if (covered) continue;
     int32_t start = 0;
     bool run = false;
-    for (int32_t d = a->hi + 1; d <= b->lo; d++) {
+    prg_window ab[2] = {*a, *b}; /* their day filters over the dates between them */
+    ab[0].lo = ab[1].lo = a->hi + 1;
+    ab[0].hi = ab[1].hi = b->lo;
+    for (int32_t d = a->hi + 1; d <= b->lo; d = next_change(p, ab, 2, d)) {
       bool inside_coll = p->coll_lo <= p->coll_hi && d >= p->coll_lo && d <= p->coll_hi;
       bool gap = d < b->lo && eval_window_at(p, d) == PRG_NONE && !inside_coll &&
                  (dom_ok(a->dlo, a->dhi, d) || dom_ok(b->dlo, b->dhi, d));
@@ -1646,7 +1729,7 @@ static void date_findings(chk *c) {
       free(s);
     }
     bool reach = false; /* some date of its range is answered by it, not an earlier one */
-    for (int32_t d = w->lo; d <= w->hi && !reach; d++) reach = eval_window_at(p, d) == i;
+    for (int32_t d = w->lo; d <= w->hi && !reach; d = next_bound(p, d)) reach = eval_window_at(p, d) == i;
     if (!reach) { /* witness: its first date, answered by an earlier window */
       int64_t *s = plain_slots(c, w->lo);
       add_finding(c, DIAG_WARNING, "dates", w->pos, 7, eval_window_at(p, w->lo), 0, s,
@@ -1707,10 +1790,18 @@ static void restate_findings(chk *c) {
     int32_t lo = t.lo < s.lo ? t.lo : s.lo, hi = t.hi > s.hi ? t.hi : s.hi;
     int32_t first = 0, run_end = 0;
     uint32_t ndiff = 0;
-    for (int32_t d = lo; d <= hi; d++) {
-      if (vm_in_window(&t, d) == vm_in_window(&s, d)) continue;
-      if (ndiff++ == 0) first = run_end = d;
-      else if (run_end == d - 1 && first + (int32_t)ndiff - 1 == d) run_end = d;
+    prg_window ts[2] = {t, s};
+    for (int32_t d = lo; d <= hi;) {
+      int32_t e = next_change(p, ts, 2, d); /* d .. e-1 agree or disagree alike */
+      int32_t last = e - 1 < hi ? e - 1 : hi;
+      if (vm_in_window(&t, d) != vm_in_window(&s, d)) {
+        uint32_t run = (uint32_t)(last - d + 1);
+        if (ndiff == 0) { first = d; run_end = last; }
+        else if (run_end == d - 1 && first + (int32_t)ndiff - 1 == d - 1) run_end = last;
+        ndiff += run;
+      }
+      if (e > hi) break;
+      d = e;
     }
     if (!ndiff) continue;
     char tt[64], st[64], a[11], b[11];
@@ -1740,6 +1831,8 @@ static void restate_findings(chk *c) {
 static void final_findings(chk *c) {
   const pol_program *p = c->p;
   uint32_t n = p->ncategories;
+  /* every claim below is about all payment dates: none from an empty set of them */
+  if (c->paid.n == 0) return;
   for (uint32_t i = 0; i < n; i++) {
     /* "never" is a claim about every resident: not made for a partly enumerated one */
     if (c->amount_done[i] || c->cat_partial[i]) continue;
@@ -1844,8 +1937,7 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   uint32_t n = p->ncategories;
   c->p = p;
   c->verbose = verbose;
-  c->ylo = cal_from_ymd(p->year - 130 > 1 ? p->year - 130 : 1, 1, 1);
-  c->yhi = cal_from_ymd(p->year + 3 < 9999 ? p->year + 3 : 9999, 12, 31);
+  payment_span(c);
   c->ev = eval_new(p, false);
   pol_eval *rev = eval_new(p, false);
   /* witnesses are replayed on the interpreter, whose run-time failures check reports */
