@@ -145,8 +145,12 @@ typedef struct {
   char *resident; /* JSON or NULL */
   int32_t date;
   /* replay: what must hold */
-  int rk;         /* 0 none, 1 overlap, 2 missing, 3 amounts, 4 loses, 5 rules, 6 nowindow, 7 window */
+  int rk;         /* 0 none, 1 overlap, 2 missing, 3 amounts, 4 loses, 5 rules, 6 nowindow, 7 window,
+                     8 untested identity, 9 restate, 10 buys nothing, 11 window overlap with a rule,
+                     12 window overlap with different effects, 13 window overlap (no effect) */
   uint32_t a, b;
+  uint32_t rel;   /* the second party's declaration (overlaps, conflicts) when has_rel */
+  bool has_rel;
 } finding;
 
 typedef struct {
@@ -194,6 +198,7 @@ typedef struct {
   uint8_t *cat_partial;     /* its component was enumerated with at most 3 identities */ /* applied where the window accepts the date or the answer is payable */
   uint8_t *late_start_done; /* per window + 1 (0: no window): start-after-end reported */
   uint8_t *rule_pair_done;
+  uint8_t *win_pair_done;   /* nwindows^2: an overlap's error reported */
   finding *f; uint32_t nf, capf;
   /* scratch */
   int64_t *row;        /* per category results at one combination */
@@ -1003,7 +1008,8 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
     }
     int r = key_cmp(c, i, w);
     bool differs = memcmp(row_of(c, i) + 2, row_of(c, w) + 2, (2 + p->nsources) * sizeof(int64_t)) != 0;
-    /* severity rank: 3 error, 2 warning, 1 note */
+    /* severity by effect: 3 error when only file order decides and the two answers
+     * differ in money or funding (declared `then first` or not), 1 note otherwise */
     int sev = r == 0 && differs ? (has_order_key(p) ? 2 : 3) : 1;
     uint32_t lo = i < w ? i : w, hi = i < w ? w : i;
     uint8_t *done = &c->pair_done[(size_t)lo * n + hi];
@@ -1026,10 +1032,10 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
                   "yuan, funding %s (`%s` wins only by file order, which `choose` does not declare)",
                   ckey(c, w), ckey(c, i), ckey(c, w), ind, fw, ckey(c, i), ini, fi, ckey(c, w));
     else if (sev == 2)
-      add_finding(c, DIAG_WARNING, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
+      add_finding(c, DIAG_ERROR, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
                   "categories `%s` and `%s` both hold and tie on every key of `choose` but differ "
                   "(`%s` individual %s yuan, funding %s; `%s` individual %s yuan, funding %s); `%s` "
-                  "is chosen, decided by file order",
+                  "is chosen, decided by file order, which so decides this resident's money",
                   ckey(c, w), ckey(c, i), ckey(c, w), ind, fw, ckey(c, i), ini, fi, ckey(c, w));
     else
       add_finding(c, DIAG_NOTE, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
@@ -1295,22 +1301,92 @@ static int64_t dim_value(const chk *c, const int64_t *slots, uint32_t di) {
  * the applied rules' cached effects, through eval_effect): notes which applied rules met
  * a date that is accepted, and reports an accepted payment whose benefits would start
  * after they end (a wait running past the benefit year).  Replayed through pol_quote. */
+/* Window w's own effects at the current point into e and *payable (as pol_quote applies
+ * them); false if one cannot be evaluated. */
+static bool window_effects(chk *c, uint32_t w, int32_t paid, eval_effects *e, bool *payable) {
+  const pol_program *p = c->p;
+  *e = (eval_effects){cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
+  *payable = w != PRG_NONE && vm_in_window(&p->windows[w], paid);
+  if (w == PRG_NONE) return true;
+  const prg_window *win = &p->windows[w];
+  for (uint32_t k = 0; k < win->eff_count; k++) {
+    const prg_effect *x = &p->effects[win->eff_first + k];
+    int64_t v = 0;
+    if (x->kind <= EFF_SURCHARGE && vm_run(c->ev, x->value, &v) != POL_OK) return false;
+    if (x->kind == EFF_PAYABLE || x->kind == EFF_NOT_PAYABLE) *payable = x->kind == EFF_PAYABLE;
+    else eval_effect(e, x->kind, v);
+  }
+  return true;
+}
+
+/* Windows w (answering paid) and x (later in file order, holding paid in its range too):
+ * the overlap's dates, as text. */
+static void overlap_text(const pol_program *p, uint32_t w, uint32_t x, char *buf, size_t n) {
+  const prg_window *a = &p->windows[w], *b = &p->windows[x];
+  char lo[11], hi[11];
+  cal_format(a->lo > b->lo ? a->lo : b->lo, lo);
+  cal_format(a->hi < b->hi ? a->hi : b->hi, hi);
+  snprintf(buf, n, "%s .. %s", lo, hi);
+}
+
+/* An overlap of windows changes an accepted answer when, on a date both hold, (1) a rule
+ * that applies tests membership of the window that does not answer (`paid_on in late`
+ * while `main` answers: the late rules fire on on-time payments), or (2) the two windows'
+ * own effects give different dates or payability.  Reported once per pair, as an error
+ * at the later window, replacing the pair's warning (rk 13). */
+static void window_conflicts(chk *c, uint32_t w, int32_t paid, const eval_effects *e, bool payable,
+                             bool accepted, const uint32_t *applied, uint32_t na) {
+  const pol_program *p = c->p;
+  if (w == PRG_NONE) return;
+  for (uint32_t x = 0; x < p->nwindows && x < 63; x++) {
+    if (x == w || p->windows[x].lo > paid || paid > p->windows[x].hi) continue;
+    uint32_t lo = x < w ? x : w, hi = x < w ? w : x;
+    uint8_t *done = &c->win_pair_done[(size_t)lo * p->nwindows + hi];
+    if (*done) continue;
+    char span[32], d[11];
+    overlap_text(p, w, x, span, sizeof span);
+    cal_format(paid, d);
+    int32_t r = -1;
+    for (uint32_t k = 0; k < na && r < 0; k++)
+      if ((c->rule_info[applied[k]].wins >> x) & 1 && vm_in_window(&p->windows[x], paid)) r = (int32_t)applied[k];
+    eval_effects ex;
+    bool xpay;
+    bool differ = r < 0 && window_effects(c, x, paid, &ex, &xpay) && (payable || xpay) &&
+                  (xpay != payable || ex.start != e->start || ex.end != e->end || ex.wait_months != e->wait_months ||
+                   ex.wait_days != e->wait_days || ex.surcharge != e->surcharge || ex.free != e->free);
+    if (r < 0 && !differ) continue;
+    if (r >= 0 && !accepted) continue;
+    *done = 1;
+    for (uint32_t k = 0; k < c->nf; k++)
+      if (c->f[k].rk == 13 && c->f[k].a == lo && c->f[k].b == hi) c->f[k].rk = -1;
+    finding *f;
+    if (r >= 0)
+      f = add_finding(c, DIAG_ERROR, "dates", p->windows[hi].pos, 11, w, (uint32_t)r, c->ev->slots,
+                      "window `%s` overlaps window `%s` on %s, where `%s` answers (file order), but rule "
+                      "`%s` tests `paid_on in %s` and applies there: a payment accepted on %s gets `%s`'s "
+                      "dates and `%s`'s effects",
+                      prg_str(p, p->windows[hi].key), prg_str(p, p->windows[lo].key), span,
+                      prg_str(p, p->windows[w].key), prg_str(p, p->rules[r].key), prg_str(p, p->windows[x].key),
+                      d, prg_str(p, p->windows[w].key), prg_str(p, p->rules[r].key));
+    else
+      f = add_finding(c, DIAG_ERROR, "dates", p->windows[hi].pos, 12, w, x, c->ev->slots,
+                      "window `%s` overlaps window `%s` on %s and they answer differently there (dates, "
+                      "wait or payability); `%s` answers by file order, e.g. a payment on %s",
+                      prg_str(p, p->windows[hi].key), prg_str(p, p->windows[lo].key), span,
+                      prg_str(p, p->windows[w].key), d);
+    if (f) f->rel = p->windows[lo].pos, f->has_rel = true;
+  }
+}
+
 static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
   const pol_program *p = c->p;
   int32_t paid = (int32_t)c->ev->slots[SLOT_PAID_ON];
   uint32_t w = eval_window_at(p, paid);
-  bool open = w != PRG_NONE && vm_in_window(&p->windows[w], paid), payable = open;
-  eval_effects e = {cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
-  if (w != PRG_NONE) {
-    const prg_window *win = &p->windows[w];
-    for (uint32_t k = 0; k < win->eff_count; k++) {
-      const prg_effect *x = &p->effects[win->eff_first + k];
-      int64_t v = 0;
-      if (x->kind <= EFF_SURCHARGE && vm_run(c->ev, x->value, &v) != POL_OK) return;
-      if (x->kind == EFF_PAYABLE || x->kind == EFF_NOT_PAYABLE) payable = x->kind == EFF_PAYABLE;
-      else eval_effect(&e, x->kind, v);
-    }
-  }
+  bool open = w != PRG_NONE && vm_in_window(&p->windows[w], paid), payable;
+  eval_effects e;
+  if (!window_effects(c, w, paid, &e, &payable)) return;
+  eval_effects e0 = e;
+  bool wpay = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
   for (uint32_t k = 0; k < na; k++) {
     const effv *x = c->rule_eff + (size_t)applied[k] * NEFF;
     for (int s = 0; s < NEFF; s++) {
@@ -1321,6 +1397,7 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
     }
   }
   payable = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
+  window_conflicts(c, w, paid, &e0, wpay, payable, applied, na);
   for (uint32_t k = 0; k < na; k++)
     if (open || payable) c->rule_on_payable[applied[k]] = 1;
   int32_t start;
@@ -1397,10 +1474,12 @@ static void stage_b_point(chk *c, const dset *moved) {
       for (int k = 0; k < NEFF; k++) {
         if (!e1[k].set || !e2[k].set || (e1[k].kind == e2[k].kind && e1[k].v == e2[k].v)) continue;
         *done = 1;
-        add_finding(c, DIAG_WARNING, "dates", p->rules[r2].pos, 5, r1, r2, c->ev->slots,
-                    "rules `%s` and `%s` both apply and set `%s` differently; the later one, `%s`, wins",
+        finding *f = add_finding(c, DIAG_ERROR, "dates", p->rules[r2].pos, 5, r1, r2, c->ev->slots,
+                    "rules `%s` and `%s` both apply and set `%s` differently; the later one, `%s`, wins "
+                    "by file order, which so decides this answer",
                     prg_str(p, p->rules[r1].key), prg_str(p, p->rules[r2].key), eff_name(k),
                     prg_str(p, p->rules[r2].key));
+        if (f) f->rel = p->rules[r1].pos, f->has_rel = true;
         break;
       }
     }
@@ -1723,9 +1802,13 @@ static void date_findings(chk *c) {
       cal_format(b, y);
       int64_t *s = plain_slots(c, a);
       if (s)
-        add_finding(c, DIAG_WARNING, "dates", w->pos, 7, j, 0, s,
-                    "window `%s` overlaps window `%s` on %s .. %s; the earlier one, `%s`, wins there",
-                    prg_str(p, w->key), prg_str(p, v->key), x, y, prg_str(p, v->key));
+      {
+        finding *f = add_finding(c, DIAG_WARNING, "dates", w->pos, 13, j, i, s,
+                                 "window `%s` overlaps window `%s` on %s .. %s; the earlier one, `%s`, "
+                                 "wins there (no answer changes: their effects agree there and no rule that applies there tests them)",
+                                 prg_str(p, w->key), prg_str(p, v->key), x, y, prg_str(p, v->key));
+        if (f) f->rel = v->pos, f->has_rel = true;
+      }
       free(s);
     }
     bool reach = false; /* some date of its range is answered by it, not an earlier one */
@@ -1913,6 +1996,9 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
   case 5: return st == POL_OK && ev->applied[f->a] && ev->applied[f->b];
   case 6: return st == POL_OK && ev->window == PRG_NONE;
   case 7: return st == POL_OK && ev->window == f->a;
+  case 13: return st == POL_OK && ev->window == f->a;
+  case 11: return st == POL_OK && ev->payable && ev->window == f->a && ev->applied[f->b];
+  case 12: return st == POL_OK && ev->window == f->a && f->date >= p->windows[f->b].lo && f->date <= p->windows[f->b].hi;
   default: (void)p; return false;
   }
 }
@@ -1964,11 +2050,12 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->pair_done = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
   c->rule_applied = calloc(p->nrules ? p->nrules : 1, 1);
   c->rule_pair_done = calloc((size_t)(p->nrules ? p->nrules : 1) * (p->nrules ? p->nrules : 1), 1);
+  c->win_pair_done = calloc((size_t)(p->nwindows ? p->nwindows : 1) * (p->nwindows ? p->nwindows : 1), 1);
   if (!c->ev || !rev || !c->dim_of_slot || !c->let_info || !c->cat_info || !c->base || !c->row ||
       !c->cat_holds || !c->cat_chosen || !c->amount_done || !c->cat_loses_to || !c->pair_done ||
       !c->rule_applied || !c->rule_pair_done || !c->rule_info || !c->rule_when ||
       !c->rule_eff || !c->blet || !c->lose_res || !c->lose_date || !c->rule_on_payable || !c->cat_partial ||
-      !c->late_start_done || n > 256)
+      !c->late_start_done || !c->win_pair_done || n > 256)
     goto done;
   if (!make_dims(c)) goto done;
   scan_program(c);
@@ -2050,7 +2137,7 @@ done:
   il_free(&c->paid);
   free(c->let_info); free(c->cat_info); free(c->dim_of_slot); free(c->base); free(c->row);
   free(c->cat_holds); free(c->cat_chosen); free(c->amount_done); free(c->cat_loses_to);
-  free(c->pair_done); free(c->rule_applied); free(c->rule_pair_done); free(c->sdims); free(c->bdims);
+  free(c->pair_done); free(c->win_pair_done); free(c->rule_applied); free(c->rule_pair_done); free(c->sdims); free(c->bdims);
   pol_eval_free(c->ev);
   pol_eval_free(rev);
   free(c);
