@@ -1902,11 +1902,15 @@ static void restate_findings(chk *c) {
     else snprintf(own, sizeof own, "the policy's");
     if (run_end != first) snprintf(at, sizeof at, "%s .. %s", a, b);
     else snprintf(at, sizeof at, "%s", a);
+    /* acknowledged (`accepted "reason"`): a note that keeps the contradiction visible */
+    const char *why = prg_str(p, r->accepted);
+    char ack[600] = "";
+    if (*why) snprintf(ack, sizeof ack, " (accepted by the policy: %s)", why);
     int64_t *w = plain_slots(c, first);
-    add_finding(c, DIAG_WARNING, "dates", r->pos, 9, i, 0, w,
+    add_finding(c, *why ? DIAG_NOTE : DIAG_WARNING, "dates", r->pos, 9, i, 0, w,
                 "the notice states %s `%s` twice, differently: %s says %s, %s is %s; they disagree "
-                "on %u payment date%s, first %s",
-                what, name, who, st, own, tt, ndiff, ndiff == 1 ? "" : "s", at);
+                "on %u payment date%s, first %s%s",
+                what, name, who, st, own, tt, ndiff, ndiff == 1 ? "" : "s", at, ack);
     free(w);
   }
 }

@@ -79,7 +79,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token OF "of" ONE "one" TRUE "true" FALSE "false" REQUIRED "required" OPTIONAL "optional"
 %token ADDON "addon" ADDONS "addons" TIERS "tiers" PAID "paid" BY "by" EXAMPLE "example"
 %token RESIDENT "resident" EXPECT "expect" FUNDING "funding" MATCHED "matched" CITE "cite"
-%token RESTATE "restate" UNLISTED "unlisted"
+%token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -87,7 +87,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %type <node> names name_list type enum_vals enum_val attr_default cat_body parts part
 %type <node> keys key days_opt effects_opt effects effect tiers tier paid_opt
 %type <node> example_items example_item givens given buys buy expects expect_item funding_items
-%type <node> funding_item
+%type <node> funding_item accepted_opt
 %type <str> cite_opt
 
 %start file
@@ -126,14 +126,14 @@ decl: POLICY '{' header_fields '}'
         { $$ = named(st, A_WINDOW, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
-    | RESTATE IDENT STRING DATE DOTDOT DATE days_opt cite_opt
+    | RESTATE IDENT STRING DATE DOTDOT DATE days_opt cite_opt accepted_opt
         { $$ = named(st, A_RESTATE, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
-                    $$->c = $7; $$->cite = $8; } }
-    | RESTATE COLLECTION STRING DATE DOTDOT DATE days_opt cite_opt
+                    $$->c = $7; $$->cite = $8; $$->list = $9; } }
+    | RESTATE COLLECTION STRING DATE DOTDOT DATE days_opt cite_opt accepted_opt
         { $$ = named(st, A_RESTATE, "collection", $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
-                    $$->c = $7; $$->cite = $8; } }
+                    $$->c = $7; $$->cite = $8; $$->list = $9; } }
     | UNLISTED names cite_opt
         { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->list = $2 ? $2->list : NULL; $$->cite = $3; } }
     | RULE IDENT STRING cite_opt WHEN expr '{' effects '}'
@@ -157,6 +157,11 @@ hvalue: STRING  { $$ = named(st, A_NAME, NULL, $1, @$); if ($$) $$->op = 1; }
 label_opt: %empty   { $$ = NULL; }
          | STRING   { $$ = named(st, A_NAME, NULL, $1, @$); }
          ;
+/* `accepted "reason"`: the policy acknowledges the contradiction a restatement records */
+accepted_opt: %empty                { $$ = NULL; }
+            | ACCEPTED STRING       { $$ = named(st, A_FIELD, "accepted", $2, @$); }
+            ;
+
 cite_opt: %empty      { $$ = NULL; }
         | CITE STRING { $$ = $2; }
         ;
@@ -369,7 +374,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected a declaration (policy, const, "
              "let, attribute, identity, source, category, choose, collection, window, restate, rule, "
              "addon, unlisted, example)");
-  } else if (got == YYSYMBOL_67_ && eq) {
+  } else if (strcmp(yysymbol_name(got), "'='") == 0 && eq) { /* not YYSYMBOL_NN_: renumbered by every new token */
     snprintf(buf + len, sizeof buf - (size_t)len, " (to compare, write '==')");
   } else if (n > LIST) {
     len += snprintf(buf + len, sizeof buf - (size_t)len, ", expected one of: ");

@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 3
+#define PRG_VERSION 4
 #define PRG_STACK_MAX 32
 #define PRG_MAX_IDENTITIES 64
 #define PRG_ABSENT INT64_MIN /* the value of an optional attribute not given */
@@ -133,6 +133,7 @@ typedef struct {
   int32_t lo, hi;       /* inclusive date range */
   uint8_t dlo, dhi;     /* day-of-month filter, 1..31 when none */
   prg_strref label, cite;
+  prg_strref accepted;  /* `accepted "reason"`: a known contradiction (empty: not acknowledged) */
   uint32_t pos;
 } prg_restate;
 

@@ -404,15 +404,15 @@ static void test_bad_restate(void **state) {
   (void)state;
   pol_program *p = base();
   TABLE(p, restates, nrestates, 1);
-  p->restates[0] = (prg_restate){1, 100, 200, 1, 25, PRG_NONE, PRG_NONE, 0};
+  p->restates[0] = (prg_restate){1, 100, 200, 1, 25, PRG_NONE, PRG_NONE, PRG_NONE, 0};
   rejects(p, "restates[0]: window 1 out of range (1 windows)");
   p = base();
   TABLE(p, restates, nrestates, 1);
-  p->restates[0] = (prg_restate){0, 200, 100, 1, 25, PRG_NONE, PRG_NONE, 0};
+  p->restates[0] = (prg_restate){0, 200, 100, 1, 25, PRG_NONE, PRG_NONE, PRG_NONE, 0};
   rejects(p, "restates[0]: period ends (day 100) before it starts (day 200)");
   p = base();
   TABLE(p, restates, nrestates, 1);
-  p->restates[0] = (prg_restate){PRG_NONE, 100, 200, 26, 25, PRG_NONE, PRG_NONE, 0};
+  p->restates[0] = (prg_restate){PRG_NONE, 100, 200, 26, 25, PRG_NONE, PRG_NONE, PRG_NONE, 0};
   p->coll_lo = 1;
   p->coll_hi = 0;
   rejects(p, "restates[0]: restates the collection period, which the program does not have");
