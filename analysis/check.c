@@ -187,6 +187,13 @@ typedef struct {
   bool incomplete_ids, incomplete_combo, incomplete_runtime;
   /* tracking */
   uint8_t *cat_holds, *cat_chosen;
+  uint8_t *cat_holds_acc, *cat_chosen_acc; /* ... at a payment date that may be accepted */
+  char **held_res;       /* per category: a resident for whom it holds on a refused date */
+  int32_t *held_date;
+  bool paid_open;        /* the current payment date may be accepted (see accept_possible) */
+  bool rules_pay;        /* some rule can make a date `payable` */
+  bool last_payable;     /* stage B: the answer at the last point that changed one */
+  uint8_t *addon_acc;    /* per add-on: its `paid when` holds for an accepted payment */
   uint8_t *cat_loses_to; /* ncats*ncats: loser*n + winner */
   char **lose_res;       /* per category: a resident for whom it holds and loses (JSON) */
   int32_t *lose_date;
@@ -995,8 +1002,18 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
   uint32_t w = list[0];
   for (uint32_t j = 1; j < nm; j++)
     if (beats(p, row_of(c, list[j]), list[j], row_of(c, w), w)) w = list[j];
-  for (uint32_t j = 0; j < nm; j++) c->cat_holds[list[j]] = 1;
+  for (uint32_t j = 0; j < nm; j++) {
+    uint32_t i = list[j];
+    c->cat_holds[i] = 1;
+    if (c->paid_open) c->cat_holds_acc[i] = 1;
+    else if (!c->held_res[i]) {
+      point_slots(c, vids);
+      c->held_res[i] = resident_json(c, c->ev->slots);
+      c->held_date[i] = (int32_t)c->ev->slots[SLOT_PAID_ON];
+    }
+  }
   c->cat_chosen[w] = 1;
+  if (c->paid_open) c->cat_chosen_acc[w] = 1;
   for (uint32_t j = 0; j < nm; j++) {
     uint32_t i = list[j];
     if (i == w) continue;
@@ -1397,6 +1414,7 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
     }
   }
   payable = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
+  c->last_payable = payable;
   window_conflicts(c, w, paid, &e0, wpay, payable, applied, na);
   for (uint32_t k = 0; k < na; k++)
     if (open || payable) c->rule_on_payable[applied[k]] = 1;
@@ -1463,8 +1481,14 @@ static void stage_b_point(chk *c, const dset *moved) {
       if (na < 256) applied[na++] = i;
     }
   }
+  if (changed) answer_dates(c, applied, na);
+  /* add-ons a source pays: does `paid when` hold for an accepted payment */
+  for (uint32_t i = 0; i < p->naddons && c->last_payable; i++) {
+    int64_t v = 0;
+    if (c->addon_acc[i] || absent_sec(p->addons[i].paid_when)) continue;
+    if (vm_run(c->ev, p->addons[i].paid_when, &v) == POL_OK && v) c->addon_acc[i] = 1;
+  }
   if (!changed) return;
-  answer_dates(c, applied, na);
   for (uint32_t x = 0; x < na; x++)
     for (uint32_t y = x + 1; y < na; y++) {
       uint32_t r1 = applied[x], r2 = applied[y];
@@ -1599,6 +1623,8 @@ static void enumerate(chk *c) {
   if (!idx) return;
   for (uint32_t pi = 0; pi < c->paid.n; pi++) {
     int32_t paid = (int32_t)c->paid.v[pi];
+    uint32_t w = eval_window_at(p, paid);
+    c->paid_open = c->rules_pay || (w != PRG_NONE && vm_in_window(&p->windows[w], paid));
     for (uint32_t d = 1; d < c->nd; d++) dim_candidates(c, d, paid);
     free(plain);
     plain = plain_slots(c, paid);
@@ -1945,8 +1971,30 @@ static void final_findings(chk *c) {
         f->date = c->lose_date[i];
         c->lose_res[i] = NULL;
       }
+    } else if (!c->cat_holds_acc[i] || !c->cat_chosen_acc[i]) {
+      /* it applies to no accepted payment: the dates it holds (or wins) on are refused */
+      bool holds = c->cat_holds_acc[i];
+      finding *f = add_finding(c, DIAG_WARNING, "dead", p->categories[i].pos, 14, i, 0, NULL,
+                               holds ? "category `%s` applies to no accepted payment: it is chosen only "
+                                       "on payment dates that are refused (no window accepts them and no "
+                                       "rule makes them `payable`)"
+                                     : "category `%s` applies to no accepted payment: it holds only on "
+                                       "payment dates that are refused (no window accepts them and no "
+                                       "rule makes them `payable`)",
+                               ckey(c, i));
+      if (f && c->held_res[i]) {
+        f->resident = c->held_res[i];
+        f->date = c->held_date[i];
+        c->held_res[i] = NULL;
+      }
     }
   }
+  for (uint32_t i = 0; i < p->naddons && !c->incomplete_ids; i++)
+    if (!absent_sec(p->addons[i].paid_when) && p->addons[i].paid_by != PRG_NONE && !c->addon_acc[i])
+      add_finding(c, DIAG_WARNING, "dead", p->addons[i].pos, 0, 0, 0, NULL,
+                  "add-on `%s`: `%s` pays it for no accepted payment: its `paid when` holds for no "
+                  "resident whose payment is accepted",
+                  prg_str(p, p->addons[i].key), prg_str(p, p->sources[p->addons[i].paid_by].key));
   for (uint32_t r = 0; r < p->nrules && !c->incomplete_ids; r++)
     if (!c->rule_applied[r])
       add_finding(c, DIAG_WARNING, "dates", p->rules[r].pos, 0, 0, 0, NULL,
@@ -2001,6 +2049,7 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
   case 6: return st == POL_OK && ev->window == PRG_NONE;
   case 7: return st == POL_OK && ev->window == f->a;
   case 13: return st == POL_OK && ev->window == f->a;
+  case 14: return st == POL_OK && ev->matched[f->a] && !ev->payable;
   case 11: return st == POL_OK && ev->payable && ev->window == f->a && ev->applied[f->b];
   case 12: return st == POL_OK && ev->window == f->a && f->date >= p->windows[f->b].lo && f->date <= p->windows[f->b].hi;
   default: (void)p; return false;
@@ -2044,6 +2093,11 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->row = calloc((size_t)(n ? n : 1) * (4 + p->nsources), sizeof *c->row);
   c->cat_holds = calloc(n ? n : 1, 1);
   c->cat_chosen = calloc(n ? n : 1, 1);
+  c->cat_holds_acc = calloc(n ? n : 1, 1);
+  c->cat_chosen_acc = calloc(n ? n : 1, 1);
+  c->held_res = calloc(n ? n : 1, sizeof *c->held_res);
+  c->held_date = calloc(n ? n : 1, sizeof *c->held_date);
+  c->addon_acc = calloc(p->naddons ? p->naddons : 1, 1);
   c->amount_done = calloc(n ? n : 1, 1);
   c->cat_loses_to = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
   c->rule_on_payable = calloc(p->nrules ? p->nrules : 1, 1);
@@ -2059,7 +2113,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
       !c->cat_holds || !c->cat_chosen || !c->amount_done || !c->cat_loses_to || !c->pair_done ||
       !c->rule_applied || !c->rule_pair_done || !c->rule_info || !c->rule_when ||
       !c->rule_eff || !c->blet || !c->lose_res || !c->lose_date || !c->rule_on_payable || !c->cat_partial ||
-      !c->late_start_done || !c->win_pair_done || n > 256)
+      !c->late_start_done || !c->win_pair_done || !c->cat_holds_acc || !c->cat_chosen_acc ||
+      !c->held_res || !c->held_date || !c->addon_acc || n > 256)
     goto done;
   if (!make_dims(c)) goto done;
   scan_program(c);
@@ -2074,6 +2129,7 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   }
   if (!order_bdims(c)) goto done;
   if (!build_components(c)) goto done;
+  for (uint32_t i = 0; i < p->neffects; i++) c->rules_pay |= p->effects[i].kind == EFF_PAYABLE;
   paid_candidates(c);
 
   static_findings(c);
@@ -2133,6 +2189,8 @@ done:
   if (c->cat_info) for (uint32_t i = 0; i < n; i++) info_free(&c->cat_info[i]);
   if (c->rule_info) for (uint32_t i = 0; i < p->nrules; i++) info_free(&c->rule_info[i]);
   if (c->lose_res) for (uint32_t i = 0; i < n; i++) free(c->lose_res[i]);
+  if (c->held_res) for (uint32_t i = 0; i < n; i++) free(c->held_res[i]);
+  free(c->held_res); free(c->held_date); free(c->cat_holds_acc); free(c->cat_chosen_acc); free(c->addon_acc);
   free(c->lose_res); free(c->lose_date); free(c->rule_on_payable); free(c->cat_partial); free(c->late_start_done);
   free(c->rule_info); free(c->rule_when); free(c->rule_eff); free(c->blet); free(c->moved);
   info_free(&c->A);
