@@ -1042,22 +1042,24 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
     /* drop an earlier, weaker finding of this pair */
     for (uint32_t k = 0; k < c->nf; k++)
       if (c->f[k].rk == 1 && c->f[k].a == lo && c->f[k].b == hi) c->f[k].rk = -1;
+    finding *f;
     if (sev == 3)
-      add_finding(c, DIAG_ERROR, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
+      f = add_finding(c, DIAG_ERROR, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
                   "categories `%s` and `%s` both hold and tie on every key of `choose`, which does "
                   "not decide between them: `%s` individual %s yuan, funding %s; `%s` individual %s "
                   "yuan, funding %s (`%s` wins only by file order, which `choose` does not declare)",
                   ckey(c, w), ckey(c, i), ckey(c, w), ind, fw, ckey(c, i), ini, fi, ckey(c, w));
     else if (sev == 2)
-      add_finding(c, DIAG_ERROR, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
+      f = add_finding(c, DIAG_ERROR, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
                   "categories `%s` and `%s` both hold and tie on every key of `choose` but differ "
                   "(`%s` individual %s yuan, funding %s; `%s` individual %s yuan, funding %s); `%s` "
                   "is chosen, decided by file order, which so decides this resident's money",
                   ckey(c, w), ckey(c, i), ckey(c, w), ind, fw, ckey(c, i), ini, fi, ckey(c, w));
     else
-      add_finding(c, DIAG_NOTE, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
-                  "categories `%s` and `%s` both hold; the choice rule settles it: `%s` is chosen",
-                  ckey(c, w), ckey(c, i), ckey(c, w));
+      f = add_finding(c, DIAG_NOTE, "overlap", p->categories[i].pos, 1, lo, hi, c->ev->slots,
+                      "categories `%s` and `%s` both hold; the choice rule settles it: `%s` is chosen",
+                      ckey(c, w), ckey(c, i), ckey(c, w));
+    if (f) f->rel = p->categories[w].pos, f->has_rel = true;
   }
   int64_t subsidized = 0;
   for (uint32_t s = 0; s < p->nsources; s++) subsidized |= row_of(c, w)[4 + s] > 0;
@@ -2062,6 +2064,23 @@ static int cmp_finding(const void *a, const void *b) {
   return (x->order > y->order) - (x->order < y->order);
 }
 
+/* What each rule id of check reports (SARIF help text). */
+static void describe_rules(pol_diags *d) {
+  static const char *const help[][2] = {
+      {"overlap", "Two categories hold for one resident. An error when only file order decides between "
+                  "them and their money or funding differ; a note when `choose` settles it."},
+      {"missing", "A resident no category covers, or an identity the policy never tests (its holders are "
+                  "treated as holding no identity)."},
+      {"amounts", "A category whose parts do not add up to its worth, are negative or cannot be evaluated."},
+      {"dates", "Payment dates: gaps, overlapping windows (an error when a rule or the windows' effects "
+                "change an accepted answer there), rules in conflict or never applying, restated periods."},
+      {"dead", "A category, rule or add-on that applies to no accepted payment."},
+      {"coverage", "The analysis did not cover every resident and payment date; what was left out."},
+      {"unused", "A declaration nothing uses."},
+  };
+  for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) diag_describe_rule(d, help[i][0], help[i][1]);
+}
+
 /* ---- entry --------------------------------------------------------------------------- */
 
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose, pol_diags **out) {
@@ -2156,16 +2175,17 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   }
   c->nf = k;
   if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
+  describe_rules(d);
   for (uint32_t i = 0; i < c->nf; i++) {
     finding *f = &c->f[i];
     diag_add(d, f->sev, src, f->pos, f->pos, f->rule, "%s", f->msg);
+    if (f->has_rel) diag_related(d, f->rel, f->rel);
     if (f->resident) {
       char date[11];
       cal_format(f->date, date);
       sbuf w = {0};
-      sb(&w, "  resident: %s  date: %s\n  polc quote %s --resident '%s' --date %s", f->resident, date,
-         prg_str(p, p->file), f->resident, date);
-      if (w.s) diag_witness(d, w.s);
+      sb(&w, "polc quote %s --resident '%s' --date %s", prg_str(p, p->file), f->resident, date);
+      if (w.s) diag_witness_fields(d, f->resident, date, w.s);
       free(w.s);
     }
   }
