@@ -1406,11 +1406,13 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
   if (!window_effects(c, w, paid, &e, &payable)) return;
   eval_effects e0 = e;
   bool wpay = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
+  int32_t cause = -1; /* the last applied rule that set the start or the wait */
   for (uint32_t k = 0; k < na; k++) {
     const effv *x = c->rule_eff + (size_t)applied[k] * NEFF;
     for (int s = 0; s < NEFF; s++) {
       if (!x[s].set) continue;
       if (x[s].v == INT64_MIN) return;
+      if (s == 0 || s == 2) cause = (int32_t)applied[k];
       if (s == 5) payable = x[s].kind == EFF_PAYABLE;
       else eval_effect(&e, (uint8_t)x[s].kind, x[s].v);
     }
@@ -1428,11 +1430,14 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
   cal_format(paid, d);
   cal_format(start, a);
   cal_format(e.end, b);
-  add_finding(c, DIAG_ERROR, "dates", w == PRG_NONE ? c->p->coll_pos : p->windows[w].pos, 10, 0, 0,
-              c->ev->slots,
-              "a payment accepted on %s buys nothing: benefits would start on %s (after the "
-              "wait) but end on %s; refuse such payments (`not payable`) or end the wait in time",
-              d, a, b);
+  /* located at what sets the start or wait: that rule, else the window */
+  uint32_t wpos = w == PRG_NONE ? c->p->coll_pos : p->windows[w].pos;
+  finding *f = add_finding(c, DIAG_ERROR, "dates", cause >= 0 ? p->rules[cause].pos : wpos, 10, 0, 0,
+                           c->ev->slots,
+                           "a payment accepted on %s buys nothing: benefits would start on %s (after the "
+                           "wait) but end on %s; refuse such payments (`not payable`) or end the wait in time",
+                           d, a, b);
+  if (f && cause >= 0) f->rel = wpos, f->has_rel = true;
 }
 
 /* One point of stage B at ev->slots (see stale()).  Along the odometer, `moved` says
@@ -2024,15 +2029,16 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
     return st == POL_OK && ev->matched[f->a] && ev->matched[f->b] &&
            (ev->category == f->a || ev->category == f->b);
   case 2: return st == POL_OK && ev->category == PRG_NONE;
-  case 3: { /* b: 1 parts, 2 amounts fail, 3 `when` fails; the VM's message is appended */
+  case 3: { /* b: 1 parts (the message becomes the VM's, with its figures: "parts add up
+             * to 390 yuan, not its worth 400 yuan"), 2 amounts fail, 3 `when` fails (the
+             * VM's message is appended) */
     char pre[300];
-    snprintf(pre, sizeof pre, "category %s:", ckey(c, f->a));
-    if (st != POL_ERUNTIME || (f->b == 1 && strstr(ev->error, pre) == NULL)) return false;
-    if (f->b != 1) {
-      sbuf m = {0};
-      sb(&m, "%s: %s", f->msg, ev->error);
-      if (m.s) { free(f->msg); f->msg = m.s; }
-    }
+    snprintf(pre, sizeof pre, "category %s: ", ckey(c, f->a));
+    if (st != POL_ERUNTIME || (f->b == 1 && strncmp(ev->error, pre, strlen(pre)) != 0)) return false;
+    sbuf m = {0};
+    if (f->b == 1) sb(&m, "category `%s`: %s", ckey(c, f->a), ev->error + strlen(pre));
+    else sb(&m, "%s: %s", f->msg, ev->error);
+    if (m.s) { free(f->msg); f->msg = m.s; }
     return true;
   }
   case 4: return st == POL_OK && ev->matched[f->a] && ev->category != f->a;
