@@ -2163,15 +2163,31 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   enumerate(c);
   final_findings(c);
 
-  if (c->incomplete_ids || c->incomplete_combo)
-    add_finding(c, DIAG_NOTE, "coverage", 0, 0, 0, 0, NULL,
-                "the analysis is incomplete: %s",
-                c->incomplete_ids
-                    ? "a condition tests so many identities together that only residents holding at "
-                      "most 3 of them were enumerated; those categories are not reported as never "
-                      "holding or never chosen, and no rule as never applying"
-                    : "too many combinations of independent categories: overlaps between categories "
-                      "of different groups were not all analysed (categories, rules and dates were)");
+  /* what was not covered: said in every format (diag_incomplete) and by the exit status */
+  if (c->incomplete_ids) {
+    sbuf m = {0};
+    sb(&m, "%s: residents holding more than 3 of the identities tested together by categories ",
+       prg_str(p, p->file));
+    for (uint32_t i = 0, k = 0; i < n; i++)
+      if (c->cat_partial[i]) sb(&m, "%s`%s`", k++ ? ", " : "", ckey(c, i));
+    sb(&m, " were not enumerated: findings about them (amounts, overlaps, categories never holding or "
+           "chosen, rules never applying) may be missing");
+    if (m.s) diag_incomplete(d, m.s);
+    free(m.s);
+  }
+  if (c->incomplete_combo) {
+    sbuf m = {0};
+    sb(&m, "%s: too many combinations of independent categories: overlaps between categories of "
+           "different groups were not all analysed (categories, rules and dates were)", prg_str(p, p->file));
+    if (m.s) diag_incomplete(d, m.s);
+    free(m.s);
+  }
+  if (c->paid.n == 0) {
+    sbuf m = {0};
+    sb(&m, "%s: no payment date to analyse: no claim about every payment was made", prg_str(p, p->file));
+    if (m.s) diag_incomplete(d, m.s);
+    free(m.s);
+  }
 
   /* replay, sort, emit */
   uint32_t k = 0;
