@@ -194,6 +194,9 @@ typedef struct {
   bool rules_pay;        /* some rule can make a date `payable` */
   bool last_payable;     /* stage B: the answer at the last point that changed one */
   uint8_t *addon_acc;    /* per add-on: its `paid when` holds for an accepted payment */
+  uint64_t ident_gives;  /* identities that give something: with it a category holds (or a
+                            rule applies, an add-on is paid) that does not without it, or a
+                            category's amounts differ */
   uint8_t *cat_loses_to; /* ncats*ncats: loser*n + winner */
   char **lose_res;       /* per category: a resident for whom it holds and loses (JSON) */
   int32_t *lose_date;
@@ -1067,6 +1070,70 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
   return (int32_t)w;
 }
 
+/* At a point of component m with results vec where identity bits `want` are held: does
+ * dropping one of them take something away (see ident_gives)?  ev->slots is restored. */
+static void probe_identities_a(chk *c, const comp *m, const int64_t *vec, uint64_t want) {
+  const pol_program *p = c->p;
+  size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+  int64_t *save = malloc(ns * sizeof *save), *row = malloc(m->rowlen * sizeof *row);
+  if (save && row) {
+    memcpy(save, c->ev->slots, ns * sizeof *save);
+    for (uint32_t b = 0; b < 64; b++) {
+      if (!((want >> b) & 1)) continue;
+      memcpy(c->ev->slots, save, ns * sizeof *save);
+      c->ev->slots[SLOT_IDENTITIES] &= ~(int64_t)(1ull << b);
+      chg g = {NULL, 0, false, false, (int)(c->nd + 63) / 64};
+      update_lets(c, &g);
+      for (uint32_t k = 0; k < m->ncats; k++) {
+        const int64_t *with = vec + (size_t)k * m->rowlen;
+        if (!with[0]) continue;
+        if (!with[1]) eval_cat(c, m->cats[k], row);
+        /* a category that fails with it: no claim that it gives nothing */
+        if (with[1] || !row[0] || memcmp(row + 2, with + 2, (m->rowlen - 2) * sizeof *row) != 0) {
+          c->ident_gives |= 1ull << b;
+          break;
+        }
+      }
+    }
+    memcpy(c->ev->slots, save, ns * sizeof *save);
+  }
+  free(save);
+  free(row);
+}
+
+/* The same in stage B: a rule that applies, or an add-on a source pays, only with it. */
+static void probe_identities_b(chk *c, uint64_t want) {
+  const pol_program *p = c->p;
+  size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+  int64_t *save = malloc(ns * sizeof *save);
+  if (!save) return;
+  memcpy(save, c->ev->slots, ns * sizeof *save);
+  for (uint32_t b = 0; b < 64; b++) {
+    if (!((want >> b) & 1)) continue;
+    bool with[256 + 64] = {false};
+    for (uint32_t r = 0; r < p->nrules && r < 256; r++) with[r] = c->rule_when[r] != 0;
+    for (uint32_t a = 0; a < p->naddons && a < 64; a++) {
+      int64_t v = 0;
+      with[256 + a] = !absent_sec(p->addons[a].paid_when) && vm_run(c->ev, p->addons[a].paid_when, &v) == POL_OK && v;
+    }
+    memcpy(c->ev->slots, save, ns * sizeof *save);
+    c->ev->slots[SLOT_IDENTITIES] &= ~(int64_t)(1ull << b);
+    chg g = {NULL, 0, false, false, (int)(c->nd + 63) / 64};
+    update_lets(c, &g);
+    for (uint32_t r = 0; r < p->nrules && r < 256 && !((c->ident_gives >> b) & 1); r++) {
+      int64_t h = 1;
+      if (!with[r] || absent_sec(p->rules[r].when)) continue;
+      if (vm_run(c->ev, p->rules[r].when, &h) != POL_OK || !h) c->ident_gives |= 1ull << b;
+    }
+    for (uint32_t a = 0; a < p->naddons && a < 64 && !((c->ident_gives >> b) & 1); a++) {
+      int64_t v = 0;
+      if (with[256 + a] && (vm_run(c->ev, p->addons[a].paid_when, &v) != POL_OK || !v)) c->ident_gives |= 1ull << b;
+    }
+    memcpy(c->ev->slots, save, ns * sizeof *save);
+  }
+  free(save);
+}
+
 /* Evaluate component m over its dims at the current base; collect distinct vectors. */
 static void enum_comp(chk *c, comp *m) {
   const pol_program *p = c->p;
@@ -1116,6 +1183,14 @@ static void enum_comp(chk *c, comp *m) {
       }
       first = false;
       since = -1;
+      /* identities held here (its own dims or dims shared with stage B) that it reads */
+      uint64_t want = 0, held = (uint64_t)c->ev->slots[SLOT_IDENTITIES] & ~c->ident_gives;
+      for (uint32_t b = 0; b < 64 && held; b++) {
+        if (!((held >> b) & 1) || c->dim_of_bit[b] < 0) continue;
+        for (uint32_t k = 0; k < m->ncats; k++)
+          if (ds_has(&c->cat_info[m->cats[k]].reads, (uint32_t)c->dim_of_bit[b])) { want |= 1ull << b; break; }
+      }
+      if (want) probe_identities_a(c, m, vec, want);
       if (changed) {
         v = 0;
         while (v < m->nvecs && memcmp(m->vecs + (size_t)v * rl, vec, rl * sizeof *vec) != 0) v++;
@@ -1489,6 +1564,14 @@ static void stage_b_point(chk *c, const dset *moved) {
     }
   }
   if (changed) answer_dates(c, applied, na);
+  {
+    uint64_t held = (uint64_t)slots[SLOT_IDENTITIES], want = 0;
+    for (uint32_t b = 0; b < 64; b++)
+      if ((held >> b) & 1 && !((c->ident_gives >> b) & 1) && c->dim_of_bit[b] >= 0 &&
+          ds_has(&c->B.reads, (uint32_t)c->dim_of_bit[b]))
+        want |= 1ull << b;
+    if (want) probe_identities_b(c, want);
+  }
   /* add-ons a source pays: does `paid when` hold for an accepted payment */
   for (uint32_t i = 0; i < p->naddons && c->last_payable; i++) {
     int64_t v = 0;
@@ -1723,7 +1806,7 @@ static int32_t first_payable(const pol_program *p) {
 
 /* Identities no condition tests (unless declared `unlisted`).  Unused declarations are
  * the compiler's warnings, which `polc check` reports with these findings. */
-static void static_findings(chk *c) {
+static void identity_findings(chk *c, bool tested) {
   const pol_program *p = c->p;
   uint32_t n = p->ncategories;
   uint32_t where = n ? p->categories[0].pos : 0;
@@ -1733,17 +1816,24 @@ static void static_findings(chk *c) {
   for (uint32_t i = 0; i < p->nidentities && i < 64; i++) {
     bool listed = false;
     for (uint32_t k = 0; k < p->nunlisted; k++) listed = listed || p->unlisted[k] == i;
-    if (c->dim_of_bit[i] >= 0 || listed) continue;
+    if (listed || (c->dim_of_bit[i] >= 0) != tested || (tested && (c->ident_gives >> i) & 1)) continue;
     int64_t *w = plain_slots(c, day);
     if (w) w[SLOT_IDENTITIES] = (int64_t)(1ull << i);
     add_finding(c, DIAG_WARNING, "missing", where, 8, i, 0, w,
-                "residents holding `%s` (%s) are treated as if they held no identity: the policy "
-                "never tests it (if the notice does not list them, say `unlisted { %s }`)",
+                tested ? "residents holding `%s` (%s) are treated as if they held no identity: the policy "
+                         "tests it, but no category, rule or add-on gives them anything for it (it only "
+                         "takes something away, as in `not …`, or changes nothing) (if the notice does not "
+                         "list them, say `unlisted { %s }`)"
+                       : "residents holding `%s` (%s) are treated as if they held no identity: the policy "
+                         "never tests it (if the notice does not list them, say `unlisted { %s }`)",
                 prg_str(p, p->identities[i].key), prg_str(p, p->identities[i].label),
                 prg_str(p, p->identities[i].key));
     free(w);
   }
 }
+
+/* Identities no condition tests (before the enumeration; see identity_findings). */
+static void static_findings(chk *c) { identity_findings(c, false); }
 
 static bool dom_ok(uint8_t dlo, uint8_t dhi, int32_t day) {
   int y, m, d;
@@ -2162,6 +2252,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   restate_findings(c);
   enumerate(c);
   final_findings(c);
+  /* tested identities that give nothing: a claim about every point, so only when complete */
+  if (!c->incomplete_ids && c->paid.n) identity_findings(c, true);
 
   /* what was not covered: said in every format (diag_incomplete) and by the exit status */
   if (c->incomplete_ids) {
