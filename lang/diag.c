@@ -155,7 +155,7 @@ void diag_take(pol_diags *dst, pol_diags *src) {
     dst->items[dst->n++] = x;
   }
   /* what could not be moved (no memory) stays in src */
-  memmove(src->items, src->items + i, (src->n - i) * sizeof *src->items);
+  if (i < src->n) memmove(src->items, src->items + i, (src->n - i) * sizeof *src->items);
   src->n -= i;
   dst->nerrors += src->nerrors;
   src->nerrors = 0;
