@@ -660,6 +660,41 @@ static void paid_candidates(chk *c) {
   free(tmp);
 }
 
+/* The value a person most likely has: the default, absent for an optional date, the
+ * payment date for one that defaults to it, a 45-year-old's birth date, the lowest value. */
+static int64_t ordinary_value(const prg_attr *a, int32_t paid) {
+  if (a->presence == PRESENCE_DEFAULT) return a->dflt;
+  if (a->presence == PRESENCE_OPTIONAL) return PRG_ABSENT;
+  if (a->presence == PRESENCE_QUERY_DATE) return paid;
+  if (a->type == TY_DATE) return add_months(paid, -12 * 45);
+  return a->lo;
+}
+
+/* Candidates in order of ordinariness (nearest the ordinary value first, ties by value):
+ * the enumeration meets ordinary residents first, so witnesses are the ones a person
+ * recognises (no one exits another scheme before being born, 0 lapsed years).  The set
+ * is unchanged, so completeness is too. */
+typedef struct { uint64_t dist; int64_t v; } okey;
+static int cmp_okey(const void *a, const void *b) {
+  const okey *x = a, *y = b;
+  if (x->dist != y->dist) return x->dist < y->dist ? -1 : 1;
+  return (x->v > y->v) - (x->v < y->v);
+}
+static void ordinary_first(ilist *l, int64_t o) {
+  okey *k = malloc((l->n ? l->n : 1) * sizeof *k);
+  if (!k) { qsort(l->v, l->n, sizeof *l->v, cmp_i64); return; }
+  for (uint32_t i = 0; i < l->n; i++) {
+    int64_t v = l->v[i];
+    /* absent is nearest itself and farthest from any date; no signed overflow */
+    uint64_t d = (v == PRG_ABSENT) != (o == PRG_ABSENT) ? UINT64_MAX
+                 : v >= o ? (uint64_t)v - (uint64_t)o : (uint64_t)o - (uint64_t)v;
+    k[i] = (okey){d, v};
+  }
+  qsort(k, l->n, sizeof *k, cmp_okey);
+  for (uint32_t i = 0; i < l->n; i++) l->v[i] = k[i].v;
+  free(k);
+}
+
 static void dim_candidates(chk *c, uint32_t di, int32_t paid) {
   dim *d = &c->d[di];
   ilist *l = &d->cand;
@@ -723,7 +758,7 @@ static void dim_candidates(chk *c, uint32_t di, int32_t paid) {
     break;
   }
   if (l->n == 0) il_add(l, a->presence == PRESENCE_DEFAULT ? a->dflt : paid);
-  qsort(l->v, l->n, sizeof *l->v, cmp_i64);
+  ordinary_first(l, ordinary_value(a, paid));
 }
 
 /* ---- evaluation at a point ---------------------------------------------------------- */
