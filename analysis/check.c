@@ -542,6 +542,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
     else if (ds_has(&c->B.reads, k)) c->bdims[c->nbd++] = k;
   }
   if (!chk_order_bdims(c)) goto done;
+  for (uint32_t b = 0; b < 64; b++)
+    if (c->dim_of_bit[b] >= 0 && ds_has(&c->B.reads, (uint32_t)c->dim_of_bit[b])) c->b_bits |= 1ull << b;
   if (!chk_build_components(c)) goto done;
   for (uint32_t i = 0; i < p->neffects; i++) c->rules_pay |= p->effects[i].kind == EFF_PAYABLE;
   chk_paid_candidates(c);

@@ -688,11 +688,7 @@ static void stage_b_point(chk *c, const dset *moved) {
   }
   if (changed) answer_dates(c, applied, na);
   {
-    uint64_t held = (uint64_t)slots[SLOT_IDENTITIES], want = 0;
-    for (uint32_t b = 0; b < 64; b++)
-      if ((held >> b) & 1 && !((c->ident_gives >> b) & 1) && c->dim_of_bit[b] >= 0 &&
-          ds_has(&c->B.reads, (uint32_t)c->dim_of_bit[b]))
-        want |= 1ull << b;
+    uint64_t want = (uint64_t)slots[SLOT_IDENTITIES] & c->b_bits & ~c->ident_gives;
     if (want) probe_identities_b(c, want);
   }
   /* add-ons a source pays: does `paid when` hold for an accepted payment */
