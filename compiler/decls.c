@@ -361,11 +361,12 @@ static void choose(cg *c, ast_node *d, int *seen) {
   }
 }
 
-/* `restate collection|WINDOW "label" LO .. HI [days a..b]`: a clause of the notice that
+/* `restate collection|WINDOW "label" LO .. HI [days a..b] [accepted "reason"]`: a clause of the notice that
  * states again a period the policy defines elsewhere.  Stored for `polc check`, which
  * reports a restatement that differs; it never changes an answer. */
 static void restate(cg *c, ast_node *d) {
-  prg_restate r = {PRG_NONE, 0, 0, 1, 31, cg_str(c, d->str), cg_str(c, d->cite), d->loc.start};
+  prg_restate r = {PRG_NONE, 0, 0, 1, 31, cg_str(c, d->str), cg_str(c, d->cite),
+                   cg_str(c, d->list ? d->list->str : NULL), d->loc.start};
   sym *s = sym_find(c, d->name);
   if (strcmp(d->name, "collection") == 0) {
     if (!s) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "pol.h"
 
 enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_BAD = 2 };
@@ -294,9 +295,13 @@ static int cmd_schema(int argc, char **argv) {
 
 /* ---- check ----------------------------------------------------------------------------- */
 
+/* Every file's findings go into one document (one JSON object, one SARIF log with one
+ * run, or text in file order), compile errors included, printed once at the end.
+ * Exit: 2 if a file could not be read, compiled or analysed; else 1 if there is an error
+ * (or, with --werror, a warning) or the analysis did not cover everything; else 0. */
 static int cmd_check(int argc, char **argv) {
   pol_format fmt = POL_FMT_TEXT;
-  int verbose = 0, kept = 1;
+  int verbose = 0, werror = 0, kept = 1;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--format") == 0) {
       if (i + 1 >= argc) return usage_error("check", "%s needs a value", "--format");
@@ -307,6 +312,8 @@ static int cmd_check(int argc, char **argv) {
       else return usage_error("check", "--format: expected text, json or sarif, got '%s'", f);
     } else if (strcmp(argv[i], "--verbose") == 0) {
       verbose = 1;
+    } else if (strcmp(argv[i], "--werror") == 0) {
+      werror = 1;
     } else if (argv[i][0] == '-') {
       return usage_error("check", "unknown option '%s'", argv[i]);
     } else {
@@ -314,6 +321,8 @@ static int cmd_check(int argc, char **argv) {
     }
   }
   if (kept == 1) return usage_error("check", "%s", "missing POLICY");
+  pol_diags *all = diag_new();
+  if (!all) return EXIT_BAD;
   int rc = EXIT_OK;
   for (int i = 1; i < kept; i++) {
     char *text = read_text(argv[i]);
@@ -322,26 +331,31 @@ static int cmd_check(int argc, char **argv) {
       rc = EXIT_BAD;
       continue;
     }
-    /* the compiler's warnings (unused declarations) are findings of the review too */
+    /* the compiler's warnings (unused declarations) are findings of the review too, and
+     * its errors are reported in the requested format */
     pol_diags *d = NULL;
-    pol_program *p = open_policy_keep(argv[i], 0, &d);
-    if (!p) {
-      free(text);
-      rc = EXIT_BAD;
-      continue;
+    pol_program *p = NULL;
+    pol_status st = pol_open(argv[i], &p, &d);
+    if (st == POL_OK && p) {
+      int is_polb = strncmp(text, "POLB", 4) == 0;
+      st = pol_check(p, is_polb ? NULL : text, is_polb ? 0 : strlen(text), verbose, &d);
+    } else if (st == POL_ENOMEM) {
+      fprintf(stderr, "polc: %s: out of memory\n", argv[i]);
+    } else if (!d || !pol_diags_count(d, 1)) {
+      fprintf(stderr, "polc: %s: cannot be compiled\n", argv[i]);
     }
-    int is_polb = strncmp(text, "POLB", 4) == 0;
-    pol_status st = pol_check(p, is_polb ? NULL : text, is_polb ? 0 : strlen(text), verbose, &d);
-    char *out = d ? pol_diags_render(d, fmt) : NULL;
-    if (out) fputs(out, stdout);
-    free(out);
+    diag_take(all, d);
     pol_diags_free(d);
     pol_program_free(p);
     free(text);
     int r = st == POL_OK ? EXIT_OK : st == POL_NEGATIVE ? EXIT_NEGATIVE : EXIT_BAD;
-    if (r == EXIT_BAD) fprintf(stderr, "polc check: %s: the analysis failed\n", argv[i]);
     if (r > rc) rc = r;
   }
+  if (rc == EXIT_OK && (all->incomplete || (werror && diag_count(all, DIAG_WARNING)))) rc = EXIT_NEGATIVE;
+  char *out = pol_diags_render(all, fmt);
+  if (out) fputs(out, stdout);
+  free(out);
+  pol_diags_free(all);
   return rc;
 }
 
@@ -368,11 +382,14 @@ static const command commands[] = {
     {"schema", cmd_schema, "polc schema POLICY [--format text|json]",
      "List every key a resident may carry under POLICY, with type, default and label,\n"
      "then its identities and funding sources.\n"},
-    {"check", cmd_check, "polc check POLICY... [--format text|json|sarif] [--verbose]",
+    {"check", cmd_check, "polc check POLICY... [--format text|json|sarif] [--verbose] [--werror]",
      "Analyse each policy for overlapping and missing categories, amounts that do not add\n"
      "up, payment windows with gaps or overlaps, and rules or categories that never apply.\n"
      "Every finding carries a witness (resident and date) replayed on the VM; --verbose also\n"
-     "lists overlaps the choice rule settles.  Exit: 0 no errors, 1 errors, 2 bad input.\n"},
+     "lists overlaps the choice rule settles.  An error changes some accepted answer; a\n"
+     "warning changes none.  All files go into one document (one JSON object, one SARIF\n"
+     "log), compile errors included.  Exit: 0 no errors, 1 errors (with --werror: or\n"
+     "warnings) or an incomplete analysis, 2 bad input.\n"},
 };
 
 static const command *find_command(const char *name) {

@@ -115,6 +115,9 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   x->rule = dup_str(rule ? rule : "");
   x->msg = dup_str(buf);
   x->witness = NULL;
+  x->resident = x->date = x->command = NULL;
+  x->has_related = 0;
+  x->rel_start = x->rel_end = 0;
   if (!x->rule || !x->msg) {
     free(x->rule);
     free(x->msg);
@@ -136,6 +139,89 @@ void diag_witness(pol_diags *d, const char *text) {
   diag *x = &d->items[d->n - 1];
   free(x->witness);
   x->witness = dup_str(text);
+}
+
+void diag_witness_fields(pol_diags *d, const char *resident, const char *date, const char *command) {
+  if (!d || d->n == 0) return;
+  diag *x = &d->items[d->n - 1];
+  free(x->resident);
+  free(x->date);
+  free(x->command);
+  x->resident = dup_str(resident);
+  x->date = dup_str(date);
+  x->command = dup_str(command);
+}
+
+void diag_related(pol_diags *d, uint32_t start, uint32_t end) {
+  if (!d || d->n == 0) return;
+  diag *x = &d->items[d->n - 1];
+  x->has_related = 1;
+  x->rel_start = start;
+  x->rel_end = end < start ? start : end;
+}
+
+void diag_describe_rule(pol_diags *d, const char *id, const char *help) {
+  if (!d) return;
+  for (uint32_t i = 0; i < d->nrules; i++)
+    if (strcmp(d->rules[i].id, id) == 0) return;
+  if (d->nrules == d->caprules) {
+    uint32_t cap = d->caprules ? d->caprules * 2 : 8;
+    diag_rule *r = realloc(d->rules, cap * sizeof *r);
+    if (!r) return;
+    d->rules = r;
+    d->caprules = cap;
+  }
+  d->rules[d->nrules].id = dup_str(id);
+  d->rules[d->nrules].help = dup_str(help);
+  d->nrules++;
+}
+
+void diag_incomplete(pol_diags *d, const char *what) {
+  if (!d || !what) return;
+  size_t a = d->incomplete ? strlen(d->incomplete) : 0, b = strlen(what);
+  char *s = realloc(d->incomplete, a + b + 3);
+  if (!s) return;
+  if (a) memcpy(s + a, "; ", 2), a += 2;
+  memcpy(s + a, what, b + 1);
+  d->incomplete = s;
+}
+
+void diag_take(pol_diags *dst, pol_diags *src) {
+  if (!dst || !src) return;
+  uint32_t base = dst->nsources;
+  for (uint32_t i = 0; i < src->nsources; i++) {
+    const diag_source *s = &src->sources[i];
+    uint32_t k = diag_add_source(dst, s->path, s->text, s->len);
+    (void)k;
+  }
+  uint32_t i = 0;
+  for (; i < src->n; i++) {
+    if (dst->n == dst->cap) {
+      uint32_t cap = dst->cap ? dst->cap * 2 : 8;
+      diag *items = realloc(dst->items, cap * sizeof *items);
+      if (!items) break;
+      dst->items = items;
+      dst->cap = cap;
+    }
+    diag x = src->items[i];
+    x.src += base;
+    dst->items[dst->n++] = x;
+  }
+  /* what could not be moved (no memory) stays in src */
+  if (i < src->n) memmove(src->items, src->items + i, (src->n - i) * sizeof *src->items);
+  src->n -= i;
+  dst->nerrors += src->nerrors;
+  src->nerrors = 0;
+  for (uint32_t k = 0; k < src->n; k++) src->nerrors += src->items[k].sev == DIAG_ERROR;
+  dst->nerrors -= src->nerrors;
+  for (uint32_t i = 0; i < src->nrules; i++) diag_describe_rule(dst, src->rules[i].id, src->rules[i].help);
+  if (src->incomplete) diag_incomplete(dst, src->incomplete);
+}
+
+size_t diag_count(const pol_diags *d, diag_severity sev) {
+  size_t n = 0;
+  for (uint32_t i = 0; d && i < d->n; i++) n += d->items[i].sev == sev;
+  return n;
 }
 
 /* Columns count UTF-8 code points: a CJK label is one column per character. */
@@ -230,11 +316,30 @@ static char *render_text(const pol_diags *d) {
       fprintf(f, "%s: %s: %s\n", s->path, sev_name(x->sev), x->msg);
     render_caret(f, s, x->start, x->end);
     if (x->witness) fprintf(f, "%s\n", x->witness);
+    if (x->resident) fprintf(f, "  resident: %s  date: %s\n  %s\n", x->resident, x->date, x->command);
   }
   if (d->max_errors && d->nerrors > d->max_errors)
     fprintf(f, "(%u more errors not shown)\n", d->nerrors - d->max_errors);
+  if (d->incomplete) fprintf(f, "incomplete analysis: %s\n", d->incomplete);
   fclose(f);
   return out;
+}
+
+/* The witness as fields: the resident as a JSON object, the date, the replay command
+ * (free text witnesses, from other producers, as {"text"}). */
+static json_t *witness_json(const diag *x) {
+  if (x->resident) {
+    json_t *r = json_loads(x->resident, 0, NULL);
+    return json_pack("{s:o,s:s,s:s}", "resident", r ? r : json_string(x->resident), "date", x->date,
+                     "command", x->command);
+  }
+  return x->witness ? json_pack("{s:s}", "text", x->witness) : json_null();
+}
+
+static json_t *place_json(const diag_source *s, uint32_t off) {
+  uint32_t line, col;
+  diag_locate(s, off, &line, &col);
+  return json_pack("{s:s,s:i,s:i}", "file", s->path, "line", (int)line, "column", (int)col);
 }
 
 static json_t *diag_json(const pol_diags *d, const diag *x) {
@@ -251,48 +356,75 @@ static json_t *diag_json(const pol_diags *d, const diag *x) {
   json_object_set_new(o, "severity", json_string(sev_name(x->sev)));
   json_object_set_new(o, "rule", json_string(x->rule));
   json_object_set_new(o, "message", json_string(x->msg));
-  json_object_set_new(o, "witness", x->witness ? json_string(x->witness) : json_null());
+  json_object_set_new(o, "witness", witness_json(x));
+  json_t *rel = json_array();
+  if (x->has_related) json_array_append_new(rel, place_json(s, x->rel_start));
+  json_object_set_new(o, "related", rel);
   return o;
 }
 
+static json_t *sarif_location(const diag_source *s, uint32_t start, uint32_t end) {
+  uint32_t line, col, eline, ecol;
+  diag_locate(s, start, &line, &col);
+  diag_locate(s, end, &eline, &ecol);
+  json_t *region = json_pack("{s:i,s:i,s:i,s:i}", "startLine", (int)line, "startColumn", (int)col,
+                             "endLine", (int)eline, "endColumn", (int)ecol);
+  return json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri", s->path,
+                   "region", region);
+}
+
+/* One SARIF 2.1.0 log with one run for every source of d: rules with their help text,
+ * results with the witness as properties and the second party as a related location;
+ * an incomplete analysis is a tool execution notification and a run property. */
 static json_t *sarif(const pol_diags *d) {
   json_t *results = json_array();
   json_t *rules = json_array();
-  json_t *seen = json_object();
+  json_t *index = json_object();
   for (uint32_t i = 0; i < d->n; i++) {
     const diag *x = &d->items[i];
     const diag_source *s = &d->sources[x->src];
-    uint32_t line, col, eline, ecol;
-    diag_locate(s, x->start, &line, &col);
-    diag_locate(s, x->end, &eline, &ecol);
     const char *rid = x->rule[0] ? x->rule : "polc";
-    if (!json_object_get(seen, rid)) {
-      json_object_set_new(seen, rid, json_true());
-      json_array_append_new(rules, json_pack("{s:s}", "id", rid));
+    json_t *at = json_object_get(index, rid);
+    if (!at) {
+      const char *help = NULL;
+      for (uint32_t k = 0; k < d->nrules; k++)
+        if (strcmp(d->rules[k].id, rid) == 0) help = d->rules[k].help;
+      json_t *rule = json_pack("{s:s}", "id", rid);
+      if (help) {
+        json_object_set_new(rule, "shortDescription", json_pack("{s:s}", "text", help));
+        json_object_set_new(rule, "help", json_pack("{s:s}", "text", help));
+      }
+      at = json_integer((json_int_t)json_array_size(rules));
+      json_object_set_new(index, rid, at);
+      json_array_append_new(rules, rule);
     }
-    char *text = NULL;
-    size_t tn = 0;
-    FILE *f = open_memstream(&text, &tn);
-    if (f) {
-      fputs(x->msg, f);
-      if (x->witness) fprintf(f, "\n%s", x->witness);
-      fclose(f);
+    json_t *r = json_pack("{s:s,s:I,s:s,s:{s:s},s:[o]}", "ruleId", rid, "ruleIndex",
+                          json_integer_value(at), "level",
+                          x->sev == DIAG_NOTE ? "note" : sev_name(x->sev), "message", "text", x->msg,
+                          "locations", sarif_location(s, x->start, x->end));
+    if (x->has_related) {
+      json_t *rl = sarif_location(s, x->rel_start, x->rel_end);
+      json_object_set_new(rl, "id", json_integer(1));
+      json_object_set_new(rl, "message", json_pack("{s:s}", "text", "the other party of this finding"));
+      json_object_set_new(r, "relatedLocations", json_pack("[o]", rl));
     }
-    json_t *region = json_pack("{s:i,s:i,s:i,s:i}", "startLine", (int)line, "startColumn",
-                               (int)col, "endLine", (int)eline, "endColumn", (int)ecol);
-    json_t *loc = json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri",
-                            s->path, "region", region);
-    json_t *r = json_pack("{s:s,s:s,s:{s:s},s:[o]}", "ruleId", rid, "level",
-                          x->sev == DIAG_NOTE ? "note" : sev_name(x->sev), "message", "text",
-                          text ? text : x->msg, "locations", loc);
-    free(text);
+    json_t *w = witness_json(x);
+    if (json_is_object(w)) json_object_set_new(r, "properties", json_pack("{s:o}", "witness", w));
+    else json_decref(w);
     json_array_append_new(results, r);
   }
-  json_decref(seen);
-  return json_pack("{s:s,s:s,s:[{s:{s:{s:s,s:s,s:o}},s:o}]}", "$schema",
-                   "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
-                   "tool", "driver", "name", "polc", "informationUri",
-                   "https://example.invalid/polc", "rules", rules, "results", results);
+  json_decref(index);
+  json_t *notes = json_array();
+  if (d->incomplete)
+    json_array_append_new(notes, json_pack("{s:s,s:{s:s}}", "level", "warning", "message", "text",
+                                           d->incomplete));
+  json_t *run = json_pack("{s:{s:{s:s,s:s,s:o}},s:o,s:[{s:b,s:o}],s:{s:b}}", "tool", "driver",
+                          "name", "polc", "informationUri", "https://example.invalid/polc", "rules",
+                          rules, "results", results, "invocations", "executionSuccessful", 1,
+                          "toolExecutionNotifications", notes, "properties", "complete",
+                          d->incomplete == NULL);
+  return json_pack("{s:s,s:s,s:[o]}", "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+                   "version", "2.1.0", "runs", run);
 }
 
 char *pol_diags_render(const pol_diags *d, pol_format fmt) {
@@ -304,8 +436,17 @@ char *pol_diags_render(const pol_diags *d, pol_format fmt) {
   } else {
     json_t *arr = json_array();
     for (uint32_t i = 0; i < d->n; i++) json_array_append_new(arr, diag_json(d, &d->items[i]));
-    root = json_pack("{s:o,s:i,s:i}", "diagnostics", arr, "errors", (int)d->nerrors, "warnings",
-                     (int)(d->n - (d->nerrors < d->n ? d->nerrors : d->n)));
+    json_t *files = json_array();
+    for (uint32_t i = 0; i < d->nsources; i++) { /* each policy once; not the built-in prelude */
+      const char *path = d->sources[i].path;
+      bool seen = path[0] == '<';
+      for (uint32_t k = 0; k < i && !seen; k++) seen = strcmp(d->sources[k].path, path) == 0;
+      if (!seen) json_array_append_new(files, json_string(path));
+    }
+    root = json_pack("{s:o,s:o,s:i,s:i,s:i,s:b,s:o}", "files", files, "diagnostics", arr, "errors",
+                     (int)d->nerrors, "warnings", (int)diag_count(d, DIAG_WARNING), "notes",
+                     (int)diag_count(d, DIAG_NOTE), "complete", d->incomplete == NULL, "not_covered",
+                     d->incomplete ? json_string(d->incomplete) : json_null());
   }
   char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(root);
@@ -329,7 +470,16 @@ void pol_diags_free(pol_diags *d) {
     free(d->items[i].rule);
     free(d->items[i].msg);
     free(d->items[i].witness);
+    free(d->items[i].resident);
+    free(d->items[i].date);
+    free(d->items[i].command);
   }
+  for (uint32_t i = 0; i < d->nrules; i++) {
+    free(d->rules[i].id);
+    free(d->rules[i].help);
+  }
+  free(d->rules);
+  free(d->incomplete);
   free(d->sources);
   free(d->items);
   free(d);

@@ -35,7 +35,14 @@ typedef struct {
   char *rule;          /* short id, e.g. "syntax", "type", "overlap" */
   char *msg;
   char *witness;       /* NULL or free text printed after the caret */
+  /* a witness as fields (polc check): resident JSON object text, date, `polc quote` line */
+  char *resident, *date, *command;
+  /* the second party of an overlap or conflict: a span in the same source */
+  int has_related;
+  uint32_t rel_start, rel_end;
 } diag;
+
+typedef struct { char *id, *help; } diag_rule; /* a rule id with its help text (SARIF) */
 
 struct pol_diags {
   diag_source *sources; uint32_t nsources, capsources;
@@ -43,6 +50,8 @@ struct pol_diags {
   uint32_t nerrors;
   uint32_t max_errors;  /* stop recording errors beyond this (0 = unlimited) */
   int oom;              /* an allocation failed: a source lacks its text, or a message was lost */
+  diag_rule *rules; uint32_t nrules, caprules;
+  char *incomplete;     /* NULL, or what an analysis did not cover (every format says it) */
 };
 
 pol_diags *diag_new(void);
@@ -54,6 +63,20 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
                const char *rule, const char *fmt, va_list ap);
 /* Attach a witness to the last diagnostic. */
 void diag_witness(pol_diags *d, const char *text);
+/* Attach a witness as fields to the last diagnostic: resident (a JSON object's text),
+ * date (YYYY-MM-DD) and the command that replays it.  Text output prints them. */
+void diag_witness_fields(pol_diags *d, const char *resident, const char *date, const char *command);
+/* The last diagnostic's second party (overlaps, conflicts): a span in the same source. */
+void diag_related(pol_diags *d, uint32_t start, uint32_t end);
+/* Describe a rule id (help text for SARIF); the first description of an id is kept. */
+void diag_describe_rule(pol_diags *d, const char *id, const char *help);
+/* Record that an analysis was partial, and what it did not cover (appended). */
+void diag_incomplete(pol_diags *d, const char *what);
+/* Move every source, diagnostic, rule and incompleteness of src to the end of dst
+ * (one document for many files); src is left empty. */
+void diag_take(pol_diags *dst, pol_diags *src);
+/* Count of one severity. */
+size_t diag_count(const pol_diags *d, diag_severity sev);
 /* 1-based line and column (counted in UTF-8 code points) of a byte offset. */
 void diag_locate(const diag_source *s, uint32_t off, uint32_t *line, uint32_t *col);
 

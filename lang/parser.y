@@ -115,7 +115,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token OF "of" ONE "one" TRUE "true" FALSE "false" REQUIRED "required" OPTIONAL "optional"
 %token ADDON "addon" ADDONS "addons" TIERS "tiers" PAID "paid" BY "by" EXAMPLE "example"
 %token RESIDENT "resident" EXPECT "expect" FUNDING "funding" MATCHED "matched" CITE "cite"
-%token RESTATE "restate" UNLISTED "unlisted"
+%token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -123,7 +123,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %type <node> names name_list type enum_vals enum_val attr_default cat_body parts part
 %type <node> keys key days_opt effects_opt effects effect tiers tier paid_opt
 %type <node> example_items example_item givens given buys buy expects expect_item funding_items
-%type <node> funding_item
+%type <node> funding_item accepted_opt
 %type <str> cite_opt
 
 %start file
@@ -166,14 +166,14 @@ decl: POLICY '{' header_fields '}'
         { $$ = named(st, A_WINDOW, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
-    | RESTATE IDENT STRING DATE DOTDOT DATE days_opt cite_opt
+    | RESTATE IDENT STRING DATE DOTDOT DATE days_opt cite_opt accepted_opt
         { $$ = named(st, A_RESTATE, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
-                    $$->c = $7; $$->cite = $8; } }
-    | RESTATE COLLECTION STRING DATE DOTDOT DATE days_opt cite_opt
+                    $$->c = $7; $$->cite = $8; $$->list = $9; } }
+    | RESTATE COLLECTION STRING DATE DOTDOT DATE days_opt cite_opt accepted_opt
         { $$ = named(st, A_RESTATE, "collection", $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
-                    $$->c = $7; $$->cite = $8; } }
+                    $$->c = $7; $$->cite = $8; $$->list = $9; } }
     | UNLISTED names cite_opt
         { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->list = $2 ? $2->list : NULL; $$->cite = $3; } }
     | RULE IDENT STRING cite_opt WHEN expr '{' effects '}'
@@ -197,6 +197,11 @@ hvalue: STRING  { $$ = named(st, A_NAME, NULL, $1, @$); if ($$) $$->op = 1; }
 label_opt: %empty   { $$ = NULL; }
          | STRING   { $$ = named(st, A_NAME, NULL, $1, @$); }
          ;
+/* `accepted "reason"`: the policy acknowledges the contradiction a restatement records */
+accepted_opt: %empty                { $$ = NULL; }
+            | ACCEPTED STRING       { $$ = named(st, A_FIELD, "accepted", $2, @$); }
+            ;
+
 cite_opt: %empty      { $$ = NULL; }
         | CITE STRING { $$ = $2; }
         ;

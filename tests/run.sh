@@ -70,6 +70,19 @@ for s in tests/pkg/*.sh; do
   if out=$(POLC="$POLC" BUILD="$BUILD" sh "$s" 2>&1); then ok; else bad "$s" "$out"; fi
 done
 
+# SARIF output against the SARIF 2.1.0 schema (python3-jsonschema from Debian, if present)
+if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
+  "$POLC" check --format sarif --verbose policies/*.pol tests/check/*.pol >"$tmp/all.sarif" 2>/dev/null
+  if out=$(/usr/bin/python3 tests/sarif/validate.py tests/sarif/sarif-schema-2.1.0.json \
+             "$tmp/all.sarif" $(grep -l -- '--format sarif' tests/cli/*.args | sed 's/\.args$/.out/') 2>&1); then
+    ok
+  else
+    bad "SARIF 2.1.0 schema" "$out"
+  fi
+else
+  echo "skip: SARIF schema validation (install python3-jsonschema)"
+fi
+
 total=$((pass + fail))
 echo "tests: $total run, $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

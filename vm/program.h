@@ -146,6 +146,7 @@ typedef struct {
   int32_t lo, hi;       /* inclusive date range */
   uint8_t dlo, dhi;     /* day-of-month filter, 1..31 when none */
   prg_strref label, cite;
+  prg_strref accepted;  /* `accepted "reason"`: a known contradiction (empty: not acknowledged) */
   uint32_t pos;
 } prg_restate;
 

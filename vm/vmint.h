@@ -77,7 +77,7 @@ extern const vm_opinfo vm_ops[OP__COUNT];
 #define PRG_EXPECT_FIELDS(F) F(u8, .kind) F(u32, .arg) F(i64, .value)
 #define PRG_RESTATE_FIELDS(F)                                                         \
   F(u32, .target) F(i32, .lo) F(i32, .hi) F(u8, .dlo) F(u8, .dhi) F(str, .label)      \
-  F(str, .cite) F(u32, .pos)
+  F(str, .cite) F(str, .accepted) F(u32, .pos)
 
 #define PRG_TABLES(T)                                                                 \
   T(strings, nstrings, char, PRG_CHAR_FIELDS)                                         \

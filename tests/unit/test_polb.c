@@ -165,7 +165,7 @@ static pol_program *sample(void) {
   p->unlisted[0] = 1;
   TABLE(p, restates, nrestates, 1);
   p->restates[0] = (prg_restate){0, D(2025, 10, 17), D(2025, 12, 25), 1, 25,
-                                 intern(p, "新生儿条款所称集中缴费期"), intern(p, "一"), 900};
+                                 intern(p, "新生儿条款所称集中缴费期"), intern(p, "一"), intern(p, "已知矛盾"), 900};
   return p;
 }
 
@@ -364,8 +364,8 @@ static void test_every_truncation(void **state) {
   free(t);
   /* the last byte of the last table becomes the first byte of the checksum */
   snprintf(msg, sizeof msg,
-           "offset %zu: restates: count 1 of 26-byte records exceeds the 25 bytes left",
-           n - CHECKSUM_BYTES - 30);
+           "offset %zu: restates: count 1 of 30-byte records exceeds the 29 bytes left",
+           n - CHECKSUM_BYTES - 34);
   t = sealed_prefix(b, n - 1);
   read_fails(t, n - 1, msg);
   free(t);
@@ -375,7 +375,7 @@ static void test_every_truncation(void **state) {
 
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
-  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 13, 36, 16, 36, 12, 12, 13, 4, 26};
+  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 13, 36, 16, 36, 12, 12, 13, 4, 30};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,
                             p->nchoose,   p->nwindows,  p->nrules,   p->neffects, p->naddons,
@@ -394,7 +394,7 @@ static void test_table_offsets(void **state) {
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_int_equal(table_offset(p, 21) + 4 + 26 * p->nrestates + CHECKSUM_BYTES, n);
+  assert_int_equal(table_offset(p, 21) + 4 + 30 * p->nrestates + CHECKSUM_BYTES, n);
   free(b);
   prg_free(p);
 }
@@ -437,11 +437,11 @@ static void test_flipped_count(void **state) {
   size_t ex = table_offset(p, 21);
   put32(b + ex, 2);
   snprintf(msg, sizeof msg,
-           "offset %zu: restates: count 2 of 26-byte records exceeds the 26 bytes left", ex);
+           "offset %zu: restates: count 2 of 30-byte records exceeds the 30 bytes left", ex);
   sealed_fails(b, n, msg);
   put32(b + ex, 0);
-  snprintf(msg, sizeof msg, "offset %zu: 26 bytes between the last table and the checksum",
-           left_end - 26);
+  snprintf(msg, sizeof msg, "offset %zu: 30 bytes between the last table and the checksum",
+           left_end - 30);
   sealed_fails(b, n, msg);
   put32(b + ex, p->nrestates);
 

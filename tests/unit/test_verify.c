@@ -404,15 +404,15 @@ static void test_bad_restate(void **state) {
   (void)state;
   pol_program *p = base();
   TABLE(p, restates, nrestates, 1);
-  p->restates[0] = (prg_restate){1, 100, 200, 1, 25, PRG_NONE, PRG_NONE, 0};
+  p->restates[0] = (prg_restate){1, 100, 200, 1, 25, PRG_NONE, PRG_NONE, PRG_NONE, 0};
   rejects(p, "restates[0]: window 1 out of range (1 windows)");
   p = base();
   TABLE(p, restates, nrestates, 1);
-  p->restates[0] = (prg_restate){0, D(2025, 12, 25), D(2025, 10, 17), 1, 25, PRG_NONE, PRG_NONE, 0};
+  p->restates[0] = (prg_restate){0, D(2025, 12, 25), D(2025, 10, 17), 1, 25, PRG_NONE, PRG_NONE, PRG_NONE, 0};
   rejects(p, "restates[0]: period ends (2025-10-17) before it starts (2025-12-25)");
   p = base();
   TABLE(p, restates, nrestates, 1);
-  p->restates[0] = (prg_restate){PRG_NONE, 100, 200, 26, 25, PRG_NONE, PRG_NONE, 0};
+  p->restates[0] = (prg_restate){PRG_NONE, 100, 200, 26, 25, PRG_NONE, PRG_NONE, PRG_NONE, 0};
   p->coll_lo = 1;
   p->coll_hi = 0;
   rejects(p, "restates[0]: restates the collection period, which the program does not have");
@@ -678,7 +678,7 @@ static void test_periods(void **state) {
   p = base();
   TABLE(p, restates, nrestates, 1);
   p->restates[0] = (prg_restate){PRG_NONE, D(2025, 10, 17), INT32_MAX, 1, 25, PRG_NONE,
-                                 PRG_NONE, 0};
+                                 PRG_NONE, PRG_NONE, 0};
   snprintf(msg, sizeof msg, "restates[0]: period 2025-10-17 .. day 2147483647 %s", outside);
   rejects(p, msg);
   /* the edges are inside */
