@@ -11,7 +11,7 @@ B       := build
 INC     := -Iapi -Ivm -Ilang -Icompiler -Ianalysis -Istdlib -I$(B)/gen
 LIBS    := -ljansson -lffi -lxxhash -pthread
 
-LIB_SRC := $(wildcard lang/*.c) $(filter-out compiler/polc.c,$(wildcard compiler/*.c)) \
+LIB_SRC := $(wildcard lang/*.c) $(filter-out compiler/polc.c compiler/batch.c,$(wildcard compiler/*.c)) \
            $(wildcard analysis/*.c) $(wildcard vm/*.c) $(wildcard api/*.c) $(wildcard stdlib/*.c)
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c $(B)/gen/prelude.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
@@ -55,7 +55,8 @@ $(B)/libpol.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(B)/polc: $(B)/obj/compiler/polc.o $(B)/libpol.a
+# the CLI: polc.c and `polc batch` (compiler/batch.c), over the public API only
+$(B)/polc: $(B)/obj/compiler/polc.o $(B)/obj/compiler/batch.o $(B)/libpol.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpol.a

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "diag.h"
 #include "pol.h"
 
@@ -390,6 +391,7 @@ static const command commands[] = {
      "warning changes none.  All files go into one document (one JSON object, one SARIF\n"
      "log), compile errors included.  Exit: 0 no errors, 1 errors (with --werror: or\n"
      "warnings) or an incomplete analysis, 2 bad input.\n"},
+    {"batch", polc_batch, BATCH_USAGE, BATCH_HELP},
 };
 
 static const command *find_command(const char *name) {
