@@ -94,16 +94,31 @@ static void buf_printf(buf *b, const char *fmt, ...) {
 
 /* ---- numbers, money and dates as text ------------------------------------------------ */
 
+static const char digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                 "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                 "8081828384858687888990919293949596979899";
+
 static size_t put_u64(char *o, uint64_t v) {
+  if (v < 10) {
+    o[0] = (char)('0' + v);
+    return 1;
+  }
   char t[20];
-  size_t n = 0;
-  do {
-    t[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < n; i++)
-    o[i] = t[n - 1 - i];
-  return n;
+  size_t n = 20;
+  while (v >= 100) {
+    unsigned r = (unsigned)(v % 100);
+    v /= 100;
+    n -= 2;
+    memcpy(t + n, digits2 + 2 * r, 2);
+  }
+  if (v >= 10) {
+    n -= 2;
+    memcpy(t + n, digits2 + 2 * v, 2);
+  } else {
+    t[--n] = (char)('0' + v);
+  }
+  memcpy(o, t + n, 20 - n);
+  return 20 - n;
 }
 
 static size_t put_i64(char *o, int64_t v) {
@@ -115,6 +130,10 @@ static size_t put_i64(char *o, int64_t v) {
 
 /* Yuan as the shortest exact decimal: 80, 80.5, 0.05, -1.2 (as `polc quote` prints). */
 static size_t put_money(char *o, int64_t fen) {
+  if (fen == 0) {
+    o[0] = '0';
+    return 1;
+  }
   uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
   size_t n = 0;
   if (fen < 0)
@@ -155,6 +174,32 @@ static void format_day(int32_t day, int32_t epoch, char o[10]) {
   o[7] = '-';
   o[8] = (char)('0' + d / 10);
   o[9] = (char)('0' + d % 10);
+}
+
+/* "YYYY-MM-DD" (years 1..9999) to days since 1970-01-01 (H. Hinnant's days_from_civil);
+ * 0 if it is not such a date. */
+static int civil_day(const char *s, size_t n, int64_t *days) {
+  static const unsigned char dm[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (n != 10 || s[4] != '-' || s[7] != '-')
+    return 0;
+  uint32_t d0 = (uint32_t)((unsigned char)s[0] - '0'), d1 = (uint32_t)((unsigned char)s[1] - '0'),
+           d2 = (uint32_t)((unsigned char)s[2] - '0'), d3 = (uint32_t)((unsigned char)s[3] - '0'),
+           m0 = (uint32_t)((unsigned char)s[5] - '0'), m1 = (uint32_t)((unsigned char)s[6] - '0'),
+           a0 = (uint32_t)((unsigned char)s[8] - '0'), a1 = (uint32_t)((unsigned char)s[9] - '0');
+  if ((d0 > 9) | (d1 > 9) | (d2 > 9) | (d3 > 9) | (m0 > 9) | (m1 > 9) | (a0 > 9) | (a1 > 9))
+    return 0;
+  uint32_t y = d0 * 1000 + d1 * 100 + d2 * 10 + d3, m = m0 * 10 + m1, d = a0 * 10 + a1;
+  if (y < 1 || m < 1 || m > 12 || d < 1)
+    return 0;
+  int leap = (y & 3) == 0 && (y % 100 != 0 || y % 400 == 0);
+  if (d > dm[m] + (uint32_t)(m == 2 && leap))
+    return 0;
+  y -= m <= 2;
+  uint32_t era = y / 400, yoe = y - era * 400;
+  uint32_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  *days = (int64_t)era * 146097 + doe - 719468;
+  return 1;
 }
 
 static int date_shaped(const char *s, size_t n) {
@@ -294,6 +339,7 @@ typedef struct {
   int32_t date;          /* --date; unused with a date column */
   const char *date_col;  /* --date-column */
   int32_t epoch;         /* day number of 1970-01-01 */
+  int own_dates;         /* civil_day agrees with pol_date_parse on the probe dates */
 
   column *cols;          /* CSV: header order.  JSONL: every attribute + the date column */
   uint32_t ncols;
@@ -311,8 +357,22 @@ typedef struct {
   uint64_t *cat_bits;    /* handle bits -> index: open addressing over cat_slots */
   uint32_t *cat_slot;
   uint32_t cat_mask;
+  char **cat_csv, **cat_json; /* ncat + 1: each key as a CSV field / JSON value */
+  size_t *cat_csv_n, *cat_json_n;
   size_t row_bound;      /* bytes of an answer row besides its reason */
+  size_t block_size;     /* --block-size: the longest record */
 } cfg;
+
+/* A date cell (NUL-terminated at n) as the API's day number; 0 if it is not a date. */
+static int parse_day(const cfg *c, const char *s, size_t n, int32_t *day) {
+  int64_t d;
+  if (!c->own_dates)
+    return strlen(s) == n && pol_date_parse(s, day) == POL_OK;
+  if (!civil_day(s, n, &d))
+    return 0;
+  *day = (int32_t)(d + c->epoch);
+  return 1;
+}
 
 static uint32_t mix64(uint64_t x) {
   x ^= x >> 33;
@@ -502,12 +562,9 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
   int payable = pol_answer_payable(ev);
   const char *reason = payable ? "" : pol_answer_reason(ev);
   size_t rlen = strlen(reason);
-  pol_handle ch = pol_answer_category(ev);
-  uint32_t ci = cat_index(c, ch);
-  const char *ckey = ci < c->ncat ? pol_key(c->p, ch) : "";
-  size_t clen = strlen(ckey);
+  uint32_t ci = cat_index(c, pol_answer_category(ev));
   int64_t ind = pol_answer_individual(ev), worth = pol_answer_worth(ev);
-  if (!buf_reserve(&b->out, c->row_bound + 6 * rlen + 6 * clen + 16))
+  if (!buf_reserve(&b->out, c->row_bound + 6 * rlen + 16))
     return;
   char *o = b->out.s + b->out.len, *o0 = o;
   int64_t *sum = b->st.cat + (size_t)ci * b->st.width;
@@ -527,7 +584,8 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
     }
     o += put_csv_text(o, reason, rlen);
     *o++ = ',';
-    o += put_csv_text(o, ckey, clen);
+    memcpy(o, c->cat_csv[ci], c->cat_csv_n[ci]);
+    o += c->cat_csv_n[ci];
     *o++ = ',';
     o += put_money(o, ind);
     for (uint32_t i = 0; i < c->nsrc; i++) {
@@ -558,10 +616,8 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
       o += put_json_text(o, reason, rlen);
     }
     LIT(",\"category\":");
-    if (ci < c->ncat)
-      o += put_json_text(o, ckey, clen);
-    else
-      LIT("null");
+    memcpy(o, c->cat_json[ci], c->cat_json_n[ci]);
+    o += c->cat_json_n[ci];
     LIT(",\"individual\":");
     o += put_money(o, ind);
     LIT(",\"funding\":{");
@@ -620,7 +676,7 @@ static int set_cell(const cfg *c, worker *w, const column *col, const char *s, s
   case K_DATE:
   case K_PAYDATE: {
     int32_t day;
-    if (pol_date_parse(s, &day) != POL_OK || strlen(s) != n) {
+    if (!parse_day(c, s, n, &day)) {
       msg_cell(cell, sizeof cell, s, n);
       snprintf(w->msg, sizeof w->msg, "%s\"%s\": expected a date \"YYYY-MM-DD\", got %s%s",
                col->kind == K_PAYDATE ? "payment date " : "resident: ", col->name, cell,
@@ -770,9 +826,19 @@ static void csv_scan(const char *s, size_t n, int *state, int first, size_t *end
   *state = st;
 }
 
+/* Newlines in s[0..n): eight bytes at a time (exact zero-byte count of s ^ '\n'...). */
 static uint64_t count_nl(const char *s, size_t n) {
+  const uint64_t ones7 = UINT64_C(0x7f7f7f7f7f7f7f7f), nl = UINT64_C(0x0a0a0a0a0a0a0a0a);
   uint64_t k = 0;
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    x ^= nl;
+    uint64_t t = ~(((x & ones7) + ones7) | x | ones7); /* 0x80 in each zero byte */
+    k += ((t >> 7) * UINT64_C(0x0101010101010101)) >> 56;
+  }
+  for (; i < n; i++)
     k += s[i] == '\n';
   return k;
 }
@@ -1074,9 +1140,17 @@ static int jvalue(const cfg *c, worker *w, jcur *j, const column *col, int32_t *
                        : col->kind == K_IDENT ? "an array of identity keys"
                        : col->kind == K_INT   ? "an integer"
                                               : "an amount in yuan";
+    char got[CELL_TEXT];
+    char *gs;
+    size_t gn;
+    if (k == JV_STRING && jstring(j, &gs, &gn))
+      msg_cell(got, sizeof got, gs, gn);
+    else if (k == JV_NUMBER && (gn = jnumber(j->s, j->end)) > 0 && gn < CELL_SHOWN)
+      snprintf(got, sizeof got, "%.*s", (int)gn, j->s);
+    else
+      snprintf(got, sizeof got, "%s", jkind_name(k));
     snprintf(w->msg, sizeof w->msg, "%s\"%s\": expected %s, got %s",
-             col->kind == K_PAYDATE ? "payment date " : "resident: ", col->name, what,
-             jkind_name(k));
+             col->kind == K_PAYDATE ? "payment date " : "resident: ", col->name, what, got);
     return 0;
   }
   char *s;
@@ -1244,7 +1318,8 @@ static void process_block(const cfg *c, worker *w, block *b) {
   b->rej.len = 0;
   if (b->oversize_line) {
     b->st.rows++;
-    snprintf(w->msg, sizeof w->msg, "a record longer than the block size; skipped");
+    snprintf(w->msg, sizeof w->msg, "a record longer than the block size (%zu bytes); skipped",
+             c->block_size);
     reject(c, b, b->oversize_line, w->msg);
   }
   char *s = b->in;
@@ -1753,6 +1828,14 @@ static void free_cfg(cfg *c) {
   free(c->cat);
   free(c->cat_bits);
   free(c->cat_slot);
+  for (uint32_t i = 0; i <= c->ncat && c->cat_csv && c->cat_json; i++) {
+    free(c->cat_csv[i]);
+    free(c->cat_json[i]);
+  }
+  free(c->cat_csv);
+  free(c->cat_json);
+  free(c->cat_csv_n);
+  free(c->cat_json_n);
 }
 
 /* Sources, categories, identities: everything but the columns. */
@@ -1807,6 +1890,42 @@ static int setup_program(cfg *c) {
   if (pol_date_parse("1970-01-01", &epoch) != POL_OK)
     return 0;
   c->epoch = epoch;
+  /* our date parser only where it agrees with the API's on dates at every edge */
+  static const char *const probes[] = {"0001-01-01", "0001-03-01", "1899-12-31", "1900-02-28",
+                                       "1900-02-29", "1900-03-01", "1969-12-31", "1970-01-01",
+                                       "2000-02-29", "2001-02-29", "2024-02-29", "2025-12-31",
+                                       "2026-01-01", "9999-12-31", "0000-12-31", "2025-13-01",
+                                       "2025-04-31", "2025-00-10", "2025-01-00"};
+  c->own_dates = 1;
+  for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+    int32_t a = 0, b2 = 0;
+    int64_t d = 0;
+    int oa = pol_date_parse(probes[i], &a) == POL_OK, ob = civil_day(probes[i], 10, &d);
+    b2 = (int32_t)(d + epoch);
+    if (oa != ob || (oa && a != b2))
+      c->own_dates = 0;
+  }
+  c->cat_csv = calloc(c->ncat + 1, sizeof *c->cat_csv);
+  c->cat_json = calloc(c->ncat + 1, sizeof *c->cat_json);
+  c->cat_csv_n = calloc(c->ncat + 1, sizeof *c->cat_csv_n);
+  c->cat_json_n = calloc(c->ncat + 1, sizeof *c->cat_json_n);
+  if (!c->cat_csv || !c->cat_json || !c->cat_csv_n || !c->cat_json_n)
+    return 0;
+  for (uint32_t i = 0; i <= c->ncat; i++) {
+    const char *key = i < c->ncat ? pol_key(p, c->cat[i]) : "";
+    size_t n = strlen(key);
+    c->cat_csv[i] = malloc(2 * n + 3);
+    c->cat_json[i] = malloc(6 * n + 5);
+    if (!c->cat_csv[i] || !c->cat_json[i])
+      return 0;
+    c->cat_csv_n[i] = put_csv_text(c->cat_csv[i], key, n);
+    if (i < c->ncat) {
+      c->cat_json_n[i] = put_json_text(c->cat_json[i], key, n);
+    } else {
+      memcpy(c->cat_json[i], "null", 4);
+      c->cat_json_n[i] = 4;
+    }
+  }
   /* line, payable, category key (escaped), money and waits, dates, separators and keys */
   size_t srckeys = 0;
   for (uint32_t i = 0; i < c->nsrc; i++)
@@ -1982,6 +2101,7 @@ int polc_batch(int argc, char **argv) {
   c.in_jsonl = in_format ? strcmp(in_format, "jsonl") == 0
                          : ends_with(roster, ".jsonl") || ends_with(roster, ".ndjson");
   c.date_col = date_col;
+  c.block_size = (size_t)bsize;
   if (date && pol_date_parse(date, &c.date) != POL_OK) {
     fprintf(stderr, "polc batch: --date: expected a date \"YYYY-MM-DD\", got \"%s\"\n", date);
     return EXIT_BAD;

@@ -4,9 +4,8 @@
 #ifndef POLC_BATCH_H
 #define POLC_BATCH_H
 
-#define BATCH_USAGE                                                                       \
-  "polc batch POLICY ROSTER [--date D | --date-column NAME] [-o OUT] [--format csv|jsonl]\n" \
-  "           [--input-format csv|jsonl] [--summary FILE] [--jobs N]"
+#define BATCH_USAGE \
+  "polc batch POLICY ROSTER (--date D | --date-column NAME) [-o OUT] [--format csv|jsonl] [--jobs N]"
 
 #define BATCH_HELP                                                                           \
   "Quote every resident of ROSTER (CSV, or JSON Lines: one resident object per line;\n"      \
@@ -27,6 +26,10 @@
   "ROSTER:LINE: message, then a summary (residents and amounts per category, totals\n"       \
   "per funding source and individual, rows in = answered + rejected) is printed, both to\n"  \
   "stderr or to --summary FILE.  --jobs N quotes on N threads; the output is the same.\n"    \
+  "\n"                                                                                       \
+  "Options: --input-format csv|jsonl (default: by extension); --summary FILE; --block-size\n" \
+  "BYTES (default 262144): the roster is read in blocks of that size, and a longer record\n"  \
+  "is rejected.  A progress line is shown on stderr when it is a terminal.\n"               \
   "\n"                                                                                       \
   "Exit: 0 every row answered, 1 some rows rejected (the others are answered), 2 bad\n"      \
   "usage, unreadable roster or policy, or a header naming a key the policy does not have.\n"

@@ -10,6 +10,7 @@
 #   tests/pkg/*.sh            the installable library: exports and soname, make install,
 #                             the examples built through pkg-config, the man page, no
 #                             reference outside the repository (one test each)
+#   tests/batch/*.test.sh     scripts (run with POLC) that exit non-zero on a failure
 #
 # POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
 set -u
@@ -82,6 +83,11 @@ if /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 else
   echo "skip: SARIF schema validation (install python3-jsonschema)"
 fi
+
+for t in tests/batch/*.test.sh; do
+  [ -f "$t" ] || continue
+  if out=$(POLC="$POLC" sh "$t" 2>&1); then ok; else bad "$t" "$out"; fi
+done
 
 total=$((pass + fail))
 echo "tests: $total run, $pass passed, $fail failed"
