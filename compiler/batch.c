@@ -211,14 +211,9 @@ static int date_shaped(const char *s, size_t n) {
   return 1;
 }
 
-/* Yuan text (DIGITS[.D[D]], optional '-') to fen; 0 if malformed or out of range. */
+/* Yuan text (DIGITS[.D[D]]) to fen; 0 if malformed or out of range. */
 static int parse_money(const char *s, size_t n, int64_t *fen) {
   size_t i = 0;
-  int neg = 0;
-  if (i < n && s[i] == '-') {
-    neg = 1;
-    i++;
-  }
   uint64_t w = 0;
   size_t d0 = i;
   for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
@@ -241,8 +236,7 @@ static int parse_money(const char *s, size_t n, int64_t *fen) {
   }
   if (i != n || w > (uint64_t)(INT64_MAX / 100) - 1)
     return 0;
-  int64_t v = (int64_t)(w * 100 + f);
-  *fen = neg ? -v : v;
+  *fen = (int64_t)(w * 100 + f);
   return 1;
 }
 
@@ -759,7 +753,7 @@ static int set_cell(const cfg *c, worker *w, const column *col, const char *s, s
         a = b2 + 1;
       }
       if (pol_set(ev, (pol_handle){e->val}, 1) != POL_OK) {
-        snprintf(w->msg, sizeof w->msg, "%s", pol_eval_error(ev));
+        snprintf(w->msg, sizeof w->msg, "resident: %s", pol_eval_error(ev));
         return 0;
       }
       if (j >= n)
@@ -773,7 +767,7 @@ static int set_cell(const cfg *c, worker *w, const column *col, const char *s, s
     return 0;
   }
   if (pol_set(ev, col->h, v) != POL_OK) {
-    snprintf(w->msg, sizeof w->msg, "%s", pol_eval_error(ev));
+    snprintf(w->msg, sizeof w->msg, "resident: %s", pol_eval_error(ev));
     return 0;
   }
   return 1;
