@@ -49,6 +49,9 @@ enum { EXIT_OK = 0, EXIT_REJECTS = 1, EXIT_BAD = 2 };
 #define MAX_JOBS 256
 #define CELL_SHOWN 80 /* longest cell quoted in a message before it is cut with "..." */
 #define MSG_MAX 1024
+#define DAY_CACHE 512 /* a power of two */
+#define REASON_CACHE 512
+#define SLACK 16 /* bytes after a block: the newline sentinel */
 
 /* ---- growable byte buffers (grown between rows, reused across blocks) --------------- */
 
@@ -176,8 +179,7 @@ static void format_day(int32_t day, int32_t epoch, char o[10]) {
   o[9] = (char)('0' + d % 10);
 }
 
-/* "YYYY-MM-DD" (years 1..9999) to days since 1970-01-01 (H. Hinnant's days_from_civil);
- * 0 if it is not such a date. */
+/* "YYYY-MM-DD" (years 1..9999) to days since 1970-01-01; 0 if it is not such a date. */
 static int civil_day(const char *s, size_t n, int64_t *days) {
   static const unsigned char dm[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (n != 10 || s[4] != '-' || s[7] != '-')
@@ -194,11 +196,10 @@ static int civil_day(const char *s, size_t n, int64_t *days) {
   int leap = (y & 3) == 0 && (y % 100 != 0 || y % 400 == 0);
   if (d > dm[m] + (uint32_t)(m == 2 && leap))
     return 0;
-  y -= m <= 2;
-  uint32_t era = y / 400, yoe = y - era * 400;
-  uint32_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  *days = (int64_t)era * 146097 + doe - 719468;
+  static const uint16_t before[13] = {0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  uint32_t yy = y - 1; /* whole years before this one, from 0001-01-01 (day -719162) */
+  *days = (int64_t)(365 * yy + yy / 4 - yy / 100 + yy / 400 + before[m] +
+                    (uint32_t)(m > 2 && leap) + d - 1) - 719162;
   return 1;
 }
 
@@ -452,8 +453,17 @@ typedef struct {
   field *f;       /* ncols + 1 */
   uint32_t maxf;
   char msg[MSG_MAX];
-  int32_t day_cache[2];
-  char text_cache[2][10];
+  struct {
+    int32_t day;
+    char text[12];
+  } days[DAY_CACHE];       /* formatted dates, direct-mapped by day number */
+  uint64_t line;           /* the last line number formatted, and its text */
+  char line_text[24];
+  size_t line_len;
+  char reason[REASON_CACHE]; /* the last reason (NUL-terminated) and its CSV / JSON text */
+  char *reason_out;          /* 6 * REASON_CACHE + 2 bytes */
+  size_t reason_out_n;
+  int reason_json;
 } worker;
 
 static void msg_cell(char *o, size_t cap, const char *s, size_t n);
@@ -496,15 +506,36 @@ static void msg_cell(char *o, size_t cap, const char *s, size_t n) {
 
 /* ---- answers as text ---------------------------------------------------------------- */
 
-static size_t put_day(worker *w, const cfg *c, int slot, int32_t day, char *o) {
+static size_t put_day(worker *w, const cfg *c, int32_t day, char *o) {
   if (day == INT32_MIN)
     return 0;
-  if (w->day_cache[slot] != day) {
-    format_day(day, c->epoch, w->text_cache[slot]);
-    w->day_cache[slot] = day;
+  uint32_t k = (uint32_t)day & (DAY_CACHE - 1);
+  if (w->days[k].day != day) {
+    format_day(day, c->epoch, w->days[k].text);
+    w->days[k].day = day;
   }
-  memcpy(o, w->text_cache[slot], 10);
+  memcpy(o, w->days[k].text, 10);
   return 10;
+}
+
+/* The roster line, counted up in text when it follows the last one. */
+static size_t put_line(worker *w, uint64_t line, char *o) {
+  if (line == w->line + 1 && w->line_len) {
+    size_t i = w->line_len;
+    while (i > 0 && w->line_text[i - 1] == '9')
+      w->line_text[--i] = '0';
+    if (i > 0) {
+      w->line_text[i - 1]++;
+    } else {
+      memmove(w->line_text + 1, w->line_text, w->line_len++);
+      w->line_text[0] = '1';
+    }
+  } else {
+    w->line_len = put_u64(w->line_text, line);
+  }
+  w->line = line;
+  memcpy(o, w->line_text, w->line_len);
+  return w->line_len;
 }
 
 /* CSV: the field quoted when it holds a comma, quote, CR or LF. */
@@ -551,6 +582,22 @@ static size_t put_json_text(char *o, const char *s, size_t n) {
   return w;
 }
 
+/* A reason as CSV (json 0) or JSON text: most rows that are not payable share a few
+ * reasons, so the last one's text is kept. */
+static size_t put_reason(worker *w, const char *r, size_t n, int json, char *o) {
+  if (n == 0)
+    return json ? put_json_text(o, r, n) : 0;
+  if (n >= REASON_CACHE)
+    return json ? put_json_text(o, r, n) : put_csv_text(o, r, n);
+  if (w->reason_json != json || memcmp(w->reason, r, n + 1) != 0) {
+    memcpy(w->reason, r, n + 1);
+    w->reason_json = json;
+    w->reason_out_n = json ? put_json_text(w->reason_out, r, n) : put_csv_text(w->reason_out, r, n);
+  }
+  memcpy(o, w->reason_out, w->reason_out_n);
+  return w->reason_out_n;
+}
+
 static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
   pol_eval *ev = w->ev;
   int payable = pol_answer_payable(ev);
@@ -567,7 +614,7 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
   add_checked(&sum[ST_INDIVIDUAL], ind, &b->st.overflow);
   add_checked(&sum[ST_WORTH], worth, &b->st.overflow);
   if (!c->out_jsonl) {
-    o += put_u64(o, line);
+    o += put_line(w, line, o);
     *o++ = ',';
     if (payable) {
       memcpy(o, "true,", 5);
@@ -576,7 +623,7 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
       memcpy(o, "false,", 6);
       o += 6;
     }
-    o += put_csv_text(o, reason, rlen);
+    o += put_reason(w, reason, rlen, 0, o);
     *o++ = ',';
     memcpy(o, c->cat_csv[ci], c->cat_csv_n[ci]);
     o += c->cat_csv_n[ci];
@@ -591,9 +638,9 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
     *o++ = ',';
     o += put_money(o, worth);
     *o++ = ',';
-    o += put_day(w, c, 0, pol_answer_start(ev), o);
+    o += put_day(w, c, pol_answer_start(ev), o);
     *o++ = ',';
-    o += put_day(w, c, 1, pol_answer_end(ev), o);
+    o += put_day(w, c, pol_answer_end(ev), o);
     *o++ = ',';
     o += put_i64(o, pol_answer_wait_months(ev));
     *o++ = ',';
@@ -602,12 +649,12 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
   } else {
 #define LIT(s) (memcpy(o, s, sizeof s - 1), o += sizeof s - 1)
     LIT("{\"line\":");
-    o += put_u64(o, line);
+    o += put_line(w, line, o);
     if (payable)
       LIT(",\"payable\":true,\"reason\":null");
     else {
       LIT(",\"payable\":false,\"reason\":");
-      o += put_json_text(o, reason, rlen);
+      o += put_reason(w, reason, rlen, 1, o);
     }
     LIT(",\"category\":");
     memcpy(o, c->cat_json[ci], c->cat_json_n[ci]);
@@ -636,7 +683,7 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
       LIT("null");
     else {
       *o++ = '"';
-      o += put_day(w, c, 0, d, o);
+      o += put_day(w, c, d, o);
       *o++ = '"';
     }
     LIT(",\"benefit_end\":");
@@ -644,7 +691,7 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
       LIT("null");
     else {
       *o++ = '"';
-      o += put_day(w, c, 1, d, o);
+      o += put_day(w, c, d, o);
       *o++ = '"';
     }
     LIT(",\"waiting_months\":");
@@ -837,8 +884,14 @@ static uint64_t count_nl(const char *s, size_t n) {
   return k;
 }
 
-/* Byte classes of an unquoted field: 1 ends or breaks it (',' '\n' '"'). */
+/* The first of ',' '\n' '"' at or after s[p]; there is always one (the sentinel).  (An
+ * eight-bytes-at-a-time scan measured no faster: roster fields are a few bytes long.) */
 static const unsigned char csv_stop[256] = {['\n'] = 1, [','] = 1, ['"'] = 1};
+static inline size_t csv_next_stop(const char *s, size_t p) {
+  while (!csv_stop[(unsigned char)s[p]])
+    p++;
+  return p;
+}
 
 /* Parses the record at s[*pos] (s[len] == '\n').  Fields are cut and unquoted in place
  * and NUL-terminated; up to max are stored, all are counted (the return value).  *err is
@@ -886,8 +939,7 @@ static uint32_t csv_record(char *s, size_t len, size_t *pos, field *f, uint32_t 
       }
     } else {
       for (;;) {
-        while (!csv_stop[(unsigned char)s[p]])
-          p++;
+        p = csv_next_stop(s, p);
         if (s[p] != '"')
           break;
         if (!*err)
@@ -1954,7 +2006,7 @@ static int setup_csv_header(cfg *c, block *b) {
   const char *err;
   uint64_t nl;
   size_t p2 = pos;
-  char *copy = malloc(len + 1);
+  char *copy = calloc(len + SLACK, 1);
   if (copy == NULL)
     return 0;
   memcpy(copy, s, len + 1);
@@ -2137,7 +2189,7 @@ int polc_batch(int argc, char **argv) {
   FILE *out = NULL, *sum = NULL;
   int ready = r.carry && blocks && workers && setup_program(&c);
   for (unsigned i = 0; ready && i < nblocks; i++) {
-    blocks[i].in = malloc((size_t)bsize + 2);
+    blocks[i].in = calloc((size_t)bsize + SLACK, 1);
     ready = blocks[i].in && stats_init(&blocks[i].st, &c);
   }
   ready = ready && stats_init(&k.total, &c);
@@ -2172,7 +2224,13 @@ int polc_batch(int argc, char **argv) {
     workers[i].ev = pol_eval_new(p);
     workers[i].maxf = c.ncols + 1;
     workers[i].f = calloc(c.ncols + 2 > 8 ? c.ncols + 2 : 8, sizeof *workers[i].f);
-    workers[i].day_cache[0] = workers[i].day_cache[1] = INT32_MIN;
+    for (unsigned k2 = 0; k2 < DAY_CACHE; k2++)
+      workers[i].days[k2].day = INT32_MIN;
+    workers[i].reason_out = malloc(6 * REASON_CACHE + 2);
+    if (!workers[i].reason_out) {
+      fprintf(stderr, "polc batch: out of memory\n");
+      goto done;
+    }
     if (!workers[i].ev || !workers[i].f) {
       fprintf(stderr, "polc batch: out of memory\n");
       goto done;
@@ -2249,6 +2307,7 @@ done:
   for (unsigned i = 0; workers && i < (unsigned)jobs; i++) {
     pol_eval_free(workers[i].ev);
     free(workers[i].f);
+    free(workers[i].reason_out);
   }
   for (unsigned i = 0; blocks && i < nblocks; i++) {
     free(blocks[i].in);
