@@ -73,7 +73,13 @@ $(B)/tests/test_vm_switch: tests/unit/test_vm.c $(B)/obj/vm/vm_switch.o $(B)/lib
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -o $@ $< $(B)/obj/vm/vm_switch.o $(B)/libpol.a $(LIBS) -lcmocka
 
-check: all $(UNIT_BIN)
+# polc batch's CSV reader against libcsv on random RFC 4180 records (tests/batch/csv.test.sh;
+# `csvbench time FILE` compares their speed).  It includes compiler/batch.c itself.
+$(B)/tests/csvbench: tests/batch/csvbench.c compiler/batch.c compiler/batch.h $(B)/libpol.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Iapi -Icompiler -o $@ $< $(B)/libpol.a $(LIBS) -lcsv
+
+check: all $(UNIT_BIN) $(B)/tests/csvbench
 	@sh tests/run.sh
 
 demo: all

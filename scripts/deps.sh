@@ -2,7 +2,8 @@
 # Install the Debian build dependencies that are missing: flex, bison, libffi-dev,
 # libcmocka-dev, libjansson-dev, libxxhash-dev (the .polb checksum), pkg-config, groff-base
 # (the man page test), python3-jsonschema (SARIF validation in `make check`), jq (the batch
-# tests compare JSON with it) (and valgrind for `make valgrind`).
+# tests compare JSON with it), libcsv-dev (the batch tests read CSV with it beside polc's own
+# reader) (and valgrind for `make valgrind`).
 set -e
 missing=""
 command -v flex >/dev/null 2>&1 || missing="$missing flex"
@@ -10,7 +11,7 @@ command -v bison >/dev/null 2>&1 || missing="$missing bison"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 command -v groff >/dev/null 2>&1 || missing="$missing groff-base"   # tests/pkg/man.sh
 command -v jq >/dev/null 2>&1 || missing="$missing jq"   # tests/batch/compare.test.sh
-for p in libffi-dev libcmocka-dev libjansson-dev libxxhash-dev python3-jsonschema; do
+for p in libffi-dev libcmocka-dev libjansson-dev libxxhash-dev python3-jsonschema libcsv-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
