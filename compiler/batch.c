@@ -78,7 +78,7 @@ static int buf_reserve(buf *b, size_t more) {
 }
 
 static void buf_add(buf *b, const char *s, size_t n) {
-  if (buf_reserve(b, n)) {
+  if (n && buf_reserve(b, n)) {
     memcpy(b->s + b->len, s, n);
     b->len += n;
   }
