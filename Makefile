@@ -130,6 +130,16 @@ valgrind: all
 	@valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \
 	  $(B)/polc check --verbose policies/*.pol tests/check/*.pol >/dev/null 2>&1; \
 	  test $$? -ne 99 || { echo "valgrind: polc check"; exit 1; }
+	@# polc batch: rejects, small blocks on three threads, JSON Lines, long records
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \
+	  $(B)/polc batch policies/pingshun-2026.pol tests/batch/bad.csv --date-column paid_on \
+	  --jobs 3 --block-size 64 >/dev/null 2>&1; test $$? -ne 99 || { echo "valgrind: polc batch"; exit 1; }
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \
+	  $(B)/polc batch policies/pingshun-2026.pol tests/batch/bad.jsonl --date-column paid_on \
+	  --format jsonl >/dev/null 2>&1; test $$? -ne 99 || { echo "valgrind: polc batch jsonl"; exit 1; }
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99 \
+	  $(B)/polc batch policies/pingshun-2026.pol tests/batch/long.csv --date-column paid_on \
+	  --block-size 64 >/dev/null 2>&1; test $$? -ne 99 || { echo "valgrind: polc batch long"; exit 1; }
 	@echo "valgrind: clean"
 
 clean:
