@@ -117,6 +117,8 @@ tsan:
 	$(MAKE) B=build/tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
 	  build/tsan/tests/test_threads
 	POL_THREAD_QUOTES=100000 TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
+	$(MAKE) B=build/tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build/tsan/polc
+	sh tests/batch/tsan.sh build/tsan/polc
 
 # Every policy's examples and a quote under valgrind: no leak, no invalid access.
 valgrind: all
