@@ -526,9 +526,13 @@ void chk_dim_candidates(chk *c, uint32_t di, int32_t paid) {
       il_add(l, a->lo);
       il_add(l, a->hi);
       if (a->presence == PRESENCE_DEFAULT) il_add(l, a->dflt);
-      for (uint32_t i = 0; i < in->consts.n; i++)
-        for (int64_t k = in->consts.v[i] - 1; k <= in->consts.v[i] + 1; k++)
-          if (k >= a->lo && k <= a->hi) il_add(l, k);
+      /* each constant and its neighbours, without stepping past the int64 range */
+      for (uint32_t i = 0; i < in->consts.n; i++) {
+        int64_t k = in->consts.v[i];
+        if (k > INT64_MIN && k - 1 >= a->lo && k - 1 <= a->hi) il_add(l, k - 1);
+        if (k >= a->lo && k <= a->hi) il_add(l, k);
+        if (k < INT64_MAX && k + 1 >= a->lo && k + 1 <= a->hi) il_add(l, k + 1);
+      }
     }
     break;
   }

@@ -20,6 +20,9 @@
 #include "plan.h"
 #include "vmint.h"
 
+#define MAX_FEATURES 64 /* diagram variables */
+#define MAX_CUTS 512    /* cut points of one feature (identity bytes have 255) */
+
 #define MAX_NODES 200000u
 
 /* ---- features and formulas ---------------------------------------------------------- */
@@ -876,6 +879,11 @@ static bool build(builder *b) {
     ok = win_in[w] >= 0 && win_ok[w] >= 0;
   }
   ok = ok && !b->fail && (map = order_features(b)) != NULL;
+  /* bounds on the builder's stack: one variable per recursion level of mdd.c, and
+     arrays of one entry per interval in its frames */
+  ok = ok && pl->nfeats <= MAX_FEATURES;
+  for (uint32_t i = 0; ok && i < pl->nfeats; i++)
+    ok = pl->feats[i].ncuts <= MAX_CUTS;
 
   if (ok) {
     uint32_t dom[pl->nfeats ? pl->nfeats : 1];
