@@ -250,6 +250,51 @@ uint32_t pol_answer_why_count(pol_eval *ev) {
   return n;
 }
 
+/* The value of choose key k for amounts a and funding f (0 for the order keys). */
+static int64_t key_value(const prg_choose_key *k, const eval_amounts *a, const int64_t *f,
+                         uint32_t nsources) {
+  switch (k->kind) {
+  case KEY_LOWEST_INDIVIDUAL:
+  case KEY_HIGHEST_INDIVIDUAL: return a->individual;
+  case KEY_LOWEST_FUNDING:
+  case KEY_HIGHEST_FUNDING: return a->funding;
+  case KEY_LOWEST_SOURCE:
+  case KEY_HIGHEST_SOURCE: return k->source < nsources ? f[k->source] : 0;
+  default: return 0;
+  }
+}
+
+/* A matched category other than the chosen one that ties with it on every choose key
+ * before the first order key (`first`, `last`, or none at all): file order decided
+ * between them.  PRG_NONE if the keys decided. */
+static uint32_t order_tie(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  uint32_t n = p->nsources;
+  if (n > 64)
+    return PRG_NONE;
+  int64_t cf[n ? n : 1], of[n ? n : 1];
+  eval_amounts ca, oa;
+  bool bad;
+  if (eval_category(ev, ev->category, &ca, cf, &bad) != POL_OK || bad)
+    return PRG_NONE;
+  for (uint32_t i = 0; i < p->ncategories; i++) {
+    if (i == ev->category || !ev->matched[i])
+      continue;
+    if (eval_category(ev, i, &oa, of, &bad) != POL_OK || bad)
+      continue;
+    bool tie = true;
+    for (uint32_t k = 0; k < p->nchoose && tie; k++) {
+      const prg_choose_key *key = &p->choose[k];
+      if (key->kind == KEY_FIRST || key->kind == KEY_LAST)
+        break;
+      tie = key_value(key, &ca, cf, n) == key_value(key, &oa, of, n);
+    }
+    if (tie)
+      return i;
+  }
+  return PRG_NONE;
+}
+
 static void category_line(pol_eval *ev, msg *m) {
   const pol_program *p = ev->p;
   if (ev->category == PRG_NONE) {
@@ -285,6 +330,10 @@ static void category_line(pol_eval *ev, msg *m) {
     }
   if (*prg_str(p, p->choose_cite))
     msg_add(m, " [%s]", prg_str(p, p->choose_cite));
+  uint32_t tie = p->nchoose ? order_tie(ev) : PRG_NONE;
+  if (tie != PRG_NONE)
+    msg_add(m, "; tied with %s on the amounts: file order decided",
+            prg_str(p, p->categories[tie].key));
 }
 
 const char *pol_answer_why(pol_eval *ev, uint32_t i) {
