@@ -192,6 +192,10 @@ const char *pol_answer_why(pol_eval *ev, uint32_t i);
 /* Run the policy's inline examples; the report is appended to *report (malloc'd).
  * POL_OK all passed, POL_NEGATIVE some failed. */
 pol_status pol_test(const pol_program *p, char **report);
+/* The same, also giving how many examples the policy has and how many failed (either
+ * pointer may be NULL), for a summary over several policies. */
+pol_status pol_test_counted(const pol_program *p, char **report, uint32_t *examples,
+                            uint32_t *failures);
 
 /* Analyse a policy for overlapping and missing categories, amounts that do not add up,
  * date windows with gaps or overlaps, and dead rules; every finding carries a witness

@@ -237,15 +237,6 @@ static int each_policy(int argc, char **argv, const char *cmd,
   return rc;
 }
 
-static int run_test(pol_program *p, void *ud) {
-  (void)ud;
-  char *report = NULL;
-  pol_status st = pol_test(p, &report);
-  if (report) fputs(report, stdout);
-  free(report);
-  return st == POL_OK ? EXIT_OK : st == POL_NEGATIVE ? EXIT_NEGATIVE : EXIT_BAD;
-}
-
 static int run_disasm(pol_program *p, void *ud) {
   (void)ud;
   char *s = pol_disasm(p);
@@ -263,10 +254,35 @@ static int run_schema(pol_program *p, void *ud) {
   return EXIT_OK;
 }
 
+/* Totals over every policy given to `polc test` (a policy that does not compile counts
+ * as one failure, since none of its examples could run). */
+typedef struct { uint32_t examples, failed; } test_totals;
+
+static int run_test_counted(pol_program *p, void *ud) {
+  test_totals *t = ud;
+  char *report = NULL;
+  uint32_t n = 0, failed = 0;
+  pol_status st = pol_test_counted(p, &report, &n, &failed);
+  if (report) fputs(report, stdout);
+  fflush(stdout); /* before the next policy's diagnostics on stderr */
+  free(report);
+  t->examples += n;
+  t->failed += failed;
+  return st == POL_OK ? EXIT_OK : st == POL_NEGATIVE ? EXIT_NEGATIVE : EXIT_BAD;
+}
+
 static int cmd_test(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '-') return usage_error("test", "unknown option '%s'", argv[i]);
-  return each_policy(argc, argv, "test", run_test, NULL);
+  test_totals t = {0, 0};
+  int rc = each_policy(argc, argv, "test", run_test_counted, &t);
+  if (argc < 2) return rc; /* usage error, already reported */
+  /* the one line over all files; a policy that did not compile is named on stderr */
+  printf("%u examples, %u passed, %u failed", (unsigned)t.examples,
+         (unsigned)(t.examples - t.failed), (unsigned)t.failed);
+  if (rc == EXIT_BAD) printf(" (a policy did not compile)");
+  printf("\n");
+  return rc;
 }
 
 static int cmd_disasm(int argc, char **argv) {
@@ -377,8 +393,11 @@ static const command commands[] = {
      "Compile a policy to a verified bytecode file (default: POLICY.polb beside it).\n"
      "A .polb is accepted wherever a .pol is.  Exit: 0 compiled, 2 errors.\n"},
     {"test", cmd_test, "polc test POLICY...",
-     "Run each policy's inline examples and report failures with expected and actual\n"
-     "values.  Exit: 0 all pass, 1 some fail, 2 a policy does not compile.\n"},
+     "Run each policy's inline examples.  Each failure is printed as FILE:LINE (the\n"
+     "example's line) and, for every value that differs, the expected and the actual\n"
+     "value; each policy ends with its count, and the run with one line over all\n"
+     "policies: N examples, N passed, N failed.\n"
+     "Exit: 0 all pass, 1 some fail, 2 a policy does not compile.\n"},
     {"disasm", cmd_disasm, "polc disasm POLICY...", "List the bytecode of each section.\n"},
     {"schema", cmd_schema, "polc schema POLICY [--format text|json]",
      "List every key a resident may carry under POLICY, with type, default and label,\n"
