@@ -11,7 +11,9 @@ B       := build
 INC     := -Iapi -Ivm -Ilang -Icompiler -Ianalysis -Istdlib -I$(B)/gen
 LIBS    := -ljansson -lffi -lxxhash -pthread
 
-LIB_SRC := $(wildcard lang/*.c) $(filter-out compiler/polc.c compiler/batch.c,$(wildcard compiler/*.c)) \
+# polc's subcommands (compiler/polc.c and the files of cli.h) are not part of libpol
+CLI_SRC := compiler/polc.c compiler/batch.c compiler/explain.c
+LIB_SRC := $(wildcard lang/*.c) $(filter-out $(CLI_SRC),$(wildcard compiler/*.c)) \
            $(wildcard analysis/*.c) $(wildcard vm/*.c) $(wildcard api/*.c) $(wildcard stdlib/*.c)
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c $(B)/gen/prelude.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
@@ -56,7 +58,7 @@ $(B)/libpol.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 # the CLI: polc.c and `polc batch` (compiler/batch.c), over the public API only
-$(B)/polc: $(B)/obj/compiler/polc.o $(B)/obj/compiler/batch.o $(B)/libpol.a
+$(B)/polc: $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRC)) $(B)/libpol.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpol.a

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "cli.h"
 #include "diag.h"
 #include "pol.h"
 
@@ -88,6 +89,32 @@ static char *read_text(const char *path) {
   fclose(f);
   if (buf) buf[n] = 0;
   return buf;
+}
+
+/* ---- shared with the other subcommand files (cli.h) --------------------------------- */
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg) {
+  return usage_error(cmd, fmt, arg);
+}
+pol_program *cli_open_policy(const char *path) { return open_policy(path); }
+char *cli_read_text(const char *path) { return read_text(path); }
+
+int cli_set_resident(pol_eval *ev, const char *cmd, const char *resident, int32_t day) {
+  char *json = NULL;
+  if (resident[0] == '@') {
+    json = read_text(resident + 1);
+    if (!json) {
+      fprintf(stderr, "polc %s: --resident %s: cannot read the file\n", cmd, resident);
+      return EXIT_BAD;
+    }
+  }
+  int rc = EXIT_OK;
+  if (pol_resident_json(ev, json ? json : resident, day) != POL_OK) {
+    fprintf(stderr, "polc %s: %s\n", cmd, pol_eval_error(ev));
+    rc = EXIT_BAD;
+  }
+  free(json);
+  return rc;
 }
 
 /* ---- quote / eligible -------------------------------------------------------------- */
@@ -402,6 +429,12 @@ static const command commands[] = {
     {"schema", cmd_schema, "polc schema POLICY [--format text|json]",
      "List every key a resident may carry under POLICY, with type, default and label,\n"
      "then its identities and funding sources.\n"},
+    {"explain", cmd_explain, "polc explain POLICY --resident R --date D [--format text|json]",
+     "Explain the answer for resident R paying on date D step by step, in the notice's\n"
+     "words, each step with the clause it rests on: which categories hold, which one is\n"
+     "chosen and why (saying so when file order decided), what it costs, the payment\n"
+     "window of the date, every rule that applied and what it did (surcharge, wait, start),\n"
+     "then the answer.  Exit: 0 payable, 1 not payable, 2 bad input.\n"},
     {"check", cmd_check, "polc check POLICY... [--format text|json|sarif] [--verbose] [--werror]",
      "Analyse each policy for overlapping and missing categories, amounts that do not add\n"
      "up, payment windows with gaps or overlaps, and rules or categories that never apply.\n"
