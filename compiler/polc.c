@@ -435,6 +435,13 @@ static const command commands[] = {
      "chosen and why (saying so when file order decided), what it costs, the payment\n"
      "window of the date, every rule that applied and what it did (surcharge, wait, start),\n"
      "then the answer.  Exit: 0 payable, 1 not payable, 2 bad input.\n"},
+    {"diff", cmd_diff, "polc diff OLD NEW [--format text|json]",
+     "What changed between two policies: the benefit year and collection period, categories\n"
+     "added or removed, a category's standard or split, the choice rule, windows, rules and\n"
+     "what they do (a wait, a surcharge), add-ons.  Each change comes with a resident and a\n"
+     "payment date whose answer differs, replayed on both (when the benefit years differ,\n"
+     "the new policy is asked about the same day that many years later).\n"
+     "Exit: 0 no change, 1 changes, 2 bad input.\n"},
     {"check", cmd_check, "polc check POLICY... [--format text|json|sarif] [--verbose] [--werror]",
      "Analyse each policy for overlapping and missing categories, amounts that do not add\n"
      "up, payment windows with gaps or overlaps, and rules or categories that never apply.\n"
