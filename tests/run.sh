@@ -7,6 +7,8 @@
 #                             NAME.out is its exact stdout+stderr, NAME.status its exit status
 #   tests/bad/NAME.pol        a malformed policy; NAME.err is the exact stderr of
 #                             `polc compile`, which must exit 2
+#   tests/editors/grammar_test.py  the Vim and TextMate grammars recognise every token
+#                             class of lang/lexer.l on every bundled policy
 #   tests/pkg/*.sh            the installable library: exports and soname, make install,
 #                             the examples built through pkg-config, the man page, no
 #                             reference outside the repository (one test each)
@@ -65,6 +67,9 @@ for p in tests/bad/*.pol; do
     ok
   fi
 done
+
+# editor grammars (editors/): every token class of the lexer on every bundled policy
+if out=$(python3 tests/editors/grammar_test.py 2>&1); then ok; else bad "tests/editors/grammar_test.py" "$out"; fi
 
 for s in tests/pkg/*.sh; do
   [ -f "$s" ] || continue
