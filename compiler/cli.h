@@ -27,7 +27,9 @@ int cli_set_resident(pol_eval *ev, const char *cmd, const char *resident, int32_
 int cmd_explain(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
-int cmd_help_topic(int argc, char **argv);
+int cmd_help_topic(int argc, char **argv); /* polc help TOPIC */
+/* The list of help topics, for polc help. */
+void cli_help_topics(FILE *f);
 
 /* JSON helpers: money in yuan as a JSON number (exact: integer or real parsed from the
  * decimal text, as QUERY.md prints it) and a date string. */

@@ -469,9 +469,17 @@ static int main_help(FILE *f) {
 
 int main(int argc, char **argv) {
   if (argc < 2) return main_help(stderr);
+  if (strcmp(argv[1], "help") == 0 && argc > 2) {
+    /* polc help COMMAND is COMMAND --help; anything else is a topic */
+    const command *c = find_command(argv[2]);
+    return c ? print_help(c->name) : cmd_help_topic(argc - 1, argv + 1);
+  }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-      strcmp(argv[1], "help") == 0)
-    return main_help(stdout);
+      strcmp(argv[1], "help") == 0) {
+    main_help(stdout);
+    cli_help_topics(stdout);
+    return EXIT_OK;
+  }
   const command *c = find_command(argv[1]);
   if (!c) {
     fprintf(stderr, "polc: unknown command '%s'\n", argv[1]);
