@@ -12,7 +12,7 @@ INC     := -Iapi -Ivm -Ilang -Icompiler -Ianalysis -Istdlib -I$(B)/gen
 LIBS    := -ljansson -lffi -lxxhash -pthread
 
 # polc's subcommands (compiler/polc.c and the files of cli.h) are not part of libpol
-CLI_SRC := compiler/polc.c compiler/batch.c compiler/explain.c compiler/diff.c compiler/help.c
+CLI_SRC := compiler/polc.c compiler/batch.c compiler/explain.c compiler/diff.c compiler/help.c compiler/fmt.c
 LIB_SRC := $(wildcard lang/*.c) $(filter-out $(CLI_SRC),$(wildcard compiler/*.c)) \
            $(wildcard analysis/*.c) $(wildcard vm/*.c) $(wildcard api/*.c) $(wildcard stdlib/*.c)
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c $(B)/gen/prelude.c

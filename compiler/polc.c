@@ -442,6 +442,14 @@ static const command commands[] = {
      "payment date whose answer differs, replayed on both (when the benefit years differ,\n"
      "the new policy is asked about the same day that many years later).\n"
      "Exit: 0 no change, 1 changes, 2 bad input.\n"},
+    {"fmt", cmd_fmt, "polc fmt [--check|--stdout] FILE...",
+     "Rewrite each policy in the one canonical layout: LF line ends, no trailing blanks,\n"
+     "at most one blank line in a row, two spaces per open brace, continuation lines kept\n"
+     "at their offset, comments kept.  Formatting twice changes nothing.  --check writes\n"
+     "nothing and lists the files that are not formatted; --stdout prints the formatted\n"
+     "text instead of rewriting the file.\n"
+     "Exit: 0 formatted (or, with --check, all already formatted), 1 --check found one\n"
+     "that is not, 2 bad input.\n"},
     {"check", cmd_check, "polc check POLICY... [--format text|json|sarif] [--verbose] [--werror]",
      "Analyse each policy for overlapping and missing categories, amounts that do not add\n"
      "up, payment windows with gaps or overlaps, and rules or categories that never apply.\n"

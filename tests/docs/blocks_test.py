@@ -3,7 +3,8 @@
 
 Run by tests/run.sh (make check) from the repository root with POLC set.  In README.md and
 docs/*.md, a fenced block tagged `pol` is a complete policy: it is written to a file and
-`polc test` must pass (it compiles and runs its examples; none is fine).  A block tagged
+`polc test` must pass (it compiles and runs its examples; none is fine) and so must
+`polc fmt --check`.  A block tagged
 `pol-fragment` is part of a policy, shown on its own; tagged `pol-fragment FILE` it is an
 excerpt of FILE (a policy make check tests), and each of its lines must be found in FILE
 in order (trailing comments aside; a line with … marks an elision), so that the excerpt
@@ -51,6 +52,9 @@ for path in ["README.md"] + sorted(glob.glob("docs/*.md")):
             r = subprocess.run([POLC, "test", name], capture_output=True, text=True)
             if r.returncode != 0:
                 fails.append(f"{where}: the `pol` block does not pass polc test:\n{r.stdout}{r.stderr}")
+            r = subprocess.run([POLC, "fmt", "--check", name], capture_output=True, text=True)
+            if r.returncode != 0:
+                fails.append(f"{where}: the `pol` block is not in polc fmt's layout")
             compiled += 1
         elif tag.startswith("pol-fragment"):
             fragments += 1
