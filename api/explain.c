@@ -48,10 +48,6 @@ const char *pol_program_issuer(const pol_program *p) {
   return p ? prg_str(p, p->issuer) : "";
 }
 
-int32_t pol_program_year(const pol_program *p) {
-  return p ? p->year : 0;
-}
-
 const char *pol_cite(const pol_program *p, pol_handle h) {
   uint32_t i;
   if (eval_handle_index(p, h, POL_CATEGORY, &i))
@@ -226,11 +222,7 @@ pol_status pol_answer_effect(pol_eval *ev, uint32_t i, pol_effect *kind, int64_t
   return POL_OK;
 }
 
-/* ---- text of dates and money ---------------------------------------------------------- */
-
-void pol_date_format(int32_t day, char buf[11]) {
-  cal_format(day, buf);
-}
+/* ---- text of money ---------------------------------------------------------- */
 
 void pol_money_format(int64_t fen, char buf[32]) {
   money_format(fen, buf);

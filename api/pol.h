@@ -198,7 +198,6 @@ const char *pol_answer_why(pol_eval *ev, uint32_t i);
 
 const char *pol_program_title(const pol_program *p);   /* policy { title } */
 const char *pol_program_issuer(const pol_program *p);
-int32_t pol_program_year(const pol_program *p);         /* the benefit year */
 /* The clause a category, window or add-on cites ("二、2 缴费标准"), or "". */
 const char *pol_cite(const pol_program *p, pol_handle h);
 /* Whether a category is `when otherwise` (it holds exactly when no other holds). */
@@ -261,9 +260,8 @@ uint32_t pol_answer_effect_count(const pol_eval *ev);
 pol_status pol_answer_effect(pol_eval *ev, uint32_t i, pol_effect *kind, int64_t *value,
                              uint32_t *rule, const char **reason);
 
-/* A day number as "YYYY-MM-DD", and fen as yuan in the shortest exact decimal ("80",
- * "80.5"), as the answers print them. */
-void pol_date_format(int32_t day, char buf[11]);
+/* Fen as yuan in the shortest exact decimal ("80", "80.5"), as the answers print them
+ * (dates: pol_date_format). */
 void pol_money_format(int64_t fen, char buf[32]);
 
 /* ---- tools -------------------------------------------------------------------------- */
