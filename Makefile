@@ -11,7 +11,9 @@ B       := build
 INC     := -Iapi -Ivm -Ilang -Icompiler -Ianalysis -Istdlib -I$(B)/gen
 LIBS    := -ljansson -lffi -lxxhash -pthread
 
-LIB_SRC := $(wildcard lang/*.c) $(filter-out compiler/polc.c compiler/batch.c,$(wildcard compiler/*.c)) \
+# polc's subcommands (compiler/polc.c and the files of cli.h) are not part of libpol
+CLI_SRC := compiler/polc.c compiler/batch.c compiler/explain.c compiler/diff.c compiler/help.c compiler/fmt.c
+LIB_SRC := $(wildcard lang/*.c) $(filter-out $(CLI_SRC),$(wildcard compiler/*.c)) \
            $(wildcard analysis/*.c) $(wildcard vm/*.c) $(wildcard api/*.c) $(wildcard stdlib/*.c)
 GEN_SRC := $(B)/gen/lexer.c $(B)/gen/parser.c $(B)/gen/prelude.c
 LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) \
@@ -55,8 +57,21 @@ $(B)/libpol.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# the CLI: polc.c and `polc batch` (compiler/batch.c), over the public API only
-$(B)/polc: $(B)/obj/compiler/polc.o $(B)/obj/compiler/batch.o $(B)/libpol.a
+# the documents `polc help TOPIC` prints, embedded in polc (compiler/help.c)
+HELP_DOCS := readme:README.md language:docs/LANGUAGE.md patterns:docs/PATTERNS.md \
+             query:docs/QUERY.md embedding:docs/EMBEDDING.md bytecode:docs/BYTECODE.md \
+             tutorial:docs/TUTORIAL.md
+$(B)/gen/help_docs.c: $(foreach d,$(HELP_DOCS),$(word 2,$(subst :, ,$(d)))) scripts/embed.sh
+	@mkdir -p $(B)/gen
+	@rm -f $@.tmp
+	@for d in $(HELP_DOCS); do sh scripts/embed.sh pol_doc_$${d%%:*} $${d#*:} >> $@.tmp || exit 1; done
+	@mv $@.tmp $@
+
+$(B)/obj/gen/help_docs.o: $(B)/gen/help_docs.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -Wall -Werror $(OPT) $(EXTRA_CFLAGS) -c $< -o $@
+
+$(B)/polc: $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRC)) $(B)/obj/gen/help_docs.o $(B)/libpol.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpol.a

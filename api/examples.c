@@ -84,8 +84,14 @@ static void check_example(run *r, pol_eval *ev) {
     switch (x->kind) {
     case EXP_PAYABLE:
       if (x->value != ev->payable)
-        fail(r, "payable", x->value ? "true" : "false",
-             ev->payable ? "true" : *pol_answer_reason(ev) ? pol_answer_reason(ev) : "false");
+      {
+        /* a refusal is shown with its reason: "false (… is after the last payment date …)" */
+        char got[EVAL_MSG + 16];
+        const char *why = ev->payable ? "" : pol_answer_reason(ev);
+        snprintf(got, sizeof got, "%s%s%s%s", ev->payable ? "true" : "false", *why ? " (" : "",
+                 why, *why ? ")" : "");
+        fail(r, "payable", x->value ? "true" : "false", got);
+      }
       break;
     case EXP_SUBSIDIZED: {
       bool sub = false;
@@ -164,6 +170,11 @@ static bool set_resident(pol_eval *ev, const prg_example *ex, FILE *f) {
 }
 
 pol_status pol_test(const pol_program *p, char **report) {
+  return pol_test_counted(p, report, NULL, NULL);
+}
+
+pol_status pol_test_counted(const pol_program *p, char **report, uint32_t *examples,
+                            uint32_t *failures) {
   char *out = NULL;
   size_t n = 0;
   FILE *f = open_memstream(&out, &n);
@@ -196,5 +207,7 @@ pol_status pol_test(const pol_program *p, char **report) {
   fclose(f);
   pol_eval_free(ev);
   *report = out;
+  if (examples) *examples = p->nexamples;
+  if (failures) *failures = failed;
   return failed ? POL_NEGATIVE : POL_OK;
 }

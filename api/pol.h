@@ -187,11 +187,92 @@ const char *pol_answer_reason(pol_eval *ev);
 uint32_t pol_answer_why_count(pol_eval *ev);
 const char *pol_answer_why(pol_eval *ev, uint32_t i);
 
+/* ---- explanations (api/explain.c) -----------------------------------------------------
+ *
+ * What `polc explain` and `polc diff` show beyond the answer: the policy's own words (its
+ * title, the clause each part cites), its periods, rules and choose keys, and for the last
+ * answer on ev what every category that holds would cost and which effects the window and
+ * the rules applied, with their values.  None of these changes the answer; the pol_answer_*
+ * ones run sections of the program (like pol_answer_matched) and are valid after a
+ * successful pol_quote.  Strings are owned by p. */
+
+const char *pol_program_title(const pol_program *p);   /* policy { title } */
+const char *pol_program_issuer(const pol_program *p);
+/* The clause a category, window or add-on cites ("二、2 缴费标准"), or "". */
+const char *pol_cite(const pol_program *p, pol_handle h);
+/* Whether a category is `when otherwise` (it holds exactly when no other holds). */
+int pol_category_otherwise(const pol_program *p, pol_handle category);
+/* The date range and day-of-month filter (1..31 when none) of a window, or with the null
+ * handle of the collection period (POL_EINPUT if the policy states none). */
+pol_status pol_period(const pol_program *p, pol_handle window, int32_t *lo, int32_t *hi,
+                      int *dlo, int *dhi);
+const char *pol_period_label(const pol_program *p);    /* the collection period's */
+const char *pol_period_cite(const pol_program *p);
+
+/* Rules, by index in file order (0 .. pol_rule_count-1): key, label, cite ("" past the
+ * last), and whether rule i applied in the last answer. */
+uint32_t pol_rule_count(const pol_program *p);
+const char *pol_rule_key(const pol_program *p, uint32_t rule);
+const char *pol_rule_label(const pol_program *p, uint32_t rule);
+const char *pol_rule_cite(const pol_program *p, uint32_t rule);
+int pol_answer_rule_applied(const pol_eval *ev, uint32_t rule);
+
+/* The `choose` keys in order; *source is the funding source of the _SOURCE ones. */
+typedef enum {
+  POL_CHOOSE_NONE = 0, /* past the last key */
+  POL_CHOOSE_LOWEST_INDIVIDUAL,
+  POL_CHOOSE_HIGHEST_INDIVIDUAL,
+  POL_CHOOSE_LOWEST_FUNDING,
+  POL_CHOOSE_HIGHEST_FUNDING,
+  POL_CHOOSE_LOWEST_SOURCE,
+  POL_CHOOSE_HIGHEST_SOURCE,
+  POL_CHOOSE_FIRST, /* file order */
+  POL_CHOOSE_LAST
+} pol_choose;
+uint32_t pol_choose_count(const pol_program *p);
+pol_choose pol_choose_at(const pol_program *p, uint32_t i, pol_handle *source);
+const char *pol_choose_cite(const pol_program *p);
+
+/* What `category` would cost for the last answer's resident and date, before any rule:
+ * worth, individual part and funding by source (funding: pol_count(p, POL_SOURCE) entries)
+ * in fen.  POL_EINPUT without an answer or for a foreign handle; POL_ERUNTIME if a section
+ * fails or the parts do not add up (pol_eval_error says why). */
+pol_status pol_answer_amounts(pol_eval *ev, pol_handle category, int64_t *worth,
+                              int64_t *individual, int64_t *funding);
+
+/* The effects the last answer applied, in the order applied (the window's, then those of
+ * every rule that applied, in file order; a later effect of a kind replaces an earlier):
+ * the kind, its value (START, END: a day number; WAIT_MONTHS, WAIT_DAYS: a count;
+ * SURCHARGE: fen; 0 for the others), the rule that states it (POL_NO_RULE: the window)
+ * and for NOT_PAYABLE the rule's reason. */
+typedef enum {
+  POL_EFFECT_START = 1,
+  POL_EFFECT_END,
+  POL_EFFECT_WAIT_MONTHS,
+  POL_EFFECT_WAIT_DAYS,
+  POL_EFFECT_SURCHARGE,
+  POL_EFFECT_FREE,
+  POL_EFFECT_PAYABLE,
+  POL_EFFECT_NOT_PAYABLE
+} pol_effect;
+#define POL_NO_RULE UINT32_MAX
+uint32_t pol_answer_effect_count(const pol_eval *ev);
+pol_status pol_answer_effect(pol_eval *ev, uint32_t i, pol_effect *kind, int64_t *value,
+                             uint32_t *rule, const char **reason);
+
+/* Fen as yuan in the shortest exact decimal ("80", "80.5"), as the answers print them
+ * (dates: pol_date_format). */
+void pol_money_format(int64_t fen, char buf[32]);
+
 /* ---- tools -------------------------------------------------------------------------- */
 
 /* Run the policy's inline examples; the report is appended to *report (malloc'd).
  * POL_OK all passed, POL_NEGATIVE some failed. */
 pol_status pol_test(const pol_program *p, char **report);
+/* The same, also giving how many examples the policy has and how many failed (either
+ * pointer may be NULL), for a summary over several policies. */
+pol_status pol_test_counted(const pol_program *p, char **report, uint32_t *examples,
+                            uint32_t *failures);
 
 /* Analyse a policy for overlapping and missing categories, amounts that do not add up,
  * date windows with gaps or overlaps, and dead rules; every finding carries a witness

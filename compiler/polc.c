@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "cli.h"
 #include "diag.h"
 #include "pol.h"
 
@@ -88,6 +89,32 @@ static char *read_text(const char *path) {
   fclose(f);
   if (buf) buf[n] = 0;
   return buf;
+}
+
+/* ---- shared with the other subcommand files (cli.h) --------------------------------- */
+
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg) {
+  return usage_error(cmd, fmt, arg);
+}
+pol_program *cli_open_policy(const char *path) { return open_policy(path); }
+char *cli_read_text(const char *path) { return read_text(path); }
+
+int cli_set_resident(pol_eval *ev, const char *cmd, const char *resident, int32_t day) {
+  char *json = NULL;
+  if (resident[0] == '@') {
+    json = read_text(resident + 1);
+    if (!json) {
+      fprintf(stderr, "polc %s: --resident %s: cannot read the file\n", cmd, resident);
+      return EXIT_BAD;
+    }
+  }
+  int rc = EXIT_OK;
+  if (pol_resident_json(ev, json ? json : resident, day) != POL_OK) {
+    fprintf(stderr, "polc %s: %s\n", cmd, pol_eval_error(ev));
+    rc = EXIT_BAD;
+  }
+  free(json);
+  return rc;
 }
 
 /* ---- quote / eligible -------------------------------------------------------------- */
@@ -237,15 +264,6 @@ static int each_policy(int argc, char **argv, const char *cmd,
   return rc;
 }
 
-static int run_test(pol_program *p, void *ud) {
-  (void)ud;
-  char *report = NULL;
-  pol_status st = pol_test(p, &report);
-  if (report) fputs(report, stdout);
-  free(report);
-  return st == POL_OK ? EXIT_OK : st == POL_NEGATIVE ? EXIT_NEGATIVE : EXIT_BAD;
-}
-
 static int run_disasm(pol_program *p, void *ud) {
   (void)ud;
   char *s = pol_disasm(p);
@@ -263,10 +281,35 @@ static int run_schema(pol_program *p, void *ud) {
   return EXIT_OK;
 }
 
+/* Totals over every policy given to `polc test` (a policy that does not compile counts
+ * as one failure, since none of its examples could run). */
+typedef struct { uint32_t examples, failed; } test_totals;
+
+static int run_test_counted(pol_program *p, void *ud) {
+  test_totals *t = ud;
+  char *report = NULL;
+  uint32_t n = 0, failed = 0;
+  pol_status st = pol_test_counted(p, &report, &n, &failed);
+  if (report) fputs(report, stdout);
+  fflush(stdout); /* before the next policy's diagnostics on stderr */
+  free(report);
+  t->examples += n;
+  t->failed += failed;
+  return st == POL_OK ? EXIT_OK : st == POL_NEGATIVE ? EXIT_NEGATIVE : EXIT_BAD;
+}
+
 static int cmd_test(int argc, char **argv) {
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '-') return usage_error("test", "unknown option '%s'", argv[i]);
-  return each_policy(argc, argv, "test", run_test, NULL);
+  test_totals t = {0, 0};
+  int rc = each_policy(argc, argv, "test", run_test_counted, &t);
+  if (argc < 2) return rc; /* usage error, already reported */
+  /* the one line over all files; a policy that did not compile is named on stderr */
+  printf("%u examples, %u passed, %u failed", (unsigned)t.examples,
+         (unsigned)(t.examples - t.failed), (unsigned)t.failed);
+  if (rc == EXIT_BAD) printf(" (a policy did not compile)");
+  printf("\n");
+  return rc;
 }
 
 static int cmd_disasm(int argc, char **argv) {
@@ -377,12 +420,36 @@ static const command commands[] = {
      "Compile a policy to a verified bytecode file (default: POLICY.polb beside it).\n"
      "A .polb is accepted wherever a .pol is.  Exit: 0 compiled, 2 errors.\n"},
     {"test", cmd_test, "polc test POLICY...",
-     "Run each policy's inline examples and report failures with expected and actual\n"
-     "values.  Exit: 0 all pass, 1 some fail, 2 a policy does not compile.\n"},
+     "Run each policy's inline examples.  Each failure is printed as FILE:LINE (the\n"
+     "example's line) and, for every value that differs, the expected and the actual\n"
+     "value; each policy ends with its count, and the run with one line over all\n"
+     "policies: N examples, N passed, N failed.\n"
+     "Exit: 0 all pass, 1 some fail, 2 a policy does not compile.\n"},
     {"disasm", cmd_disasm, "polc disasm POLICY...", "List the bytecode of each section.\n"},
     {"schema", cmd_schema, "polc schema POLICY [--format text|json]",
      "List every key a resident may carry under POLICY, with type, default and label,\n"
      "then its identities and funding sources.\n"},
+    {"explain", cmd_explain, "polc explain POLICY --resident R --date D [--format text|json]",
+     "Explain the answer for resident R paying on date D step by step, in the notice's\n"
+     "words, each step with the clause it rests on: which categories hold, which one is\n"
+     "chosen and why (saying so when file order decided), what it costs, the payment\n"
+     "window of the date, every rule that applied and what it did (surcharge, wait, start),\n"
+     "then the answer.  Exit: 0 payable, 1 not payable, 2 bad input.\n"},
+    {"diff", cmd_diff, "polc diff OLD NEW [--format text|json]",
+     "What changed between two policies: the benefit year and collection period, categories\n"
+     "added or removed, a category's standard or split, the choice rule, windows, rules and\n"
+     "what they do (a wait, a surcharge), add-ons.  Each change comes with a resident and a\n"
+     "payment date whose answer differs, replayed on both (when the benefit years differ,\n"
+     "the new policy is asked about the same day that many years later).\n"
+     "Exit: 0 no change, 1 changes, 2 bad input.\n"},
+    {"fmt", cmd_fmt, "polc fmt [--check|--stdout] FILE...",
+     "Rewrite each policy in the one canonical layout: LF line ends, no trailing blanks,\n"
+     "at most one blank line in a row, two spaces per open brace, continuation lines kept\n"
+     "at their offset, comments kept.  Formatting twice changes nothing.  --check writes\n"
+     "nothing and lists the files that are not formatted; --stdout prints the formatted\n"
+     "text instead of rewriting the file.\n"
+     "Exit: 0 formatted (or, with --check, all already formatted), 1 --check found one\n"
+     "that is not, 2 bad input.\n"},
     {"check", cmd_check, "polc check POLICY... [--format text|json|sarif] [--verbose] [--werror]",
      "Analyse each policy for overlapping and missing categories, amounts that do not add\n"
      "up, payment windows with gaps or overlaps, and rules or categories that never apply.\n"
@@ -410,9 +477,17 @@ static int main_help(FILE *f) {
 
 int main(int argc, char **argv) {
   if (argc < 2) return main_help(stderr);
+  if (strcmp(argv[1], "help") == 0 && argc > 2) {
+    /* polc help COMMAND is COMMAND --help; anything else is a topic */
+    const command *c = find_command(argv[2]);
+    return c ? print_help(c->name) : cmd_help_topic(argc - 1, argv + 1);
+  }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-      strcmp(argv[1], "help") == 0)
-    return main_help(stdout);
+      strcmp(argv[1], "help") == 0) {
+    main_help(stdout);
+    cli_help_topics(stdout);
+    return EXIT_OK;
+  }
   const command *c = find_command(argv[1]);
   if (!c) {
     fprintf(stderr, "polc: unknown command '%s'\n", argv[1]);

@@ -7,6 +7,11 @@
 #                             NAME.out is its exact stdout+stderr, NAME.status its exit status
 #   tests/bad/NAME.pol        a malformed policy; NAME.err is the exact stderr of
 #                             `polc compile`, which must exit 2
+#   tests/docs/blocks_test.py every code block of README.md and docs/*.md that is a
+#                             policy compiles and passes its examples (`pol`), or is
+#                             marked a fragment (`pol-fragment [FILE]`, FILE: its source)
+#   tests/editors/grammar_test.py  the Vim and TextMate grammars recognise every token
+#                             class of lang/lexer.l on every bundled policy
 #   tests/pkg/*.sh            the installable library: exports and soname, make install,
 #                             the examples built through pkg-config, the man page, no
 #                             reference outside the repository (one test each)
@@ -65,6 +70,12 @@ for p in tests/bad/*.pol; do
     ok
   fi
 done
+
+# the docs' code blocks: every `pol` block passes polc test, excerpts match their files
+if out=$(POLC="$POLC" python3 tests/docs/blocks_test.py 2>&1); then ok; else bad "tests/docs/blocks_test.py" "$out"; fi
+
+# editor grammars (editors/): every token class of the lexer on every bundled policy
+if out=$(python3 tests/editors/grammar_test.py 2>&1); then ok; else bad "tests/editors/grammar_test.py" "$out"; fi
 
 for s in tests/pkg/*.sh; do
   [ -f "$s" ] || continue

@@ -1,0 +1,2 @@
+" polc policies: *.pol
+autocmd BufNewFile,BufRead *.pol setfiletype pol
