@@ -56,7 +56,7 @@ $(B)/libpol.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(B)/polc: $(B)/obj/compiler/polc.o $(B)/libpol.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -ldl
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpol.a
 	@mkdir -p $(dir $@)

@@ -76,6 +76,7 @@ typedef struct {
   ilist consts, day_offs, mon_offs;
   bool age, year;
   uint64_t wins;  /* windows tested with INWIN (bit 63: the collection) */
+  uint64_t ext;   /* host functions called, itself or through lets (bit 63: any beyond 62) */
   /* not merged (not transitive): what the section itself loads */
   dset direct;     /* dims */
   uint64_t lets;   /* lets 0..63 */
@@ -92,6 +93,7 @@ static void info_merge(info *a, const info *b) {
   a->age |= b->age;
   a->year |= b->year;
   a->wins |= b->wins;
+  a->ext |= b->ext;
 }
 static void info_free(info *a) {
   il_free(&a->consts);
@@ -284,6 +286,7 @@ static void scan_section(chk *c, prg_section s, info *out) {
     case OP_YEAR: out->year = true; break;
     case OP_INWIN: if (b < 63) out->wins |= 1ull << b; break;
     case OP_INCOLL: out->wins |= 1ull << 63; break;
+    case OP_CALL: out->ext |= 1ull << (b < 63 ? b : 63); break;
     default: break;
     }
   }
@@ -438,6 +441,15 @@ static void attribute(chk *c, prg_section s) {
       ds_or(&z.dims, &x.dims);
       z.k = false;
       PUSH(z);
+      break;
+    }
+    case OP_CALL: { /* a host function's result: unknown, depending on every argument */
+      aent r = {{{0}}, false, 0, 0, 0};
+      for (uint32_t n = p->externs[b].arg_count; n > 0; n--) {
+        aent x = POP();
+        ds_or(&r.dims, &x.dims);
+      }
+      PUSH(r);
       break;
     }
     case OP_JMP: {
@@ -1832,11 +1844,79 @@ static int cmp_finding(const void *a, const void *b) {
 
 /* ---- entry --------------------------------------------------------------------------- */
 
+/* ---- host functions --------------------------------------------------------------------
+ * check cannot see inside an extern: its contexts answer each with the host's function or
+ * a stand-in (eval_open_standin).  What that makes incomplete is said, never hidden: one
+ * note per extern that is called, naming what calls it, and every finding that can depend
+ * on one names it.  A category finding depends on the externs the categories call; any
+ * other finding (windows, rules, dates) also on those the windows and rules call. */
+
+static void host_names(chk *c, uint64_t mask, char *buf, size_t n) {
+  size_t k = 0;
+  buf[0] = 0;
+  for (uint32_t i = 0; i < c->p->nexterns && i < 64; i++)
+    if ((mask >> (i < 63 ? i : 63)) & 1)
+      k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s`%s`", k ? ", " : "",
+                            prg_str(c->p, c->p->externs[i].key));
+}
+
+static void host_findings(chk *c, bool bound) {
+  const pol_program *p = c->p;
+  for (uint32_t i = 0; i < c->nf; i++) {
+    finding *f = &c->f[i];
+    bool cat = false;
+    for (uint32_t k = 0; k < p->ncategories && !cat; k++) cat = p->categories[k].pos == f->pos && f->pos;
+    uint64_t mask = cat ? c->A.ext : c->A.ext | c->B.ext;
+    if (!mask) continue;
+    char names[256];
+    host_names(c, mask, names, sizeof names);
+    sbuf m = {0};
+    sb(&m, "%s (depends on host function %s)", f->msg, names);
+    if (m.s) { free(f->msg); f->msg = m.s; }
+  }
+  for (uint32_t x = 0; x < p->nexterns; x++) {
+    uint64_t bit = 1ull << (x < 63 ? x : 63);
+    if (!((c->A.ext | c->B.ext) & bit)) continue;
+    sbuf who = {0};
+    for (uint32_t l = 0; l < p->nlets; l++)
+      if (c->let_info[l].ext & bit) sb(&who, "%slet `%s`", who.s ? ", " : "", prg_str(p, p->lets[l].key));
+    for (uint32_t k = 0; k < p->ncategories; k++)
+      if (c->cat_info[k].ext & bit) sb(&who, "%scategory `%s`", who.s ? ", " : "", ckey(c, k));
+    if (c->win_info.ext & bit) sb(&who, "%sa window's effects", who.s ? ", " : "");
+    for (uint32_t r = 0; r < p->nrules; r++)
+      if (c->rule_info[r].ext & bit) sb(&who, "%srule `%s`", who.s ? ", " : "", prg_str(p, p->rules[r].key));
+    if (who.s == NULL) sb(&who, "an add-on's `paid by`");
+    add_finding(c, DIAG_NOTE, "host", p->externs[x].pos, 0, 0, 0, NULL,
+                "polc check cannot see inside host function `%s`: it was answered by %s, not "
+                "with every answer it may give, so findings about %s may change with the host's "
+                "answers; each such finding says it depends on `%s`",
+                prg_str(p, p->externs[x].key),
+                bound ? "the plugin's function"
+                      : "a stand-in (its first argument of the result's type, unchanged; else "
+                        "false, 0, the first enum value or 1 January of the benefit year)",
+                who.s ? who.s : "it", prg_str(p, p->externs[x].key));
+    free(who.s);
+  }
+}
+
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose, pol_diags **out) {
+  return pol_check_host(p, NULL, source, len, verbose, out);
+}
+
+pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *source, size_t len,
+                          int verbose, pol_diags **out) {
   pol_diags *d = *out ? *out : diag_new();
   if (!d) return POL_ENOMEM;
   *out = d;
   uint32_t src = diag_add_source(d, prg_str(p, p->file), source, len);
+  if (h) { /* an extern the host does not bind, or binds otherwise: said, not analysed */
+    pol_eval *t = NULL;
+    pol_status st = pol_eval_open(p, h, &t);
+    if (st == POL_EINPUT && t)
+      diag_add(d, DIAG_ERROR, src, 0, 0, "host", "%s", pol_eval_error(t));
+    pol_eval_free(t);
+    if (st != POL_OK) return st;
+  }
   chk *c = calloc(1, sizeof *c);
   if (!c) return POL_ENOMEM;
   pol_status rc = POL_ENOMEM;
@@ -1846,8 +1926,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->verbose = verbose;
   c->ylo = cal_from_ymd(p->year - 130 > 1 ? p->year - 130 : 1, 1, 1);
   c->yhi = cal_from_ymd(p->year + 3 < 9999 ? p->year + 3 : 9999, 12, 31);
-  c->ev = eval_new(p, false);
-  pol_eval *rev = eval_new(p, false);
+  c->ev = eval_open_standin(p, h);
+  pol_eval *rev = eval_open_standin(p, h);
   /* witnesses are replayed on the interpreter, whose run-time failures check reports */
   if (rev) rev->slow = true;
   c->dim_of_slot = calloc(ns, sizeof *c->dim_of_slot);
@@ -1908,6 +1988,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
                       "holding or never chosen, and no rule as never applying"
                     : "too many combinations of independent categories: overlaps between categories "
                       "of different groups were not all analysed (categories, rules and dates were)");
+
+  if (p->nexterns) host_findings(c, h != NULL);
 
   /* replay, sort, emit */
   uint32_t k = 0;
