@@ -55,8 +55,16 @@ $(B)/libpol.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# -rdynamic: a --plugin (dlopen) calls pol_host_bind of this executable
 $(B)/polc: $(B)/obj/compiler/polc.o $(B)/libpol.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -ldl
+	$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
+
+# The host-function example (examples/hostfn): a plugin for `polc --plugin`.  Always at
+# build/examples/, without sanitizers, so the CLI tests name one path in every build.
+PLUGIN := build/examples/workdays.so
+$(PLUGIN): examples/hostfn/workdays.c api/pol.h | $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 -g -fPIC -shared -Iapi -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpol.a
 	@mkdir -p $(dir $@)
@@ -72,7 +80,7 @@ $(B)/tests/test_vm_switch: tests/unit/test_vm.c $(B)/obj/vm/vm_switch.o $(B)/lib
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -o $@ $< $(B)/obj/vm/vm_switch.o $(B)/libpol.a $(LIBS) -lcmocka
 
-check: all $(UNIT_BIN)
+check: all $(UNIT_BIN) $(PLUGIN)
 	@sh tests/run.sh
 
 demo: all
