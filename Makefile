@@ -120,10 +120,12 @@ tsan:
 	POL_THREAD_QUOTES=100000 TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
 
 # Every policy's examples and a quote under valgrind: no leak, no invalid access.
-valgrind: all
+valgrind: all $(PLUGIN)
 	@for p in policies/*.pol examples/patterns/*.pol; do \
 	  valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
 	    $(B)/polc test $$p >/dev/null || exit 1; done
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
+	  $(B)/polc test examples/hostfn/holiday-extension.pol --plugin $(PLUGIN) >/dev/null
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
 	  $(B)/polc quote policies/pingshun-2026.pol --date 2025-11-10 \
 	  --resident '{"birth_date":"1975-03-02","identities":["subsistence_allowance"]}' >/dev/null

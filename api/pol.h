@@ -4,6 +4,7 @@
  * Life cycle:
  *   pol_compile_file / pol_load  ->  pol_program*   (immutable; share it between threads)
  *   pol_eval_new(program)        ->  pol_eval*      (one per thread; reused per query)
+ *     or pol_eval_open(program, host, &ev) for a program with host functions (`extern`)
  *   pol_resident_json(ev, json)  ->  resident held in ev
  *   pol_quote(ev, date, ...)     ->  answer held in ev; read with pol_answer_json
  *   pol_eval_free, pol_program_free
@@ -255,7 +256,8 @@ pol_status pol_test_host(const pol_program *p, const pol_host *h, char **report)
 
 /* pol_check (below) for a program with externs.  `polc check` cannot see inside a host
  * function: with h, each is answered by h; without, by a stand-in (its first argument of
- * the result's type, else false, 0 or the first enum value).  Either way the output names
+ * the result's type, else false, 0, the first enum value or 1 January of the benefit
+ * year).  POL_EINPUT, with an error in *out, when h refuses p as pol_eval_open does.  Either way the output names
  * every extern, where it is called, and marks each finding that depends on its answers. */
 pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *source,
                           size_t len, int verbose, pol_diags **out);
