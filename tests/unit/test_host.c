@@ -4,6 +4,7 @@
  * results outside their type, and .polb files whose extern signatures do not match their
  * code or are not signatures at all.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -307,6 +308,57 @@ static void test_examples_with_host(void **state) {
   pol_program_free(p);
 }
 
+/* One program and one host shared by threads, a context each (pol.h: the host is never
+ * written after binding; ffi_call only reads the prepared call interface). */
+typedef struct {
+  const pol_program *p;
+  const pol_host *h;
+  int bad;
+} shared;
+
+static void *quote_many(void *arg) {
+  shared *s = arg;
+  pol_eval *ev = NULL;
+  if (pol_eval_open(s->p, s->h, &ev) != POL_OK) {
+    s->bad = -1;
+    pol_eval_free(ev);
+    return NULL;
+  }
+  int32_t day = 20395; /* 2025-11-03 */
+  for (int i = 0; i < 2000; i++) {
+    int m = i % 600;
+    char json[96];
+    snprintf(json, sizeof json, "{\"birth_date\":\"1980-01-01\",\"span_months\":%d}", m);
+    if (pol_resident_json(ev, json, day) != POL_OK || pol_quote(ev, day) != POL_OK) {
+      s->bad++;
+      continue;
+    }
+    int64_t want = 40000 - ((m % 2 == 0 ? 100 : 0) + m * 10 + 1) + 100;
+    if (pol_answer_individual(ev) != want || pol_answer_start(ev) != day + 2) s->bad++;
+  }
+  pol_eval_free(ev);
+  return NULL;
+}
+
+static void test_threads_share_host(void **state) {
+  (void)state;
+  pol_program *p = compile_ok(POLICY);
+  pol_host *h = host_all(NULL);
+  enum { N = 8 };
+  pthread_t t[N];
+  shared s[N];
+  for (int i = 0; i < N; i++) {
+    s[i] = (shared){p, h, 0};
+    assert_int_equal(pthread_create(&t[i], NULL, quote_many, &s[i]), 0);
+  }
+  for (int i = 0; i < N; i++) {
+    assert_int_equal(pthread_join(t[i], NULL), 0);
+    assert_int_equal(s[i].bad, 0);
+  }
+  pol_host_free(h);
+  pol_program_free(p);
+}
+
 /* ---- .polb ------------------------------------------------------------------------------ */
 
 #define TWO_EXTERNS                                                                        \
@@ -400,6 +452,7 @@ int main(void) {
       cmocka_unit_test(test_calls),
       cmocka_unit_test(test_result_outside_type),
       cmocka_unit_test(test_examples_with_host),
+      cmocka_unit_test(test_threads_share_host),
       cmocka_unit_test(test_polb_signatures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
