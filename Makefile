@@ -113,11 +113,13 @@ asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check POLC=build/asan/polc
 
-# One program shared by 16 threads, 100,000 quotes each, under ThreadSanitizer.
+# One program shared by 16 threads, 100,000 quotes each, under ThreadSanitizer; and one
+# host (pol_host) shared by threads calling its functions through libffi (test_host).
 tsan:
 	$(MAKE) B=build/tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
-	  build/tsan/tests/test_threads
+	  build/tsan/tests/test_threads build/tsan/tests/test_host
 	POL_THREAD_QUOTES=100000 TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_host
 
 # Every policy's examples and a quote under valgrind: no leak, no invalid access.
 valgrind: all $(PLUGIN)
