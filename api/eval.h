@@ -136,7 +136,7 @@ pol_status eval_matched(pol_eval *ev);
 pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v);
 
 /* Calls extern i with args[arity] (bool 0/1; int, money, date, enum as int64) and stores
- * its result in *out.  False, with a sentence in why, when the host answers a value
+ * its result in *out, which may be args (the VM's stack: the result replaces them).  False, with a sentence in why, when the host answers a value
  * outside its result type (a bool other than 0/1 is read as true; an enum index outside
  * the enum or a date outside the calendar is an error).  Allocates nothing. */
 bool eval_call(pol_eval *ev, uint32_t i, const int64_t *args, int64_t *out, char *why,
@@ -144,7 +144,8 @@ bool eval_call(pol_eval *ev, uint32_t i, const int64_t *args, int64_t *out, char
 
 /* A context for `polc check` of a program with externs: with a host, as pol_eval_open
  * (NULL if it refuses); without, every extern answers with a stand-in: its first
- * argument of the result's type unchanged, else false, 0 or the enum's first value. */
+ * argument of the result's type unchanged, else false, 0, the enum's first value or
+ * 1 January of the benefit year. */
 pol_eval *eval_open_standin(const pol_program *p, const pol_host *h);
 
 
