@@ -9,7 +9,8 @@
  *
  * A working day is Monday to Friday, except the statutory holidays, plus the weekend days
  * declared working days (调休上班), as the State Council's notices on the holidays of
- * 2025 (国办发明电〔2024〕12号) and 2026 (国办发明电〔2025〕7号) set them.  Outside 2025 and
+ * 2025 (国务院办公厅关于2025年部分节假日安排的通知, 国办发明电〔2024〕12号, 2024-11-12) and
+ * 2026 (国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04) set them.  Outside 2025 and
  * 2026 the calendar knows only weekends: extend the table before relying on other years.
  *
  * next_workday(d) is d itself when d is a working day, else the first working day after
@@ -48,7 +49,7 @@ static const span calendar[] = {
     {2025, 9, 28, 1, false}, /* 国庆中秋调休：周日上班 */
     {2025, 10, 1, 8, true},  /* 国庆节、中秋节 */
     {2025, 10, 11, 1, false}, /* 周六上班 */
-    /* 2026: 国办发明电〔2025〕7号 */
+    /* 2026: 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04) */
     {2026, 1, 1, 3, true},   /* 元旦 */
     {2026, 1, 4, 1, false},  /* 周日上班 */
     {2026, 2, 14, 1, false}, /* 春节调休：周六上班 */
