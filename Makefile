@@ -60,8 +60,8 @@ $(B)/polc: $(B)/obj/compiler/polc.o $(B)/libpol.a
 	$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
 
 # The host-function example (examples/hostfn): a plugin for `polc --plugin`.  Always at
-# build/examples/, without sanitizers, so the CLI tests name one path in every build.
-PLUGIN := build/examples/workdays.so
+# build/plugins/, without sanitizers, so the CLI tests name one path in every build.
+PLUGIN := build/plugins/workdays.so
 $(PLUGIN): examples/hostfn/workdays.c api/pol.h | $(DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) -O2 -g -fPIC -shared -Iapi -o $@ $<
