@@ -71,8 +71,16 @@ $(B)/obj/gen/help_docs.o: $(B)/gen/help_docs.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) -Wall -Werror $(OPT) $(EXTRA_CFLAGS) -c $< -o $@
 
+# -rdynamic: a --plugin (dlopen) calls pol_host_bind of this executable
 $(B)/polc: $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRC)) $(B)/obj/gen/help_docs.o $(B)/libpol.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) -rdynamic -o $@ $^ $(LIBS) -ldl
+
+# The host-function example (examples/hostfn): a plugin for `polc --plugin`.  Always at
+# build/plugins/, without sanitizers, so the CLI tests name one path in every build.
+PLUGIN := build/plugins/workdays.so
+$(PLUGIN): examples/hostfn/workdays.c api/pol.h | $(DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(WARN) -O2 -g -fPIC -shared -Iapi -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(B)/libpol.a
 	@mkdir -p $(dir $@)
@@ -94,7 +102,7 @@ $(B)/tests/csvbench: tests/batch/csvbench.c compiler/batch.c compiler/batch.h $(
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Iapi -Icompiler -o $@ $< $(B)/libpol.a $(LIBS) -lcsv
 
-check: all $(UNIT_BIN) $(B)/tests/csvbench
+check: all $(UNIT_BIN) $(B)/tests/csvbench $(PLUGIN)
 	@sh tests/run.sh
 
 demo: all
@@ -127,19 +135,23 @@ asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" check POLC=build/asan/polc
 
-# One program shared by 16 threads, 100,000 quotes each, under ThreadSanitizer.
+# One program shared by 16 threads, 100,000 quotes each, under ThreadSanitizer; and one
+# host (pol_host) shared by threads calling its functions through libffi (test_host).
 tsan:
 	$(MAKE) B=build/tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
-	  build/tsan/tests/test_threads
+	  build/tsan/tests/test_threads build/tsan/tests/test_host
 	POL_THREAD_QUOTES=100000 TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_threads
+	TSAN_OPTIONS=halt_on_error=1 build/tsan/tests/test_host
 	$(MAKE) B=build/tsan OPT="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build/tsan/polc
 	sh tests/batch/tsan.sh build/tsan/polc
 
 # Every policy's examples and a quote under valgrind: no leak, no invalid access.
-valgrind: all
+valgrind: all $(PLUGIN)
 	@for p in policies/*.pol examples/patterns/*.pol; do \
 	  valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
 	    $(B)/polc test $$p >/dev/null || exit 1; done
+	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
+	  $(B)/polc test examples/hostfn/holiday-extension.pol --plugin $(PLUGIN) >/dev/null
 	valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=1 \
 	  $(B)/polc quote policies/pingshun-2026.pol --date 2025-11-10 \
 	  --resident '{"birth_date":"1975-03-02","identities":["subsistence_allowance"]}' >/dev/null

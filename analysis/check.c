@@ -472,17 +472,86 @@ static void describe_rules(pol_diags *d) {
       {"dead", "A category, rule or add-on that applies to no accepted payment."},
       {"coverage", "The analysis did not cover every resident and payment date; what was left out."},
       {"unused", "A declaration nothing uses."},
+      {"host", "A host function (extern) check cannot see inside, or one the host does not bind."},
   };
   for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) diag_describe_rule(d, help[i][0], help[i][1]);
 }
 
 /* ---- entry --------------------------------------------------------------------------- */
 
+/* ---- host functions --------------------------------------------------------------------
+ * check cannot see inside an extern: its contexts answer each with the host's function or
+ * a stand-in (eval_open_standin).  What that makes incomplete is said, never hidden: one
+ * note per extern that is called, naming what calls it, and every finding that can depend
+ * on one names it.  A category finding depends on the externs the categories call; any
+ * other finding (windows, rules, dates) also on those the windows and rules call. */
+
+static void host_names(chk *c, uint64_t mask, char *buf, size_t n) {
+  size_t k = 0;
+  buf[0] = 0;
+  for (uint32_t i = 0; i < c->p->nexterns && i < 64; i++)
+    if ((mask >> (i < 63 ? i : 63)) & 1)
+      k += (size_t)snprintf(buf + k, k < n ? n - k : 0, "%s`%s`", k ? ", " : "",
+                            prg_str(c->p, c->p->externs[i].key));
+}
+
+static void host_findings(chk *c, bool bound) {
+  const pol_program *p = c->p;
+  for (uint32_t i = 0; i < c->nf; i++) {
+    finding *f = &c->f[i];
+    bool cat = false;
+    for (uint32_t k = 0; k < p->ncategories && !cat; k++) cat = p->categories[k].pos == f->pos && f->pos;
+    uint64_t mask = cat ? c->A.ext : c->A.ext | c->B.ext;
+    if (!mask) continue;
+    char names[256];
+    host_names(c, mask, names, sizeof names);
+    sbuf m = {0};
+    chk_sb(&m, "%s (depends on host function %s)", f->msg, names);
+    if (m.s) { free(f->msg); f->msg = m.s; }
+  }
+  for (uint32_t x = 0; x < p->nexterns; x++) {
+    uint64_t bit = 1ull << (x < 63 ? x : 63);
+    if (!((c->A.ext | c->B.ext) & bit)) continue;
+    sbuf who = {0};
+    for (uint32_t l = 0; l < p->nlets; l++)
+      if (c->let_info[l].ext & bit) chk_sb(&who, "%slet `%s`", who.s ? ", " : "", prg_str(p, p->lets[l].key));
+    for (uint32_t k = 0; k < p->ncategories; k++)
+      if (c->cat_info[k].ext & bit) chk_sb(&who, "%scategory `%s`", who.s ? ", " : "", chk_ckey(c, k));
+    if (c->win_info.ext & bit) chk_sb(&who, "%sa window's effects", who.s ? ", " : "");
+    for (uint32_t r = 0; r < p->nrules; r++)
+      if (c->rule_info[r].ext & bit) chk_sb(&who, "%srule `%s`", who.s ? ", " : "", prg_str(p, p->rules[r].key));
+    if (who.s == NULL) chk_sb(&who, "an add-on's `paid by`");
+    chk_add_finding(c, DIAG_NOTE, "host", p->externs[x].pos, 0, 0, 0, NULL,
+                "polc check cannot see inside host function `%s`: it was answered by %s, not "
+                "with every answer it may give, so findings about %s may change with the host's "
+                "answers; each such finding says it depends on `%s`",
+                prg_str(p, p->externs[x].key),
+                bound ? "the plugin's function"
+                      : "a stand-in (its first argument of the result's type, unchanged; else "
+                        "false, 0, the first enum value or 1 January of the benefit year)",
+                who.s ? who.s : "it", prg_str(p, p->externs[x].key));
+    free(who.s);
+  }
+}
+
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose, pol_diags **out) {
+  return pol_check_host(p, NULL, source, len, verbose, out);
+}
+
+pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *source, size_t len,
+                          int verbose, pol_diags **out) {
   pol_diags *d = *out ? *out : diag_new();
   if (!d) return POL_ENOMEM;
   *out = d;
   uint32_t src = diag_add_source(d, prg_str(p, p->file), source, len);
+  if (h) { /* an extern the host does not bind, or binds otherwise: said, not analysed */
+    pol_eval *t = NULL;
+    pol_status st = pol_eval_open(p, h, &t);
+    if (st == POL_EINPUT && t)
+      diag_add(d, DIAG_ERROR, src, 0, 0, "host", "%s", pol_eval_error(t));
+    pol_eval_free(t);
+    if (st != POL_OK) return st;
+  }
   chk *c = calloc(1, sizeof *c);
   if (!c) return POL_ENOMEM;
   pol_status rc = POL_ENOMEM;
@@ -491,8 +560,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
   c->p = p;
   c->verbose = verbose;
   chk_payment_span(c);
-  c->ev = eval_new(p, false);
-  pol_eval *rev = eval_new(p, false);
+  c->ev = eval_open_standin(p, h);
+  pol_eval *rev = eval_open_standin(p, h);
   /* witnesses are replayed on the interpreter, whose run-time failures check reports */
   if (rev) rev->slow = true;
   c->dim_of_slot = calloc(ns, sizeof *c->dim_of_slot);
@@ -581,6 +650,8 @@ pol_status pol_check(const pol_program *p, const char *source, size_t len, int v
     if (m.s) diag_incomplete(d, m.s);
     free(m.s);
   }
+
+  if (p->nexterns) host_findings(c, h != NULL);
 
   /* replay, sort, emit */
   uint32_t k = 0;

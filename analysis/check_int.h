@@ -65,6 +65,7 @@ typedef struct {
   ilist consts, day_offs, mon_offs;
   bool age, year;
   uint64_t wins;  /* windows tested with INWIN (bit 63: the collection) */
+  uint64_t ext;   /* host functions called, itself or through lets (bit 63: any beyond 62) */
   /* not merged (not transitive): what the section itself loads */
   dset direct;     /* dims */
   uint64_t lets;   /* lets 0..63 */
@@ -81,6 +82,7 @@ static inline void info_merge(info *a, const info *b) {
   a->age |= b->age;
   a->year |= b->year;
   a->wins |= b->wins;
+  a->ext |= b->ext;
 }
 static inline void info_free(info *a) {
   il_free(&a->consts);

@@ -170,6 +170,10 @@ static bool lift_range(lift_ctx *b, uint32_t pc, uint32_t end, int32_t *st, uint
     case OP_RET:
       return false; /* only as parts of the shapes above, or the section's end */
     default:
+      /* an opcode whose pops vary (OP_CALL: the extern's arity; its pops column is 0)
+       * is not lifted: a leaf of it would drop its arguments from the tree */
+      if (vm_ops[op].kind == OPK_EXTERN)
+        return false;
       break;
     }
     pops = vm_ops[op].pops;

@@ -108,6 +108,7 @@ static void scan_section(chk *c, prg_section s, info *out) {
     case OP_YEAR: out->year = true; break;
     case OP_INWIN: if (b < 63) out->wins |= 1ull << b; break;
     case OP_INCOLL: out->wins |= 1ull << 63; break;
+    case OP_CALL: out->ext |= 1ull << (b < 63 ? b : 63); break;
     default: break;
     }
   }
@@ -262,6 +263,15 @@ static void attribute(chk *c, prg_section s) {
       ds_or(&z.dims, &x.dims);
       z.k = false;
       PUSH(z);
+      break;
+    }
+    case OP_CALL: { /* a host function's result: unknown, depending on every argument */
+      aent r = {{{0}}, false, 0, 0, 0};
+      for (uint32_t n = p->externs[b].arg_count; n > 0; n--) {
+        aent x = POP();
+        ds_or(&r.dims, &x.dims);
+      }
+      PUSH(r);
       break;
     }
     case OP_JMP: {

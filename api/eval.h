@@ -9,6 +9,7 @@
 #define POL_EVAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -79,6 +80,15 @@ struct pol_eval {
   uint32_t *addon_payer; /* naddons: source, or PRG_NONE for the individual */
 
   char error[EVAL_MSG];
+
+  /* Host functions (api/host.c), set by pol_eval_open: calls[i] is the host's binding of
+   * extern i (owned by the pol_host, which outlives ev); a NULL entry answers with a
+   * stand-in (only in the contexts of `polc check`, eval_open_standin).  NULL when the
+   * program has no externs. */
+  const struct host_fn **calls;
+  /* Non-empty: pol_eval_open refused the context (an extern unbound or bound with another
+   * signature); pol_quote fails with this message and runs nothing. */
+  char refused[EVAL_MSG];
 };
 
 /* A context that builds p's plan if it has none yet (pol_eval_new), or (planned false)
@@ -124,6 +134,20 @@ void eval_resident_given(pol_eval *ev, uint32_t attr, int64_t v);
 pol_status eval_matched(pol_eval *ev);
 /* The value of effect i for the last quote's resident and date (0 for effects without). */
 pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v);
+
+/* Calls extern i with args[arity] (bool 0/1; int, money, date, enum as int64) and stores
+ * its result in *out, which may be args (the VM's stack: the result replaces them).  False, with a sentence in why, when the host answers a value
+ * outside its result type (a bool other than 0/1 is read as true; an enum index outside
+ * the enum or a date outside the calendar is an error).  Allocates nothing. */
+bool eval_call(pol_eval *ev, uint32_t i, const int64_t *args, int64_t *out, char *why,
+               size_t whysz);
+
+/* A context for `polc check` of a program with externs: with a host, as pol_eval_open
+ * (NULL if it refuses); without, every extern answers with a stand-in: its first
+ * argument of the result's type unchanged, else false, 0, the enum's first value or
+ * 1 January of the benefit year. */
+pol_eval *eval_open_standin(const pol_program *p, const pol_host *h);
+
 
 /* Run one section with ev->slots as context; the result is stored in *out.
  * POL_ERUNTIME on overflow or an invalid date, with ev->error set. */

@@ -170,15 +170,28 @@ static bool set_resident(pol_eval *ev, const prg_example *ex, FILE *f) {
 }
 
 pol_status pol_test(const pol_program *p, char **report) {
-  return pol_test_counted(p, report, NULL, NULL);
+  return pol_test_host(p, NULL, report, NULL, NULL);
 }
 
 pol_status pol_test_counted(const pol_program *p, char **report, uint32_t *examples,
                             uint32_t *failures) {
+  return pol_test_host(p, NULL, report, examples, failures);
+}
+
+pol_status pol_test_host(const pol_program *p, const pol_host *h, char **report,
+                         uint32_t *examples, uint32_t *failures) {
   char *out = NULL;
   size_t n = 0;
   FILE *f = open_memstream(&out, &n);
-  pol_eval *ev = pol_eval_new(p);
+  pol_eval *ev = NULL;
+  pol_status open = pol_eval_open(p, h, &ev);
+  if (open == POL_EINPUT && f && ev) { /* an extern unbound or bound otherwise */
+    fprintf(f, "%s: %s\n", prg_str(p, p->file), pol_eval_error(ev));
+    fclose(f);
+    pol_eval_free(ev);
+    *report = out;
+    return POL_EINPUT;
+  }
   if (!f || !ev) {
     if (f) fclose(f);
     free(out);

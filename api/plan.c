@@ -957,7 +957,9 @@ static bool build(builder *b) {
 }
 
 pol_plan *plan_build(const pol_program *p) {
-  if (p == NULL)
+  /* host functions (`extern`) are opaque: never tabulated, the interpreter calls them
+   * (lift_range could not lift CALL anyway: its pops are its extern's arity) */
+  if (p == NULL || p->nexterns > 0)
     return NULL;
   builder b;
   memset(&b, 0, sizeof b);

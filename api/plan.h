@@ -17,7 +17,8 @@
  * interpreter's quote (api/quote.c, slow path) would compute.  Outside the guard, or when
  * a bytecode feature fails, plan_decide returns false and the quote takes the slow path,
  * so run-time errors are always the interpreter's.  A program whose amounts are not
- * constants, or whose diagram outgrows its bound, has no plan.
+ * constants, that calls host functions (`extern`), or whose diagram outgrows its bound,
+ * has no plan.
  */
 #ifndef POL_PLAN_H
 #define POL_PLAN_H

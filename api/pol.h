@@ -4,6 +4,7 @@
  * Life cycle:
  *   pol_compile_file / pol_load  ->  pol_program*   (immutable; share it between threads)
  *   pol_eval_new(program)        ->  pol_eval*      (one per thread; reused per query)
+ *     or pol_eval_open(program, host, &ev) for a program with host functions (`extern`)
  *   pol_resident_json(ev, json)  ->  resident held in ev
  *   pol_quote(ev, date, ...)     ->  answer held in ev; read with pol_answer_json
  *   pol_eval_free, pol_program_free
@@ -59,6 +60,8 @@ void pol_diags_free(pol_diags *d);
 
 /* ---- querying ----------------------------------------------------------------------- */
 
+/* A context for p, or NULL (out of memory, or p declares `extern` host functions: those
+ * programs need pol_eval_open with a pol_host that binds them). */
 pol_eval *pol_eval_new(const pol_program *p);
 void pol_eval_free(pol_eval *ev);
 
@@ -263,6 +266,80 @@ pol_status pol_answer_effect(pol_eval *ev, uint32_t i, pol_effect *kind, int64_t
 /* Fen as yuan in the shortest exact decimal ("80", "80.5"), as the answers print them
  * (dates: pol_date_format). */
 void pol_money_format(int64_t fen, char buf[32]);
+
+/* ---- host functions ----------------------------------------------------------------------
+ *
+ * A policy may declare host functions, e.g. a working-day calendar:
+ *
+ *   extern next_workday "下一个工作日" (date) -> date
+ *
+ * The embedder binds a C function to each name in a pol_host, once, and opens evaluation
+ * contexts with it:
+ *
+ *   static int64_t next_workday(int64_t day) { ... }
+ *   pol_host *h = pol_host_new();
+ *   pol_type args[] = {POL_T_DATE};
+ *   pol_host_bind(h, "next_workday", (void (*)(void))next_workday, POL_T_DATE, 1, args);
+ *   pol_eval *ev;
+ *   if (pol_eval_open(p, h, &ev) != POL_OK) ... pol_eval_error(ev) says why ...
+ *
+ * C types, for arguments and results alike:
+ *   POL_T_BOOL   int       0 or 1 (a result other than 0 is true)
+ *   POL_T_INT    int64_t
+ *   POL_T_DATE   int64_t   a day number (days since 1970-01-01, pol_date_parse)
+ *   POL_T_MONEY  int64_t   fen
+ *   POL_T_ENUM   int64_t   the index of the value in the enum attribute's declaration;
+ *                          POL_T_ENUM matches an extern of any enum attribute
+ * A date result outside 0001-01-01..9999-12-31 or an enum result outside its values fails
+ * the quote with POL_ERUNTIME naming the extern.
+ *
+ * Host functions must be pure (the same arguments always give the same result; `polc
+ * check` and the examples rely on it), must not block or call back into libpol, and must
+ * be thread-safe: contexts on many threads call them concurrently.
+ *
+ * Threads and ownership: bind everything first, from one thread; after that the pol_host
+ * is never written again and may be shared by any number of threads and contexts.  It
+ * must outlive every context opened with it.  The libffi call interface of each function
+ * is prepared once, by pol_host_bind; a call allocates nothing. */
+
+#define POL_HOST_MAX_ARGS 8
+
+typedef struct pol_host pol_host;
+
+/* An empty registry, or NULL when out of memory. */
+pol_host *pol_host_new(void);
+/* Bind `fn` (cast to void (*)(void); called with its real signature) to `name` with that
+ * result type and nargs argument types (POL_T_BOOL..POL_T_ENUM; at most
+ * POL_HOST_MAX_ARGS).  POL_EINPUT, with pol_host_error saying why, for a NULL host, name
+ * or function, an empty name, a name bound already, a type that is not one of those, too
+ * many arguments, or NULL args with nargs > 0; POL_ENOMEM.  Not thread-safe: bind before
+ * sharing. */
+pol_status pol_host_bind(pol_host *h, const char *name, void (*fn)(void), pol_type result,
+                         uint32_t nargs, const pol_type *args);
+/* Why the last pol_host_bind failed ("" if it did not); owned by h. */
+const char *pol_host_error(const pol_host *h);
+void pol_host_free(pol_host *h);
+
+/* A context for p whose externs call h's functions (h may be NULL for a program without
+ * externs; it may bind more functions than p declares).  POL_EINPUT when some extern of p
+ * is not bound, or bound with another signature: then *out is still a context, whose only
+ * use is pol_eval_error(*out) (a message naming the extern and both signatures) and
+ * pol_eval_free: pol_quote on it fails with that message and runs nothing.  POL_EINPUT
+ * with *out NULL for a NULL p or out; POL_ENOMEM with *out NULL. */
+pol_status pol_eval_open(const pol_program *p, const pol_host *h, pol_eval **out);
+
+/* pol_test (below) for a program with externs, bound by h (NULL for none); if examples
+ * and failures are not NULL they receive the counts. */
+pol_status pol_test_host(const pol_program *p, const pol_host *h, char **report,
+                         uint32_t *examples, uint32_t *failures);
+
+/* pol_check (below) for a program with externs.  `polc check` cannot see inside a host
+ * function: with h, each is answered by h; without, by a stand-in (its first argument of
+ * the result's type, else false, 0, the first enum value or 1 January of the benefit
+ * year).  POL_EINPUT, with an error in *out, when h refuses p as pol_eval_open does.  Either way the output names
+ * every extern, where it is called, and marks each finding that depends on its answers. */
+pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *source,
+                          size_t len, int verbose, pol_diags **out);
 
 /* ---- tools -------------------------------------------------------------------------- */
 

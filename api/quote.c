@@ -80,8 +80,9 @@ pol_eval *eval_new(const pol_program *p, bool planned) {
   return ev;
 }
 
+/* A program with externs needs its host functions: pol_eval_open (api/host.c). */
 pol_eval *pol_eval_new(const pol_program *p) {
-  return eval_new(p, true);
+  return p == NULL || p->nexterns > 0 ? NULL : eval_new(p, true);
 }
 
 void pol_eval_free(pol_eval *ev) {
@@ -100,6 +101,7 @@ void pol_eval_free(pol_eval *ev) {
   free(ev->applied);
   free(ev->addon_amount);
   free(ev->addon_payer);
+  free(ev->calls);
   free(ev);
 }
 
@@ -628,6 +630,8 @@ bool eval_benefit_start(const eval_effects *e, int32_t *start) {
 static pol_status quote(pol_eval *ev, int32_t date) {
   if (ev == NULL)
     return POL_EINPUT;
+  if (ev->refused[0]) /* pol_eval_open refused it: no code of this program may run */
+    return fail(ev, POL_EINPUT, "%s", ev->refused);
   const pol_program *p = ev->p;
   pol_status st;
   reset_answer(ev, date);

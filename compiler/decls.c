@@ -172,6 +172,12 @@ static void declare(cg *c, ast_node *d) {
     if (!sym_declare(c, "collection", SYM_COLLECTION, 0, d) && !c->oom)
       cg_error(c, d->loc, "only one collection period may be declared");
     break;
+  case A_EXTERN: {
+    sym_declare(c, d->name, SYM_EXTERN, c->p.nexterns, d);
+    prg_extern *x = CG_PUSH(c, c->p.externs, c->p.nexterns, c->cap_externs);
+    if (x) memset(x, 0, sizeof *x);
+    break;
+  }
   case A_ADDON: {
     sym_declare(c, d->name, SYM_ADDON, c->p.naddons, d);
     prg_addon *a = CG_PUSH(c, c->p.addons, c->p.naddons, c->cap_addons);
@@ -181,6 +187,51 @@ static void declare(cg *c, ast_node *d) {
   default:
     break;
   }
+}
+
+/* A type of an extern's signature: bool, int, money, date or an enum attribute's key. */
+static bool extern_type(cg *c, ast_node *n, prg_ext_type *out) {
+  static const struct { const char *name; prg_type t; } plain[] = {
+      {"bool", TY_BOOL}, {"int", TY_INT}, {"money", TY_MONEY}, {"date", TY_DATE}};
+  for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+    if (strcmp(n->name, plain[i].name) == 0) {
+      *out = (prg_ext_type){(uint8_t)plain[i].t, 0};
+      return true;
+    }
+  sym *s = sym_find(c, n->name);
+  if (s && s->kind == SYM_ATTR && c->p.attrs[s->index].type == TY_ENUM) {
+    s->used = true;
+    *out = (prg_ext_type){TY_ENUM, s->index};
+    return true;
+  }
+  cg_error(c, n->loc, "'%s' is not a type a host function takes (bool, int, money, date, or an "
+                      "enum attribute)", n->name);
+  return false;
+}
+
+/* `extern NAME "label" (T, ...) -> T`: after pass 1, so an enum attribute declared below
+ * may be named.  Built-in function names are refused: a call names one function. */
+static void extern_decl(cg *c, ast_node *d) {
+  static const char *const builtin_names[] = {"age", "year", "month", "day", "end_of_month",
+                                              "date", "min", "max", "present"};
+  sym *s = sym_find(c, d->name);
+  if (!s || s->decl != d) return;
+  prg_extern x = {cg_str(c, d->name), cg_str(c, d->str), cg_str(c, d->cite),
+                  {TY_BOOL, 0}, c->p.next_args, 0, d->loc.start};
+  for (size_t i = 0; i < sizeof builtin_names / sizeof builtin_names[0]; i++)
+    if (strcmp(d->name, builtin_names[i]) == 0)
+      cg_error(c, d->loc, "'%s' is a built-in function; name the host function otherwise",
+               d->name);
+  for (ast_node *a = d->list; a; a = a->next) {
+    prg_ext_type t = {TY_BOOL, 0};
+    extern_type(c, a, &t);
+    if (++x.arg_count == PRG_MAX_EXTERN_ARGS + 1)
+      cg_error(c, a->loc, "a host function takes at most %d arguments", PRG_MAX_EXTERN_ARGS);
+    prg_ext_type *p = CG_PUSH(c, c->p.ext_args, c->p.next_args, c->cap_ext_args);
+    if (p) *p = t;
+  }
+  extern_type(c, d->a, &x.result);
+  c->p.externs[s->index] = x;
 }
 
 /* ---- pass 2: bodies ------------------------------------------------------------------- */
@@ -643,6 +694,7 @@ static void warn_unused(cg *c) {
     if (s->used || !s->decl || s->decl->loc.src == 0) continue;
     switch (s->kind) {
     case SYM_CONST: case SYM_LET: case SYM_ATTR: case SYM_IDENTITY: case SYM_SOURCE:
+    case SYM_EXTERN:
       diag_add(c->diags, DIAG_WARNING, s->decl->loc.src, s->decl->loc.start, s->decl->loc.end,
                "unused", "%s '%s' is declared but never used", sym_kind_name(s->kind), s->name);
       break;
@@ -694,6 +746,9 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   for (ast_node *d = decls; d; d = d->next) declare(c, d);
   /* Below, every let, category, window and add-on symbol indexes its table entry, pushed in
    * pass 1: true unless a push failed, so an allocation failure stops here. */
+  if (c->oom) return;
+  for (ast_node *d = decls; d; d = d->next)
+    if (d->kind == A_EXTERN) extern_decl(c, d);
   if (c->oom) return;
 
   /* constants: type-check each once (unless a constant above has expanded it already),

@@ -592,9 +592,33 @@ static const builtin builtins[] = {
     {"max", 2, {TY_CATEGORY, TY_CATEGORY}, TY_CATEGORY, OP_MAX},
 };
 
+/* A call of a host function: arity and argument types from its `extern` signature. */
+static ty gen_extern_call(cg *c, ast_node *e, sym *s, int n) {
+  const prg_extern *x = &c->p.externs[s->index];
+  s->used = true;
+  if ((uint32_t)n != x->arg_count)
+    cg_error(c, e->loc, "%s() takes %u argument%s, not %d", e->name, (unsigned)x->arg_count,
+             x->arg_count == 1 ? "" : "s", n);
+  uint32_t k = 0;
+  for (ast_node *a = e->list; a; a = a->next, k++) {
+    ty t = gen_expr(c, a);
+    if (k >= x->arg_count) continue;
+    prg_ext_type want = c->p.ext_args[x->arg_first + k];
+    ty w = {(prg_type)want.type, want.en};
+    if (t.t != TY_ERR && !same(t, w))
+      cg_error(c, a->loc, "argument %u of %s(): expected %s, found %s", (unsigned)k + 1,
+               e->name, ty_name(c, w), ty_name(c, t));
+  }
+  /* a wrong arity leaves the stack unbalanced: the program is never run */
+  emit(c, OP_CALL, 0, s->index);
+  return (ty){(prg_type)x->result.type, x->result.en};
+}
+
 static ty gen_call(cg *c, ast_node *e) {
   int n = 0;
   for (ast_node *a = e->list; a; a = a->next) n++;
+  sym *host = sym_find(c, e->name);
+  if (host && host->kind == SYM_EXTERN) return gen_extern_call(c, e, host, n);
   if (strcmp(e->name, "present") == 0) {
     sym *opt = n == 1 ? optional_attr(c, e->list) : NULL;
     if (!opt) {

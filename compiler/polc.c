@@ -3,6 +3,7 @@
  * Exit status (QUERY.md): 0 success, 1 negative answer / failures / findings,
  * 2 bad usage or bad input (message on stderr naming the input).
  */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ enum { EXIT_OK = 0, EXIT_NEGATIVE = 1, EXIT_BAD = 2 };
 
 typedef struct {
   const char *name;
-  int (*run)(int argc, char **argv);
+  int (*run)(int argc, char **argv, const pol_host *h); /* h: the plugins' functions */
   const char *usage;
   const char *help;
 } command;
@@ -119,7 +120,8 @@ int cli_set_resident(pol_eval *ev, const char *cmd, const char *resident, int32_
 
 /* ---- quote / eligible -------------------------------------------------------------- */
 
-static int query(int argc, char **argv, const char *cmd, pol_answer_kind kind) {
+static int query(int argc, char **argv, const pol_host *h, const char *cmd,
+                 pol_answer_kind kind) {
   const char *policy = NULL, *resident = NULL, *date = NULL, *format = "json";
   const char *addons[64];
   int naddons = 0;
@@ -165,9 +167,12 @@ static int query(int argc, char **argv, const char *cmd, pol_answer_kind kind) {
     return EXIT_BAD;
   }
   int rc = EXIT_BAD;
-  pol_eval *ev = pol_eval_new(p);
+  pol_eval *ev = NULL;
+  pol_status open = pol_eval_open(p, h, &ev);
   if (!ev) {
     fprintf(stderr, "polc: out of memory\n");
+  } else if (open != POL_OK) { /* an extern not bound by any --plugin, or bound otherwise */
+    fprintf(stderr, "polc %s: %s: %s\n", cmd, policy, pol_eval_error(ev));
   } else if (pol_resident_json(ev, json ? json : resident, day) != POL_OK) {
     fprintf(stderr, "polc %s: %s\n", cmd, pol_eval_error(ev));
   } else {
@@ -195,14 +200,17 @@ static int query(int argc, char **argv, const char *cmd, pol_answer_kind kind) {
   return rc;
 }
 
-static int cmd_quote(int argc, char **argv) { return query(argc, argv, "quote", POL_ANSWER_QUOTE); }
-static int cmd_eligible(int argc, char **argv) {
-  return query(argc, argv, "eligible", POL_ANSWER_ELIGIBLE);
+static int cmd_quote(int argc, char **argv, const pol_host *h) {
+  return query(argc, argv, h, "quote", POL_ANSWER_QUOTE);
+}
+static int cmd_eligible(int argc, char **argv, const pol_host *h) {
+  return query(argc, argv, h, "eligible", POL_ANSWER_ELIGIBLE);
 }
 
 /* ---- compile / test / disasm / schema ------------------------------------------------ */
 
-static int cmd_compile(int argc, char **argv) {
+static int cmd_compile(int argc, char **argv, const pol_host *h) {
+  (void)h;
   const char *in = NULL, *out = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-o") == 0) {
@@ -283,13 +291,13 @@ static int run_schema(pol_program *p, void *ud) {
 
 /* Totals over every policy given to `polc test` (a policy that does not compile counts
  * as one failure, since none of its examples could run). */
-typedef struct { uint32_t examples, failed; } test_totals;
+typedef struct { uint32_t examples, failed; const pol_host *h; } test_totals;
 
 static int run_test_counted(pol_program *p, void *ud) {
   test_totals *t = ud;
   char *report = NULL;
   uint32_t n = 0, failed = 0;
-  pol_status st = pol_test_counted(p, &report, &n, &failed);
+  pol_status st = pol_test_host(p, t->h, &report, &n, &failed);
   if (report) fputs(report, stdout);
   fflush(stdout); /* before the next policy's diagnostics on stderr */
   free(report);
@@ -298,10 +306,10 @@ static int run_test_counted(pol_program *p, void *ud) {
   return st == POL_OK ? EXIT_OK : st == POL_NEGATIVE ? EXIT_NEGATIVE : EXIT_BAD;
 }
 
-static int cmd_test(int argc, char **argv) {
+static int cmd_test(int argc, char **argv, const pol_host *h) {
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '-') return usage_error("test", "unknown option '%s'", argv[i]);
-  test_totals t = {0, 0};
+  test_totals t = {0, 0, h};
   int rc = each_policy(argc, argv, "test", run_test_counted, &t);
   if (argc < 2) return rc; /* usage error, already reported */
   /* the one line over all files; a policy that did not compile is named on stderr */
@@ -312,13 +320,15 @@ static int cmd_test(int argc, char **argv) {
   return rc;
 }
 
-static int cmd_disasm(int argc, char **argv) {
+static int cmd_disasm(int argc, char **argv, const pol_host *h) {
+  (void)h;
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '-') return usage_error("disasm", "unknown option '%s'", argv[i]);
   return each_policy(argc, argv, "disasm", run_disasm, NULL);
 }
 
-static int cmd_schema(int argc, char **argv) {
+static int cmd_schema(int argc, char **argv, const pol_host *h) {
+  (void)h;
   pol_format fmt = POL_FMT_TEXT;
   int kept = 1;
   for (int i = 1; i < argc; i++) {
@@ -343,7 +353,7 @@ static int cmd_schema(int argc, char **argv) {
  * run, or text in file order), compile errors included, printed once at the end.
  * Exit: 2 if a file could not be read, compiled or analysed; else 1 if there is an error
  * (or, with --werror, a warning) or the analysis did not cover everything; else 0. */
-static int cmd_check(int argc, char **argv) {
+static int cmd_check(int argc, char **argv, const pol_host *h) {
   pol_format fmt = POL_FMT_TEXT;
   int verbose = 0, werror = 0, kept = 1;
   for (int i = 1; i < argc; i++) {
@@ -382,7 +392,7 @@ static int cmd_check(int argc, char **argv) {
     pol_status st = pol_open(argv[i], &p, &d);
     if (st == POL_OK && p) {
       int is_polb = strncmp(text, "POLB", 4) == 0;
-      st = pol_check(p, is_polb ? NULL : text, is_polb ? 0 : strlen(text), verbose, &d);
+      st = pol_check_host(p, h, is_polb ? NULL : text, is_polb ? 0 : strlen(text), verbose, &d);
     } else if (st == POL_ENOMEM) {
       fprintf(stderr, "polc: %s: out of memory\n", argv[i]);
     } else if (!d || !pol_diags_count(d, 1)) {
@@ -405,21 +415,44 @@ static int cmd_check(int argc, char **argv) {
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
+/* polc batch takes no --plugin (take_plugins refuses it there) */
+/* explain, diff and fmt take no plugin: a program with externs is refused by them */
+static int cmd_explain_h(int argc, char **argv, const pol_host *h) {
+  (void)h;
+  return cmd_explain(argc, argv);
+}
+static int cmd_diff_h(int argc, char **argv, const pol_host *h) {
+  (void)h;
+  return cmd_diff(argc, argv);
+}
+static int cmd_fmt_h(int argc, char **argv, const pol_host *h) {
+  (void)h;
+  return cmd_fmt(argc, argv);
+}
+
+static int cmd_batch(int argc, char **argv, const pol_host *h) {
+  (void)h;
+  return polc_batch(argc, argv);
+}
+
 static const command commands[] = {
     {"quote", cmd_quote,
-     "polc quote POLICY --resident R --date D [--addon NAME=AMOUNT]... [--format json]",
+     "polc quote POLICY --resident R --date D [--addon NAME=AMOUNT]... [--format json]\n"
+     "           [--plugin LIB.so]...",
      "Quote the contribution of resident R (a JSON object, or @file.json) paying on date D\n"
      "(YYYY-MM-DD) under POLICY (.pol or .polb).  Prints the JSON answer of QUERY.md.\n"
      "--addon buys an add-on tier, e.g. --addon accident=30.\n"
+     "--plugin binds the policy's host functions (`extern`): see 'Plugins' in polc --help.\n"
      "Exit: 0 payable, 1 not payable on that date (the answer says why), 2 bad input.\n"},
-    {"eligible", cmd_eligible, "polc eligible POLICY --resident R --date D [--format json]",
+    {"eligible", cmd_eligible,
+     "polc eligible POLICY --resident R --date D [--format json] [--plugin LIB.so]...",
      "Answer eligibility without the money: payable, reason, subsidized, matched,\n"
      "category, benefit_start, benefit_end.\n"
      "Exit: 0 payable, 1 not payable, 2 bad input.\n"},
     {"compile", cmd_compile, "polc compile POLICY.pol [-o OUT.polb]",
      "Compile a policy to a verified bytecode file (default: POLICY.polb beside it).\n"
      "A .polb is accepted wherever a .pol is.  Exit: 0 compiled, 2 errors.\n"},
-    {"test", cmd_test, "polc test POLICY...",
+    {"test", cmd_test, "polc test POLICY... [--plugin LIB.so]...",
      "Run each policy's inline examples.  Each failure is printed as FILE:LINE (the\n"
      "example's line) and, for every value that differs, the expected and the actual\n"
      "value; each policy ends with its count, and the run with one line over all\n"
@@ -429,20 +462,20 @@ static const command commands[] = {
     {"schema", cmd_schema, "polc schema POLICY [--format text|json]",
      "List every key a resident may carry under POLICY, with type, default and label,\n"
      "then its identities and funding sources.\n"},
-    {"explain", cmd_explain, "polc explain POLICY --resident R --date D [--format text|json]",
+    {"explain", cmd_explain_h, "polc explain POLICY --resident R --date D [--format text|json]",
      "Explain the answer for resident R paying on date D step by step, in the notice's\n"
      "words, each step with the clause it rests on: which categories hold, which one is\n"
      "chosen and why (saying so when file order decided), what it costs, the payment\n"
      "window of the date, every rule that applied and what it did (surcharge, wait, start),\n"
      "then the answer.  Exit: 0 payable, 1 not payable, 2 bad input.\n"},
-    {"diff", cmd_diff, "polc diff OLD NEW [--format text|json]",
+    {"diff", cmd_diff_h, "polc diff OLD NEW [--format text|json]",
      "What changed between two policies: the benefit year and collection period, categories\n"
      "added or removed, a category's standard or split, the choice rule, windows, rules and\n"
      "what they do (a wait, a surcharge), add-ons.  Each change comes with a resident and a\n"
      "payment date whose answer differs, replayed on both (when the benefit years differ,\n"
      "the new policy is asked about the same day that many years later).\n"
      "Exit: 0 no change, 1 changes, 2 bad input.\n"},
-    {"fmt", cmd_fmt, "polc fmt [--check|--stdout] FILE...",
+    {"fmt", cmd_fmt_h, "polc fmt [--check|--stdout] FILE...",
      "Rewrite each policy in the one canonical layout: LF line ends, no trailing blanks,\n"
      "at most one blank line in a row, two spaces per open brace, continuation lines kept\n"
      "at their offset, comments kept.  Formatting twice changes nothing.  --check writes\n"
@@ -450,15 +483,17 @@ static const command commands[] = {
      "text instead of rewriting the file.\n"
      "Exit: 0 formatted (or, with --check, all already formatted), 1 --check found one\n"
      "that is not, 2 bad input.\n"},
-    {"check", cmd_check, "polc check POLICY... [--format text|json|sarif] [--verbose] [--werror]",
+    {"check", cmd_check,
+     "polc check POLICY... [--format text|json|sarif] [--verbose] [--werror] [--plugin LIB.so]...",
      "Analyse each policy for overlapping and missing categories, amounts that do not add\n"
      "up, payment windows with gaps or overlaps, and rules or categories that never apply.\n"
      "Every finding carries a witness (resident and date) replayed on the VM; --verbose also\n"
      "lists overlaps the choice rule settles.  An error changes some accepted answer; a\n"
-     "warning changes none.  All files go into one document (one JSON object, one SARIF\n"
-     "log), compile errors included.  Exit: 0 no errors, 1 errors (with --werror: or\n"
-     "warnings) or an incomplete analysis, 2 bad input.\n"},
-    {"batch", polc_batch, BATCH_USAGE, BATCH_HELP},
+     "warning changes none.  Host functions (`extern`) are answered by --plugin, or without\n"
+     "one by a stand-in; findings that depend on them say so.  All files go into one\n"
+     "document (one JSON object, one SARIF log), compile errors included.  Exit: 0 no\n"
+     "errors, 1 errors (with --werror: or warnings) or an incomplete analysis, 2 bad input.\n"},
+    {"batch", cmd_batch, BATCH_USAGE, BATCH_HELP},
 };
 
 static const command *find_command(const char *name) {
@@ -472,7 +507,78 @@ static int main_help(FILE *f) {
         "usage: polc COMMAND [ARGS]   (polc COMMAND --help for more)\n\ncommands:\n", f);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %s\n", commands[i].usage);
+  fputs("\nPlugins: --plugin LIB.so (quote, eligible, test, check; repeatable) loads a shared\n"
+        "library exporting  pol_status pol_plugin_bind(pol_host *h), which binds the host\n"
+        "functions a policy declares with `extern` (pol_host_bind in pol.h).\n", f);
   return f == stdout ? EXIT_OK : EXIT_BAD;
+}
+
+/* ---- plugins ----------------------------------------------------------------------------- */
+
+enum { MAX_PLUGINS = 16 };
+
+typedef struct {
+  void *lib[MAX_PLUGINS];
+  int n;
+  pol_host *host; /* NULL until a --plugin is given */
+} plugins;
+
+/* Loads LIB and lets it bind into pl->host.  EXIT_OK or EXIT_BAD (message printed). */
+static int load_plugin(plugins *pl, const char *cmd, const char *path) {
+  if (pl->n == MAX_PLUGINS) return usage_error(cmd, "more than 16 --plugin options%s", "");
+  if (!pl->host && !(pl->host = pol_host_new())) {
+    fprintf(stderr, "polc: out of memory\n");
+    return EXIT_BAD;
+  }
+  /* a bare name would be searched for in the library path; a plugin is named by its file */
+  char *file = malloc(strlen(path) + 3);
+  if (!file) return EXIT_BAD;
+  sprintf(file, "%s%s", strchr(path, '/') ? "" : "./", path);
+  void *lib = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+  free(file);
+  if (!lib) {
+    fprintf(stderr, "polc %s: --plugin %s: %s\n", cmd, path, dlerror());
+    return EXIT_BAD;
+  }
+  pl->lib[pl->n++] = lib;
+  void *sym = dlsym(lib, "pol_plugin_bind");
+  pol_status (*bind)(pol_host *) = NULL;
+  memcpy(&bind, &sym, sizeof bind); /* object to function pointer, as POSIX allows */
+  if (!bind) {
+    fprintf(stderr, "polc %s: --plugin %s: exports no pol_plugin_bind\n", cmd, path);
+    return EXIT_BAD;
+  }
+  if (bind(pl->host) != POL_OK) {
+    fprintf(stderr, "polc %s: --plugin %s: %s\n", cmd, path, pol_host_error(pl->host));
+    return EXIT_BAD;
+  }
+  return EXIT_OK;
+}
+
+/* Removes every `--plugin LIB` from argv (compacting it) and loads each. */
+static int take_plugins(int *argc, char **argv, plugins *pl) {
+  int kept = 1;
+  for (int i = 1; i < *argc; i++) {
+    if (strcmp(argv[i], "--plugin") != 0) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    const char *cmd = argv[0];
+    if (strcmp(cmd, "quote") && strcmp(cmd, "eligible") && strcmp(cmd, "test") &&
+        strcmp(cmd, "check"))
+      return usage_error(cmd, "%s is for quote, eligible, test and check", "--plugin");
+    if (i + 1 >= *argc) return usage_error(cmd, "%s needs a shared library", "--plugin");
+    int rc = load_plugin(pl, cmd, argv[++i]);
+    if (rc != EXIT_OK) return rc;
+  }
+  *argc = kept;
+  argv[kept] = NULL;
+  return EXIT_OK;
+}
+
+static void unload_plugins(plugins *pl) {
+  pol_host_free(pl->host); /* before the code its bindings point into goes */
+  for (int i = pl->n - 1; i >= 0; i--) dlclose(pl->lib[i]);
 }
 
 int main(int argc, char **argv) {
@@ -494,5 +600,10 @@ int main(int argc, char **argv) {
     return main_help(stderr);
   }
   if (wants_help(argc - 1, argv + 1)) return print_help(c->name);
-  return c->run(argc - 1, argv + 1);
+  int n = argc - 1;
+  plugins pl = {{0}, 0, NULL};
+  int rc = take_plugins(&n, argv + 1, &pl);
+  if (rc == EXIT_OK) rc = c->run(n, argv + 1, pl.host);
+  unload_plugins(&pl);
+  return rc;
 }

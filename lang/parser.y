@@ -115,7 +115,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token OF "of" ONE "one" TRUE "true" FALSE "false" REQUIRED "required" OPTIONAL "optional"
 %token ADDON "addon" ADDONS "addons" TIERS "tiers" PAID "paid" BY "by" EXAMPLE "example"
 %token RESIDENT "resident" EXPECT "expect" FUNDING "funding" MATCHED "matched" CITE "cite"
-%token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted"
+%token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted" EXTERN "extern" ARROW "->"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -123,7 +123,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %type <node> names name_list type enum_vals enum_val attr_default cat_body parts part
 %type <node> keys key days_opt effects_opt effects effect tiers tier paid_opt
 %type <node> example_items example_item givens given buys buy expects expect_item funding_items
-%type <node> funding_item accepted_opt
+%type <node> funding_item accepted_opt ext_types
 %type <str> cite_opt
 
 %start file
@@ -182,7 +182,16 @@ decl: POLICY '{' header_fields '}'
         { $$ = named(st, A_ADDON, $2, $3, @$); if ($$) { $$->cite = $4; $$->list = $7; $$->a = $8; } }
     | EXAMPLE STRING '{' example_items '}'
         { $$ = named(st, A_EXAMPLE, NULL, $2, @$); if ($$) $$->list = $4; }
+    | EXTERN IDENT STRING '(' ext_types ')' ARROW IDENT cite_opt
+        { $$ = named(st, A_EXTERN, $2, $3, @$);
+          if ($$) { $$->list = $5; $$->a = named(st, A_NAME, $8, NULL, @8); $$->cite = $9; } }
     ;
+
+/* `extern NAME "label" (TYPE, ...) -> TYPE`: a host function's signature; a TYPE is
+ * bool, int, date, money or the key of an enum attribute */
+ext_types: %empty                        { $$ = NULL; }
+         | name_list                     { $$ = $1; }
+         ;
 
 header_fields: %empty                    { $$ = NULL; }
              | header_fields header_field { $$ = ast_append($1, $2); }
@@ -435,7 +444,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, lex_
   } else if (n > LIST && decl) {
     snprintf(buf + len, sizeof buf - (size_t)len, ", expected a declaration (policy, const, "
              "let, attribute, identity, source, category, choose, collection, window, restate, rule, "
-             "addon, unlisted, example)");
+             "addon, unlisted, extern, example)");
   } else if (is_char(got, '=') && eq) {
     snprintf(buf + len, sizeof buf - (size_t)len, " (to compare, write '==')");
   } else if (n > LIST) {

@@ -79,6 +79,13 @@ static void print_insn(FILE *f, const pol_program *p, uint32_t pc) {
     fprintf(f, "%-9s %-5s ; %s", info->name, operand,
             b < p->nwindows ? prg_str(p, p->windows[b].key) : "?");
     break;
+  case OPK_EXTERN: {
+    char sig[256] = "?";
+    if (b < p->nexterns) vfy_extern_signature(p, b, sig, sizeof sig);
+    snprintf(operand, sizeof operand, "E%u", (unsigned)b);
+    fprintf(f, "%-9s %-5s ; %s", info->name, operand, sig);
+    break;
+  }
   case OPK_MODE:
     snprintf(operand, sizeof operand, "%u", (unsigned)a);
     fprintf(f, "%-9s %-5s ; %s", info->name, operand, a <= ROUND_UP ? rounding_names[a] : "?");

@@ -20,7 +20,13 @@
  * Columns: name, operand kind, pops, pushes, meaning.
  * Operand kinds: NONE, K (B indexes the constant pool), SLOT (B indexes the context),
  * BIT (A is an identity bit), JUMP (B is a forward offset), WINDOW (B indexes the
- * window table), MODE (A is a rounding mode), CONST2 (A and B index two constants).
+ * window table), MODE (A is a rounding mode), CONST2 (A and B index two constants),
+ * EXTERN (B indexes the extern table).
+ *
+ * CALL is the one instruction whose pops are not a constant: it pops the arity of the
+ * extern B (its `arg_count`, at most PRG_MAX_EXTERN_ARGS), the last argument on top, and
+ * pushes the host function's result.  Its pops column is 0; the verifier and every
+ * other reader of the table take the arity from the extern (vm_pops in vmint.h).
  */
 #ifndef POL_OPCODES_H
 #define POL_OPCODES_H
@@ -60,7 +66,8 @@
   X(JMPF,     JUMP,   1, 0, "pop x; if !x: pc += b")                            \
   X(ANDJ,     JUMP,   1, 1, "if !x: pc += b (x stays) else pop x")              \
   X(ORJ,      JUMP,   1, 1, "if x: pc += b (x stays) else pop x")               \
-  X(RET,      NONE,   1, 0, "end the section with result x")
+  X(RET,      NONE,   1, 0, "end the section with result x")                    \
+  X(CALL,     EXTERN, 0, 1, "pop the arguments of extern E[b]; push its result")
 
 typedef enum {
 #define POL_OP_ENUM(name, kind, pops, pushes, doc) OP_##name,
@@ -70,7 +77,7 @@ typedef enum {
 } pol_opcode;
 
 typedef enum {
-  OPK_NONE, OPK_K, OPK_SLOT, OPK_BIT, OPK_JUMP, OPK_WINDOW, OPK_MODE, OPK_CONST2
+  OPK_NONE, OPK_K, OPK_SLOT, OPK_BIT, OPK_JUMP, OPK_WINDOW, OPK_MODE, OPK_CONST2, OPK_EXTERN
 } pol_operand_kind;
 
 #define INSN(op, a, b) ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(b) << 16))

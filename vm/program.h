@@ -28,7 +28,7 @@
 #include "calendar.h"
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 4
+#define PRG_VERSION 5
 #define PRG_STACK_MAX 32
 /* The benefit year: year - 1 and year + 1 are calendar years too (calendar.h: 1..9999). */
 #define PRG_YEAR_MIN 1900
@@ -169,6 +169,20 @@ typedef struct {
   uint32_t expect_first, expect_count;
 } prg_example;
 
+/* `extern NAME "label" (T, ...) -> T`: a host function (api/host.c) called by OP_CALL.
+ * Types are TY_BOOL, TY_INT, TY_MONEY, TY_DATE or TY_ENUM (then `en` is the attribute
+ * that declares the enum).  The verifier checks every type, the argument range and the
+ * arity of every call; pol_eval_open checks that the host binds each extern by name
+ * with this signature. */
+#define PRG_MAX_EXTERN_ARGS 8
+typedef struct { uint8_t type; uint32_t en; } prg_ext_type;
+typedef struct {
+  prg_strref key, label, cite;
+  prg_ext_type result;
+  uint32_t arg_first, arg_count; /* in prg.ext_args; arg_count <= PRG_MAX_EXTERN_ARGS */
+  uint32_t pos;
+} prg_extern;
+
 typedef struct pol_program {
   /* header */
   prg_strref id, title, issuer, document, file;
@@ -203,6 +217,8 @@ typedef struct pol_program {
   uint32_t *unlisted; uint32_t nunlisted; /* identities the notice does not list: `unlisted` */
   prg_restate *restates; uint32_t nrestates;
   prg_expect *expects; uint32_t nexpects;
+  prg_extern *externs; uint32_t nexterns;       /* host functions, called by OP_CALL */
+  prg_ext_type *ext_args; uint32_t next_args;   /* their argument types */
 
   /* Derived, never stored: */
   uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h);

@@ -424,6 +424,80 @@ static bool check_expect(vfy *v, uint32_t i, const prg_expect *e) {
   return true;
 }
 
+/* One type of an extern's signature: bool, int, money, date, or an enum attribute. */
+static bool ext_type_ok(const pol_program *p, prg_ext_type t) {
+  switch (t.type) {
+  case TY_BOOL: case TY_INT: case TY_MONEY: case TY_DATE:
+    return t.en == 0;
+  case TY_ENUM:
+    return t.en < p->nattrs && p->attrs[t.en].type == TY_ENUM && p->attrs[t.en].enum_count > 0;
+  default:
+    return false;
+  }
+}
+
+static void ext_type_name(const pol_program *p, prg_ext_type t, char *buf, size_t n) {
+  static const char *const names[] = {[TY_BOOL] = "bool", [TY_INT] = "int",
+                                      [TY_MONEY] = "money", [TY_DATE] = "date"};
+  if (t.type == TY_ENUM && t.en < p->nattrs && p->attrs[t.en].type == TY_ENUM)
+    snprintf(buf, n, "%s", prg_str(p, p->attrs[t.en].key));
+  else if (t.type <= TY_DATE && t.en == 0)
+    snprintf(buf, n, "%s", names[t.type]);
+  else
+    snprintf(buf, n, "<type %u.%u>", (unsigned)t.type, (unsigned)t.en);
+}
+
+void vfy_extern_signature(const pol_program *p, uint32_t i, char *buf, size_t n) {
+  const prg_extern *x = &p->externs[i];
+  size_t k = (size_t)snprintf(buf, n, "%s(", prg_str(p, x->key));
+  for (uint32_t a = 0; a < x->arg_count && k < n; a++) {
+    char t[96];
+    ext_type_name(p, p->ext_args[x->arg_first + a], t, sizeof t);
+    k += (size_t)snprintf(buf + k, n - k, "%s%s", a ? ", " : "", t);
+  }
+  if (k < n) {
+    char t[96];
+    ext_type_name(p, x->result, t, sizeof t);
+    snprintf(buf + k, n - k, ") -> %s", t);
+  }
+}
+
+/* Signature sanity: names present and distinct, argument ranges inside ext_args, at most
+ * PRG_MAX_EXTERN_ARGS arguments, every type a type a host function can take. */
+static bool check_externs(vfy *v) {
+  const pol_program *p = v->p;
+  char what[160], t[96];
+  for (uint32_t i = 0; i < p->nexterns; i++) {
+    const prg_extern *x = &p->externs[i];
+    snprintf(what, sizeof what, "externs[%u] (%s)", (unsigned)i, prg_str(p, x->key));
+    if (x->key == PRG_NONE || prg_str(p, x->key)[0] == '\0')
+      return fail(v, "%s: no name", what);
+    for (uint32_t j = 0; j < i; j++)
+      if (strcmp(prg_str(p, p->externs[j].key), prg_str(p, x->key)) == 0)
+        return fail(v, "%s: declared twice (also externs[%u])", what, (unsigned)j);
+    if (!range_ok(x->arg_first, x->arg_count, p->next_args))
+      return fail(v, "%s: arguments %u+%u outside the %u argument types", what,
+                  (unsigned)x->arg_first, (unsigned)x->arg_count, (unsigned)p->next_args);
+    if (x->arg_count > PRG_MAX_EXTERN_ARGS)
+      return fail(v, "%s: %u arguments, more than %d", what, (unsigned)x->arg_count,
+                  PRG_MAX_EXTERN_ARGS);
+    for (uint32_t a = 0; a < x->arg_count; a++) {
+      prg_ext_type at = p->ext_args[x->arg_first + a];
+      if (!ext_type_ok(p, at)) {
+        ext_type_name(p, at, t, sizeof t);
+        return fail(v, "%s: argument %u has type %s, not bool, int, money, date or an enum "
+                       "attribute", what, (unsigned)a + 1, t);
+      }
+    }
+    if (!ext_type_ok(p, x->result)) {
+      ext_type_name(p, x->result, t, sizeof t);
+      return fail(v, "%s: result has type %s, not bool, int, money, date or an enum "
+                     "attribute", what, t);
+    }
+  }
+  return true;
+}
+
 static bool check_tables(vfy *v) {
   const pol_program *p = v->p;
   char what[160];
@@ -547,6 +621,7 @@ static bool check_tables(vfy *v) {
       return fail(v, "%s: restates the collection period, which the program does not have", what);
     if (!check_period(v, what, r->lo, r->hi, r->dlo, r->dhi)) return false;
   }
+  if (!check_externs(v)) return false;
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
     if (!range_ok(r->eff_first, r->eff_count, p->neffects))
@@ -685,6 +760,11 @@ static bool check_operands(sec_ctx *c, uint32_t start, uint32_t end) {
         return insn_fail(c, pc, op, "window %u out of range (%u windows)", (unsigned)b,
                          (unsigned)p->nwindows);
       break;
+    case OPK_EXTERN:
+      if (b >= p->nexterns)
+        return insn_fail(c, pc, op, "extern %u out of range (%u externs)", (unsigned)b,
+                         (unsigned)p->nexterns);
+      break;
     case OPK_MODE:
       if (a > ROUND_UP)
         return insn_fail(c, pc, op, "rounding mode %u out of range (0..%d)", (unsigned)a,
@@ -729,10 +809,18 @@ static bool check_stack(sec_ctx *c, uint32_t start, uint32_t end) {
     uint32_t insn = p->code[pc], op = INSN_OP(insn);
     const vm_opinfo *info = &vm_ops[op];
     int d = depth[pc];
+    int pops = (int)vm_pops(p, insn); /* CALL: the arity of its extern, checked below 9 */
     if (d < 0) return insn_fail(c, pc, op, "unreachable instruction");
-    if (d < info->pops)
-      return insn_fail(c, pc, op, "stack underflow: pops %u, depth is %d", info->pops, d);
-    int after = d - info->pops + info->pushes;
+    if (d < pops) {
+      if (info->kind == OPK_EXTERN) {
+        char sig[256];
+        vfy_extern_signature(p, INSN_B(insn), sig, sizeof sig);
+        return insn_fail(c, pc, op, "stack underflow: extern %s pops %d, depth is %d", sig,
+                         pops, d);
+      }
+      return insn_fail(c, pc, op, "stack underflow: pops %d, depth is %d", pops, d);
+    }
+    int after = d - pops + info->pushes;
     if (after > PRG_STACK_MAX)
       return insn_fail(c, pc, op, "stack overflow: depth %d exceeds %d", after, PRG_STACK_MAX);
     if (op == OP_RET) {
@@ -744,7 +832,7 @@ static bool check_stack(sec_ctx *c, uint32_t start, uint32_t end) {
       /* taken: pops/pushes of the table; not taken: a conditional jump pops its operand */
       if (!merge(c, pc, op, pc + 1 + INSN_B(insn), after, true)) return false;
       if (op == OP_JMP) continue;
-      fall = d - info->pops;
+      fall = d - pops;
     }
     if (pc + 1 == end) return insn_fail(c, pc, op, "falls off the end of the section without RET");
     if (!merge(c, pc, op, pc + 1, fall, false)) return false;

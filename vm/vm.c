@@ -311,6 +311,15 @@ pol_status vm_exec(pol_eval *ev, const uint32_t *code, uint32_t start, int64_t *
           sp--;
         VM_NEXT();
       }
+      VM_CASE(CALL) {
+        /* the verifier saw arg_count values on the stack; the last argument is on top */
+        uint32_t n = p->externs[B].arg_count;
+        sp -= n;
+        char why[EVAL_MSG - 64];
+        if (!eval_call(ev, B, sp, sp, why, sizeof why)) FAIL("%s", why);
+        sp++;
+        VM_NEXT();
+      }
       VM_CASE(RET) {
         assert(sp == stack + 1);
         *out = X;

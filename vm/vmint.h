@@ -23,6 +23,14 @@ typedef struct {
 
 extern const vm_opinfo vm_ops[OP__COUNT];
 
+/* What instruction `insn` pops: the table's column, or for CALL the arity of its extern.
+ * Requires the operand to be in range (the verifier checks it first). */
+static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
+  uint32_t op = INSN_OP(insn);
+  if (vm_ops[op].kind == OPK_EXTERN) return p->externs[INSN_B(insn)].arg_count;
+  return vm_ops[op].pops;
+}
+
 /* ---- program layout ------------------------------------------------------------------ */
 
 /*
@@ -79,6 +87,11 @@ extern const vm_opinfo vm_ops[OP__COUNT];
   F(u32, .target) F(i32, .lo) F(i32, .hi) F(u8, .dlo) F(u8, .dhi) F(str, .label)      \
   F(str, .cite) F(str, .accepted) F(u32, .pos)
 
+#define PRG_EXTERN_FIELDS(F)                                                          \
+  F(str, .key) F(str, .label) F(str, .cite) F(u8, .result.type) F(u32, .result.en)    \
+  F(u32, .arg_first) F(u32, .arg_count) F(u32, .pos)
+#define PRG_EXT_TYPE_FIELDS(F) F(u8, .type) F(u32, .en)
+
 #define PRG_TABLES(T)                                                                 \
   T(strings, nstrings, char, PRG_CHAR_FIELDS)                                         \
   T(consts, nconsts, int64_t, PRG_I64_FIELDS)                                         \
@@ -101,7 +114,9 @@ extern const vm_opinfo vm_ops[OP__COUNT];
   T(buys, nbuys, prg_buy, PRG_BUY_FIELDS)                                             \
   T(expects, nexpects, prg_expect, PRG_EXPECT_FIELDS)                                 \
   T(unlisted, nunlisted, uint32_t, PRG_U32_FIELDS)                                    \
-  T(restates, nrestates, prg_restate, PRG_RESTATE_FIELDS)
+  T(restates, nrestates, prg_restate, PRG_RESTATE_FIELDS)                             \
+  T(externs, nexterns, prg_extern, PRG_EXTERN_FIELDS)                                 \
+  T(ext_args, next_args, prg_ext_type, PRG_EXT_TYPE_FIELDS)
 
 /* ---- sections ---------------------------------------------------------------------- */
 
@@ -132,6 +147,10 @@ void vfy_section_name(const vfy_section *s, char *buf, size_t bufsz);
  * each section's code (operands, forward jumps inside the section, stack depth on every
  * path, RET with depth 1).  On failure writes one message into err and returns false. */
 bool vfy_program(const pol_program *p, char *err, size_t errsz);
+
+/* "next_workday(date) -> date" into buf: extern i of p, enum types by their attribute's
+ * key.  Requires the extern's argument range to be valid. */
+void vfy_extern_signature(const pol_program *p, uint32_t i, char *buf, size_t n);
 
 /* ---- .polb (polb.c) ----------------------------------------------------------------- */
 

@@ -229,11 +229,11 @@ static void test_bad_opcode(void **state) {
   (void)state;
   pol_program *p = base();
   p->code[1] = 200; /* op 200, A 0, B 0 */
-  rejects(p, LET ", pc 1: unknown opcode 200 (there are 35)");
+  rejects(p, LET ", pc 1: unknown opcode 200 (there are 36)");
   p = base();
   p->code[5] = OP__COUNT; /* the first opcode past the table, in category when */
-  rejects(p, "section 1 (category subsistence_allowance: when), pc 5: unknown opcode 35 "
-             "(there are 35)");
+  rejects(p, "section 1 (category subsistence_allowance: when), pc 5: unknown opcode 36 "
+             "(there are 36)");
 }
 
 static void test_const_out_of_range(void **state) {
