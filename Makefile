@@ -202,3 +202,4 @@ examples: all
 	  CC="$(CC)" LDFLAGS="$(LDFLAGS)"
 
 -include $(shell find $(B)/pic -name '*.d' 2>/dev/null)
+include tests/fuzz/fuzz.mk

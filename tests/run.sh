@@ -10,12 +10,14 @@
 #   tests/pkg/*.sh            the installable library: exports and soname, make install,
 #                             the examples built through pkg-config, the man page, no
 #                             reference outside the repository (one test each)
+#   tests/fuzz/regress/H/     inputs that once broke fuzz harness H (and seeds/H/), replayed
+#                             through it without libFuzzer (BUILD/fuzz/replay_H)
 #
 # POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 POLC=${POLC:-build/polc}
-BUILD=${BUILD:-build}
+BUILD=${BUILD:-${B:-build}}
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -68,6 +70,15 @@ done
 for s in tests/pkg/*.sh; do
   [ -f "$s" ] || continue
   if out=$(POLC="$POLC" BUILD="$BUILD" sh "$s" 2>&1); then ok; else bad "$s" "$out"; fi
+done
+
+for r in "$BUILD"/fuzz/replay_*; do
+  [ -x "$r" ] || continue
+  h=${r##*/replay_}
+  set --
+  for d in tests/fuzz/regress/"$h" tests/fuzz/seeds/"$h"; do [ -d "$d" ] && set -- "$@" "$d"; done
+  [ $# -gt 0 ] || continue
+  if out=$("$r" "$@" 2>&1); then ok; else bad "fuzz regressions $h" "$out"; fi
 done
 
 total=$((pass + fail))
