@@ -37,12 +37,14 @@ typedef struct {
 uint8_t fuzz_u8(fuzz_bytes *b);
 uint32_t fuzz_u32(fuzz_bytes *b);
 
-/* The bundled policies (the .pol files of policies/ and examples/patterns/), compiled once from the
- * source tree (FUZZ_ROOT, or the environment variable POLC_ROOT), each with its .polb
- * reloaded: `loaded` must answer exactly as `compiled`. */
+/* The bundled policies (the .pol files of policies/ and examples/patterns/), compiled once
+ * from the source tree (FUZZ_ROOT, or the environment variable POLC_ROOT), each with its
+ * .polb reloaded: `loaded` must answer exactly as `compiled`.  `clean`: pol_check reports
+ * no error on it, so no payable answer may buy nothing (start after end). */
 typedef struct {
   const char *path;
   pol_program *compiled, *loaded;
+  int clean;
 } fuzz_policy;
 size_t fuzz_policies(const fuzz_policy **out);
 

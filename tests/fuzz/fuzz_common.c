@@ -120,6 +120,9 @@ size_t fuzz_policies(const fuzz_policy **out) {
       pol_diags_free(d);
       bundled[i].path = paths[i];
       bundled[i].loaded = fuzz_round_trip(bundled[i].compiled);
+      pol_diags *c = NULL;
+      bundled[i].clean = pol_check(bundled[i].compiled, NULL, 0, 0, &c) == POL_OK;
+      pol_diags_free(c);
     }
     free(paths);
     nbundled = n;

@@ -43,13 +43,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   while ((word = strtok_r(NULL, " ", &save)) != NULL && naddons < MAX_ADDONS)
     addons[naddons++] = word;
 
+  int empty = 0; /* a payable answer that buys nothing: allowed where check reports it */
   pol_eval *e1 = pol_eval_new(pol->compiled), *e2 = pol_eval_new(pol->loaded);
   FUZZ_ASSERT(e1 && e2, "pol_eval_new");
-  char *a1 = fuzz_quote(e1, json, date, addons, naddons, NULL);
-  char *a2 = fuzz_quote(e2, json, date, addons, naddons, NULL);
+  char *a1 = fuzz_quote(e1, json, date, addons, naddons, pol->clean ? NULL : &empty);
+  char *a2 = fuzz_quote(e2, json, date, addons, naddons, pol->clean ? NULL : &empty);
   FUZZ_ASSERT(strcmp(a1, a2) == 0, a1);
   /* the same query again on a used context gives the same answer */
-  char *a3 = fuzz_quote(e1, json, date, addons, naddons, NULL);
+  char *a3 = fuzz_quote(e1, json, date, addons, naddons, pol->clean ? NULL : &empty);
   FUZZ_ASSERT(strcmp(a1, a3) == 0, a3);
   free(a1);
   free(a2);

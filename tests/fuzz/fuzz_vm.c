@@ -29,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const fuzz_policy *pol = &pols[fuzz_u8(&b) % npols];
   const pol_program *p = pol->compiled;
 
+  int empty = 0; /* a payable answer that buys nothing: allowed where check reports it */
   pol_eval *used = pol_eval_new(p), *from_polb = pol_eval_new(pol->loaded);
   FUZZ_ASSERT(used && from_polb, "pol_eval_new");
   for (int i = 0; i < QUERIES && b.at < b.n; i++) {
@@ -50,9 +51,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     pol_eval *fresh = pol_eval_new(p);
     FUZZ_ASSERT(fresh, "pol_eval_new");
-    char *a1 = fuzz_quote(fresh, json, date, addons, naddons, NULL);
-    char *a2 = fuzz_quote(used, json, date, addons, naddons, NULL);
-    char *a3 = fuzz_quote(from_polb, json, date, addons, naddons, NULL);
+    char *a1 = fuzz_quote(fresh, json, date, addons, naddons, pol->clean ? NULL : &empty);
+    char *a2 = fuzz_quote(used, json, date, addons, naddons, pol->clean ? NULL : &empty);
+    char *a3 = fuzz_quote(from_polb, json, date, addons, naddons, pol->clean ? NULL : &empty);
     FUZZ_ASSERT(strncmp(a1, "resident:", 9) != 0 && strncmp(a1, "addon ", 6) != 0, a1);
     FUZZ_ASSERT(strcmp(a1, a2) == 0, a2);
     FUZZ_ASSERT(strcmp(a1, a3) == 0, a3);
