@@ -104,17 +104,18 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
     free(id);
     return POL_ENOMEM;
   }
-  lex_state st = {arena, d, pre, 0, NULL};
-  parse_source(&st, pol_prelude_src, strlen(pol_prelude_src));
+  lex_state st = {.arena = arena, .diags = d, .src = pre};
+  bool oom = parse_source(&st, pol_prelude_src, strlen(pol_prelude_src)) < 0;
   ast_node *decls = st.result;
   st.src = pol;
-  parse_source(&st, src, len);
+  oom = parse_source(&st, src, len) < 0 || oom || ast_arena_failed(arena);
   decls = ast_append(decls, st.result);
 
   cg c;
   memset(&c, 0, sizeof c);
   c.diags = d;
-  if (d->nerrors == 0) sema_program(&c, decls, id, path);
+  c.oom = oom;
+  if (d->nerrors == 0 && !oom) sema_program(&c, decls, id, path);
   sym_free_all(&c);
   ast_arena_free(arena);
   free(id);

@@ -7,7 +7,8 @@
 #define ARENA_BLOCK 65536
 
 typedef struct block { struct block *next; size_t used, cap; unsigned char data[]; } block;
-struct ast_arena { block *head; };
+/* oom: an allocation failed, so some node or string the parser asked for is missing */
+struct ast_arena { block *head; bool oom; };
 
 ast_arena *ast_arena_new(void) { return calloc(1, sizeof(ast_arena)); }
 
@@ -26,7 +27,10 @@ void *ast_alloc(ast_arena *a, size_t n) {
   if (!b || b->cap - b->used < n) {
     size_t cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
     b = malloc(sizeof(block) + cap);
-    if (!b) return NULL;
+    if (!b) {
+      a->oom = true;
+      return NULL;
+    }
     b->next = a->head;
     b->used = 0;
     b->cap = cap;
@@ -37,6 +41,8 @@ void *ast_alloc(ast_arena *a, size_t n) {
   memset(p, 0, n);
   return p;
 }
+
+bool ast_arena_failed(const ast_arena *a) { return a->oom; }
 
 char *ast_strndup(ast_arena *a, const char *s, size_t n) {
   char *p = ast_alloc(a, n + 1);

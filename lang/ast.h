@@ -6,6 +6,7 @@
 #ifndef POL_AST_H
 #define POL_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,8 @@ typedef struct ast_arena ast_arena;
 ast_arena *ast_arena_new(void);
 void ast_arena_free(ast_arena *a);
 void *ast_alloc(ast_arena *a, size_t n); /* zeroed; NULL only on OOM */
+/* Some ast_alloc failed: the tree may lack nodes or names and must not be compiled. */
+bool ast_arena_failed(const ast_arena *a);
 char *ast_strndup(ast_arena *a, const char *s, size_t n);
 
 ast_node *ast_new(ast_arena *a, ast_kind k, ast_loc loc);

@@ -1,4 +1,7 @@
 /* parse.c — drive the reentrant scanner and the pure parser over one source text. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "lex.h"
 #include "parser.h"
 #define YYSTYPE PARSE_STYPE
@@ -6,15 +9,26 @@
 #include "lexer.h"
 
 int parse_source(lex_state *st, const char *text, size_t len) {
-  yyscan_t scanner;
-  if (lex_lex_init_extra(st, &scanner)) return 1;
-  YY_BUFFER_STATE buf = lex__scan_bytes(text, (int)len, scanner);
   st->offset = 0;
   st->result = NULL;
+  st->pool_used = 0;
+  /* flex scans a buffer ending in two NULs; copied here (not by yy_scan_bytes, which
+   * exits the process when malloc fails) */
+  char *copy = malloc(len + 2);
+  if (!copy) return -1;
+  memcpy(copy, text, len);
+  copy[len] = copy[len + 1] = 0;
+  yyscan_t scanner;
+  if (lex_lex_init_extra(st, &scanner)) {
+    free(copy);
+    return -1;
+  }
+  YY_BUFFER_STATE buf = lex__scan_buffer(copy, len + 2, scanner);
   uint32_t before = st->diags->nerrors;
   int rc = parse_parse(scanner, st);
   lex__delete_buffer(buf, scanner);
   lex_lex_destroy(scanner);
+  free(copy);
   int errors = (int)(st->diags->nerrors - before);
-  return errors ? errors : rc != 0; /* rc != 0 without a message: out of memory */
+  return errors ? errors : rc != 0 ? -1 : 0; /* rc != 0 without a message: out of memory */
 }
