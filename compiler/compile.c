@@ -55,11 +55,12 @@ static char *policy_id(const char *path) {
 }
 
 /* Free the tables of a program under construction (held by value in the cg). */
+/* Free the tables of a program under construction (not the struct: it is on the stack).
+ * Allocates nothing, so it also works when memory has run out. */
 static void free_tables(pol_program *p) {
-  pol_program *heap = malloc(sizeof *heap);
-  if (!heap) return;
-  *heap = *p;
-  prg_free(heap);
+#define FREE_TABLE(table, count, type, fields) free(p->table);
+  PRG_TABLES(FREE_TABLE)
+#undef FREE_TABLE
 }
 
 /* The derived part of a program that has passed the verifier: its stamp, a hash of its
