@@ -63,10 +63,12 @@ sym *sym_declare(cg *c, const char *name, sym_kind kind, uint32_t index, ast_nod
 const char *sym_kind_name(sym_kind k);
 const char *ty_name(const cg *c, ty t);
 
-/* growable tables: grow `*arr` (n used, *cap capacity) to hold one more of `size` */
+/* growable tables: grow `arr` (n used, *cap capacity) to hold one more of `size`.  Returns
+ * the (possibly moved) array; when memory runs out, `arr` itself with *cap unchanged and
+ * c->oom set.  CG_PUSH yields the new element, or NULL (then n and arr are as before). */
 void *cg_grow(cg *c, void *arr, uint32_t n, uint32_t *cap, size_t size);
 #define CG_PUSH(c, arr, n, cap) \
-  (((arr) = cg_grow((c), (arr), (n), &(cap), sizeof *(arr))) ? &(arr)[(n)++] : NULL)
+  ((arr) = cg_grow((c), (arr), (n), &(cap), sizeof *(arr)), (n) < (cap) ? &(arr)[(n)++] : NULL)
 prg_strref cg_str(cg *c, const char *s);
 uint32_t cg_const(cg *c, int64_t v);
 void cg_error(cg *c, ast_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

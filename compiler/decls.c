@@ -645,6 +645,8 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   }
 
   for (ast_node *d = decls; d; d = d->next) declare(c, d);
+  /* the tables below are indexed by declaration: none may be short */
+  if (c->oom) return;
 
   /* constants: type-check each once, emitting into scratch code that is dropped */
   for (ast_node *d = decls; d; d = d->next) {

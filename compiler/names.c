@@ -12,7 +12,7 @@ void *cg_grow(cg *c, void *arr, uint32_t n, uint32_t *cap, size_t size) {
   void *p = realloc(arr, (size_t)ncap * size);
   if (!p) {
     c->oom = true;
-    return NULL;
+    return arr;
   }
   *cap = ncap;
   return p;
