@@ -76,6 +76,10 @@ static void program_ready(pol_program *p) {
   p->stamp = h ? h : 1;
 }
 
+/* The reader and the verifier answer only valid/invalid, with a message; theirs for a
+ * failed allocation say "out of memory" (vm/polb.c, vm/verify.c), which is POL_ENOMEM. */
+static bool said_oom(const char *err) { return strstr(err, "out of memory") != NULL; }
+
 pol_status pol_compile(const char *path, const char *src, size_t len, pol_program **out,
                        pol_diags **diags_out) {
   *out = NULL;
@@ -122,7 +126,7 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
   free(id);
 
   pol_status rc = POL_OK;
-  if (c.oom) rc = POL_ENOMEM;
+  if (c.oom || d->oom) rc = POL_ENOMEM;
   else if (d->nerrors) rc = POL_EINPUT;
   if (rc == POL_OK) {
     pol_program *p = malloc(sizeof *p);
@@ -136,7 +140,7 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
         /* a compiler bug, never the writer's: say so plainly */
         diag_add(d, DIAG_ERROR, pol, 0, 0, "internal", "internal error: %s", err);
         prg_free(p);
-        rc = POL_EINPUT;
+        rc = said_oom(err) ? POL_ENOMEM : POL_EINPUT;
       } else {
         program_ready(p);
         *out = p;
@@ -194,7 +198,7 @@ pol_status pol_load(const char *path, const unsigned char *bytes, size_t len, po
   if (!polb_read(bytes, len, out, err, sizeof err)) {
     diag_add(d, DIAG_ERROR, diag_add_source(d, path, NULL, 0), 0, 0, "bytecode",
              "not a valid .polb file: %s", err);
-    rc = POL_EINPUT;
+    rc = said_oom(err) || d->oom ? POL_ENOMEM : POL_EINPUT;
   } else {
     program_ready(*out);
   }

@@ -23,7 +23,10 @@ uint32_t diag_add_source(pol_diags *d, const char *path, const char *text, size_
   if (d->nsources == d->capsources) {
     uint32_t cap = d->capsources ? d->capsources * 2 : 4;
     diag_source *s = realloc(d->sources, cap * sizeof *s);
-    if (!s) return 0;
+    if (!s) {
+      d->oom = true;
+      return 0;
+    }
     d->sources = s;
     d->capsources = cap;
   }
@@ -31,6 +34,7 @@ uint32_t diag_add_source(pol_diags *d, const char *path, const char *text, size_
   s->path = dup_str(path);
   s->text = NULL;
   s->len = 0;
+  if (!s->path) d->oom = true;
   if (text) {
     char *t = malloc(len + 1);
     if (t) {
@@ -38,6 +42,8 @@ uint32_t diag_add_source(pol_diags *d, const char *path, const char *text, size_
       t[len] = 0;
       s->text = t;
       s->len = len;
+    } else {
+      d->oom = true;
     }
   }
   return d->nsources++;
@@ -53,7 +59,10 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   if (d->n == d->cap) {
     uint32_t cap = d->cap ? d->cap * 2 : 8;
     diag *items = realloc(d->items, cap * sizeof *items);
-    if (!items) return;
+    if (!items) {
+      d->oom = true;
+      return;
+    }
     d->items = items;
     d->cap = cap;
   }
@@ -67,6 +76,12 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   x->rule = dup_str(rule ? rule : "");
   x->msg = dup_str(buf);
   x->witness = NULL;
+  if (!x->rule || !x->msg) { /* renderers print every item's rule and message */
+    free(x->rule);
+    free(x->msg);
+    d->n--;
+    d->oom = true;
+  }
 }
 
 void diag_add(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, uint32_t end,
@@ -82,6 +97,7 @@ void diag_witness(pol_diags *d, const char *text) {
   diag *x = &d->items[d->n - 1];
   free(x->witness);
   x->witness = dup_str(text);
+  if (text && !x->witness) d->oom = true;
 }
 
 /* Columns count UTF-8 code points: a CJK label is one column per character. */

@@ -7,6 +7,7 @@
 #define POL_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,7 @@ struct pol_diags {
   diag *items; uint32_t n, cap;
   uint32_t nerrors;
   uint32_t max_errors;  /* stop recording errors beyond this (0 = unlimited) */
+  bool oom;             /* an allocation failed: a source or a message is missing */
 };
 
 pol_diags *diag_new(void);
