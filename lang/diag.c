@@ -125,6 +125,14 @@ size_t pol_diags_count(const pol_diags *d, int errors_only) {
   return d->n;
 }
 
+/* The source of x; a source that could not be registered (out of memory: d->oom) or
+ * copied is rendered without file name and text rather than read out of bounds. */
+static const diag_source *source_of(const pol_diags *d, const diag *x) {
+  static const diag_source unknown = {"<unknown>", NULL, 0};
+  if (x->src >= d->nsources || !d->sources[x->src].path) return &unknown;
+  return &d->sources[x->src];
+}
+
 static const char *sev_name(diag_severity s) {
   return s == DIAG_ERROR ? "error" : s == DIAG_WARNING ? "warning" : "note";
 }
@@ -161,7 +169,7 @@ static char *render_text(const pol_diags *d) {
   if (!f) return NULL;
   for (uint32_t i = 0; i < d->n; i++) {
     const diag *x = &d->items[i];
-    const diag_source *s = &d->sources[x->src];
+    const diag_source *s = source_of(d, x);
     uint32_t line, col;
     diag_locate(s, x->start, &line, &col);
     if (s->text)
@@ -178,7 +186,7 @@ static char *render_text(const pol_diags *d) {
 }
 
 static json_t *diag_json(const pol_diags *d, const diag *x) {
-  const diag_source *s = &d->sources[x->src];
+  const diag_source *s = source_of(d, x);
   uint32_t line, col, eline, ecol;
   diag_locate(s, x->start, &line, &col);
   diag_locate(s, x->end, &eline, &ecol);
@@ -201,7 +209,7 @@ static json_t *sarif(const pol_diags *d) {
   json_t *seen = json_object();
   for (uint32_t i = 0; i < d->n; i++) {
     const diag *x = &d->items[i];
-    const diag_source *s = &d->sources[x->src];
+    const diag_source *s = source_of(d, x);
     uint32_t line, col, eline, ecol;
     diag_locate(s, x->start, &line, &col);
     diag_locate(s, x->end, &eline, &ecol);
