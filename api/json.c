@@ -250,6 +250,10 @@ pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date)
 
   json_error_t jerr;
   json_t *root = json_loads(json ? json : "", JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+  if (root == NULL && json_error_code(&jerr) == json_error_out_of_memory) {
+    fail(ev, "resident: out of memory");
+    return POL_ENOMEM;
+  }
   if (root == NULL)
     return fail(ev, "resident: not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
                 jerr.column);
