@@ -44,3 +44,26 @@ fuzz: fuzz-build
 
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=10
+
+# Allocation-failure injection (tests/fuzz/oom.c): every allocation fails in turn.
+OOM_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup
+$(B)/fuzz/oom: tests/fuzz/oom.c $(B)/libpol.a
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_CFLAGS) -o $@ $< $(B)/libpol.a $(LIBS) $(OOM_WRAP)
+
+check: $(B)/fuzz/oom
+
+# Line and branch coverage of the library by `make check` (gcovr, gcc --coverage, -O0), in
+# build/coverage: a summary per folder, then build/coverage/coverage.txt per file.
+COV_DIRS := lang compiler vm api analysis
+.PHONY: coverage
+coverage: | $(DEPS)
+	@command -v gcovr >/dev/null 2>&1 || sh scripts/deps.sh coverage
+	@find build/coverage -name '*.gcda' -delete 2>/dev/null || true
+	-$(MAKE) B=build/coverage OPT="-O0 -g --coverage" check POLC=build/coverage/polc
+	@for d in $(COV_DIRS); do \
+	  printf '%-10s ' "$$d/"; \
+	  gcovr -r . build/coverage -f "$$d/" --print-summary -o /dev/null \
+	    | tr '\n' ' ' | sed 's/  */ /g'; echo; done
+	@gcovr -r . build/coverage $(patsubst %,-f %/,$(COV_DIRS)) --print-summary \
+	  -o build/coverage/coverage.txt | sed 's/^/all:       /'
