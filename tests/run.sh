@@ -12,6 +12,7 @@
 #                             reference outside the repository (one test each)
 #   tests/fuzz/regress/H/     inputs that once broke fuzz harness H (and seeds/H/), replayed
 #                             through it without libFuzzer (BUILD/fuzz/replay_H)
+#   BUILD/fuzz/oom            allocation-failure injection (tests/fuzz/oom.c)
 #
 # POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
 set -u
@@ -80,6 +81,10 @@ for r in "$BUILD"/fuzz/replay_*; do
   [ $# -gt 0 ] || continue
   if out=$("$r" "$@" 2>&1); then ok; else bad "fuzz regressions $h" "$out"; fi
 done
+
+if [ -x "$BUILD/fuzz/oom" ]; then
+  if out=$("$BUILD/fuzz/oom" 2>&1); then ok; else bad "allocation-failure injection ($BUILD/fuzz/oom)" "$out"; fi
+fi
 
 total=$((pass + fail))
 echo "tests: $total run, $pass passed, $fail failed"
