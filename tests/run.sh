@@ -79,7 +79,7 @@ for r in "$BUILD"/fuzz/replay_*; do
   set --
   for d in tests/fuzz/regress/"$h" tests/fuzz/seeds/"$h"; do [ -d "$d" ] && set -- "$@" "$d"; done
   [ $# -gt 0 ] || continue
-  if out=$("$r" "$@" 2>&1); then ok; else bad "fuzz regressions $h" "$out"; fi
+  if out=$(FUZZ_CHECK_ALL=1 "$r" "$@" 2>&1); then ok; else bad "fuzz regressions $h" "$out"; fi
 done
 
 if [ -x "$BUILD/fuzz/oom" ]; then

@@ -73,6 +73,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_ASSERT(s != NULL, "pol_schema");
     free(s);
   }
+  /* check costs a hundred times a load: it runs on one input in four (by a hash of the
+   * input, so a replayed input does the same), the rest fuzz the loader faster */
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < size; i++) h = (h ^ data[i]) * 16777619u;
+  if (h % 4 != 0 && !getenv("FUZZ_CHECK_ALL")) {
+    pol_program_free(q);
+    pol_program_free(p);
+    return 0;
+  }
   pol_diags *c = NULL;
   pol_status cs = pol_check(p, NULL, 0, (int)(size & 1), &c);
   FUZZ_ASSERT(cs == POL_OK || cs == POL_NEGATIVE || cs == POL_EINPUT, "pol_check status");

@@ -95,6 +95,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(s);
   }
 
+  /* check costs a hundred times a compile: it runs on one input in four (chosen by the
+   * input's hash, so a replayed input does the same), the rest fuzz the compiler faster */
+  if (hash(data, size) % 4 != 0 && !getenv("FUZZ_CHECK_ALL")) {
+    pol_program_free(q);
+    pol_program_free(p);
+    return 0;
+  }
   int verbose = (int)(size & 1);
   pol_diags *c1 = NULL, *c2 = NULL;
   pol_status s1 = pol_check(p, (const char *)data, size, verbose, &c1);
