@@ -63,7 +63,7 @@ coverage: | $(DEPS)
 	-$(MAKE) B=build/coverage OPT="-O0 -g --coverage" check POLC=build/coverage/polc
 	@for d in $(COV_DIRS); do \
 	  printf '%-10s ' "$$d/"; \
-	  gcovr -r . build/coverage -f "$$d/" --print-summary -o /dev/null \
+	  gcovr -r . build/coverage -f "$$d/" --print-summary -o build/coverage/coverage-$$d.txt \
 	    | tr '\n' ' ' | sed 's/  */ /g'; echo; done
 	@gcovr -r . build/coverage $(patsubst %,-f %/,$(COV_DIRS)) --print-summary \
 	  -o build/coverage/coverage.txt | sed 's/^/all:       /'
