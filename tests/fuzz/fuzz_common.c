@@ -248,40 +248,46 @@ char *fuzz_resident(const pol_program *p, fuzz_bytes *b, int wild) {
 
 /* ---- a quote and its invariants ---------------------------------------------------- */
 
-/* What every successful answer must satisfy, whatever the policy and resident. */
-static void check_answer(const pol_eval *ev, const char *json, int32_t date, int *empty) {
+/* What every successful answer must satisfy, whatever the policy and resident; read
+ * through the typed API (pol.h), the way a service reads it. */
+static void check_answer(pol_eval *ev, const char *json, int32_t date, int *empty) {
   const pol_program *p = ev->p;
   char detail[4096];
   snprintf(detail, sizeof detail, "policy %s, date %d, resident %s", prg_str(p, p->id),
            (int)date, json);
   FUZZ_ASSERT(ev->has_answer, detail);
-  FUZZ_ASSERT(ev->date == date, detail);
-  /* a category is chosen exactly when one holds; an answer without one is negative */
-  FUZZ_ASSERT(ev->category == PRG_NONE || ev->category < p->ncategories, detail);
-  FUZZ_ASSERT(ev->category == PRG_NONE || ev->matched[ev->category], detail);
-  if (ev->category == PRG_NONE) {
-    FUZZ_ASSERT(!ev->payable, detail);
-    for (uint32_t i = 0; i < p->ncategories; i++) FUZZ_ASSERT(!ev->matched[i], detail);
+  int payable = pol_answer_payable(ev);
+  /* a chosen category is one whose `when` holds; none chosen: not payable, none holds */
+  pol_handle cat = pol_answer_category(ev);
+  if (pol_handle_is_null(cat)) {
+    FUZZ_ASSERT(!payable, detail);
+    for (uint32_t i = 0; i < pol_count(p, POL_CATEGORY); i++)
+      FUZZ_ASSERT(!pol_answer_matched(ev, pol_handle_at(p, POL_CATEGORY, i)), detail);
+  } else {
+    FUZZ_ASSERT(pol_answer_matched(ev, cat) == 1, detail);
   }
   /* parts add up: individual + funding == worth, every part >= 0 */
-  int64_t sum = ev->individual;
-  FUZZ_ASSERT(ev->individual >= 0, detail);
-  for (uint32_t s = 0; s < p->nsources; s++) {
-    FUZZ_ASSERT(ev->funding[s] >= 0, detail);
-    FUZZ_ASSERT(!__builtin_add_overflow(sum, ev->funding[s], &sum), detail);
+  int64_t sum = pol_answer_individual(ev);
+  FUZZ_ASSERT(sum >= 0, detail);
+  for (uint32_t s = 0; s < pol_count(p, POL_SOURCE); s++) {
+    int64_t f = pol_answer_funding(ev, pol_handle_at(p, POL_SOURCE, s));
+    FUZZ_ASSERT(f >= 0, detail);
+    FUZZ_ASSERT(!__builtin_add_overflow(sum, f, &sum), detail);
   }
-  FUZZ_ASSERT(sum == ev->worth, detail);
+  FUZZ_ASSERT(sum == pol_answer_worth(ev), detail);
   /* a payable answer buys some benefit: it starts no later than it ends */
-  if (ev->payable) {
-    if (empty && ev->start > ev->end) *empty = 1;
-    else FUZZ_ASSERT(ev->start <= ev->end, detail);
-    FUZZ_ASSERT(ev->reason[0] == '\0', detail);
+  const char *reason = pol_answer_reason(ev);
+  if (payable) {
+    if (empty && pol_answer_start(ev) > pol_answer_end(ev)) *empty = 1;
+    else FUZZ_ASSERT(pol_answer_start(ev) <= pol_answer_end(ev), detail);
+    FUZZ_ASSERT(reason[0] == '\0', detail);
   } else {
-    FUZZ_ASSERT(ev->reason[0] != '\0', detail);
+    FUZZ_ASSERT(reason[0] != '\0', detail);
   }
-  FUZZ_ASSERT(ev->window == PRG_NONE || ev->window < p->nwindows, detail);
-  for (uint32_t i = 0; i < p->naddons; i++)
-    FUZZ_ASSERT(ev->addon_amount[i] >= -1, detail);
+  for (uint32_t i = 0; i < pol_count(p, POL_ADDON); i++) {
+    pol_handle payer;
+    FUZZ_ASSERT(pol_answer_addon(ev, pol_handle_at(p, POL_ADDON, i), &payer) >= -1, detail);
+  }
   /* the answer JSON is JSON and says the same */
   for (int kind = 0; kind < 2; kind++) {
     char *text = pol_answer_json(ev, (pol_answer_kind)kind);
@@ -290,7 +296,7 @@ static void check_answer(const pol_eval *ev, const char *json, int32_t date, int
     json_t *o = json_loads(text, 0, &err);
     FUZZ_ASSERT(o != NULL, text);
     FUZZ_ASSERT(json_is_boolean(json_object_get(o, "payable")), text);
-    FUZZ_ASSERT(json_is_true(json_object_get(o, "payable")) == ev->payable, text);
+    FUZZ_ASSERT(json_is_true(json_object_get(o, "payable")) == payable, text);
     json_decref(o);
     free(text);
   }

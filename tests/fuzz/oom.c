@@ -282,6 +282,27 @@ static pol_status op_quote(char **out) {
   return st;
 }
 
+/* The quote on a program whose decision plan is not built yet: the first evaluation
+ * context builds it (api/plan.c) and the program keeps it.  The program is compiled
+ * without injection, then the plan, the context and the quote run with it. */
+static pol_status op_plan(char **out) {
+  long keep = count;
+  disarm();
+  pol_program *q = NULL;
+  pol_diags *d = NULL;
+  pol_status st = pol_compile("oom.pol", src, srclen, &q, &d);
+  pol_diags_free(d);
+  if (st != POL_OK) return st;
+  armed = true;
+  count = keep;
+  pol_program *shared = program;
+  program = q;
+  st = op_quote(out);
+  program = shared;
+  pol_program_free(q);
+  return st;
+}
+
 static pol_status op_check(char **out) {
   *out = NULL;
   pol_diags *d = NULL;
@@ -377,6 +398,8 @@ static void inject(const char *name, op_fn op, bool strict) {
         snprintf(what, sizeof what, "status %d instead of POL_ENOMEM%s", (int)st,
                  st == base ? " and a different answer" : "");
         expect(false, name, n, persistent, what);
+        if (getenv("OOM_DEBUG") && got && want)
+          fprintf(stderr, "--- without failures:\n%s\n--- with:\n%s\n", want, got);
       }
       free(got);
       expect(nlive == 0, name, n, persistent, "leaks");
@@ -435,6 +458,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   pol_diags_free(d);
+  /* build the shared program's decision plan now, so that the operations below find it
+   * (op_plan injects failures into building it) */
+  pol_eval_free(pol_eval_new(program));
   /* check, test and tools do not yet turn every failed allocation into POL_ENOMEM
    * (docs/RELIABILITY.md lists where): there they must only not crash and not leak */
   static const struct {
@@ -442,7 +468,8 @@ int main(int argc, char **argv) {
     op_fn fn;
     bool strict;
   } ops[] = {{"compile", op_compile, true}, {"load", op_load, true},
-             {"quote", op_quote, true},     {"check", op_check, false},
+             {"quote", op_quote, true},     {"plan", op_plan, true},
+             {"check", op_check, false},
              {"test", op_test, false},      {"tools", op_tools, false}};
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
     if (argc <= 2 || strcmp(argv[2], ops[i].name) == 0)
