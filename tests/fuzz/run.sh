@@ -11,6 +11,7 @@ FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-30}
 shift 3
 F=$B/fuzz
 mkdir -p "$F/corpus" "$F/crashes" "$F/logs"
+touch "$F/run-started" # crashes of this run are the ones newer than this
 
 seed() { # seed H FILE...: copy files into the corpus of H (names by content)
   h=$1
@@ -86,7 +87,7 @@ for h in "$@"; do
   otc=$(printf '%s' "$last" | sed -n 's/.*oom\/timeout\/crash: \([0-9\/]*\).*/\1/p')
   secs=$(printf '%s' "$last" | sed -n 's/.* time: \([0-9]*\)s.*/\1/p')
   corpus=$(ls "$F/corpus/$h" | wc -l)
-  crashes=$(ls "$F/crashes/$h" | grep -c -E '^(crash|leak)-')
+  crashes=$(find "$F/crashes/$h" -newer "$F/run-started" \( -name 'crash-*' -o -name 'leak-*' \) | wc -l)
   line="${execs:-?} executions in ${secs:-?} s, corpus $corpus, oom/timeout/crash ${otc:-?}"
   if [ "$st" = 0 ] && [ "$crashes" = 0 ]; then
     echo "fuzz $h: clean, $line"
