@@ -510,10 +510,12 @@ static int32_t *order_features(builder *b) {
         map[i] = (int32_t)k;
         sorted[k++] = pl->feats[i];
       }
-  memcpy(pl->feats, sorted, n * sizeof *sorted);
+  if (n > 0) /* pl->feats is NULL when there is no feature */
+    memcpy(pl->feats, sorted, n * sizeof *sorted);
   free(sorted);
   for (uint32_t i = 0; i < n; i++)
-    qsort(pl->feats[i].cuts, pl->feats[i].ncuts, sizeof(int64_t), cmp64);
+    if (pl->feats[i].ncuts > 1)
+      qsort(pl->feats[i].cuts, pl->feats[i].ncuts, sizeof(int64_t), cmp64);
   return map;
 }
 
