@@ -929,7 +929,7 @@ static bool build(builder *b) {
       const feature *f = &pl->feats[n->var];
       pl->nodes[i] = (walk_node){f->kind, f->a, f->b, f->ncuts, f->cuts, n->base};
     }
-    if (ok)
+    if (ok && nk > 0) /* no child: both arrays may be NULL */
       memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
   }
   if (ok)
