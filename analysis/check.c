@@ -608,7 +608,8 @@ static void paid_candidates(chk *c) {
       for (uint32_t w = 0; w < p->nwindows && !pay; w++) pay = vm_in_window(&p->windows[w], (int32_t)l->v[i]);
       if (pay == (pass == 0)) tmp[q++] = l->v[i];
     }
-  memcpy(l->v, tmp, l->n * sizeof *tmp);
+  if (l->n > 0) /* l->v is NULL when empty */
+    memcpy(l->v, tmp, l->n * sizeof *tmp);
   free(tmp);
 }
 
