@@ -57,7 +57,6 @@ static char *policy_id(const char *path) {
   return id;
 }
 
-/* Free the tables of a program under construction (held by value in the cg). */
 /* Free the tables of a program under construction (not the struct: it is on the stack).
  * Allocates nothing, so it also works when memory has run out. */
 static void free_tables(pol_program *p) {
