@@ -32,11 +32,11 @@ $(DEPS): scripts/deps.sh
 	@sh scripts/deps.sh
 	@mkdir -p $(B) && touch $@
 
-$(B)/gen/lexer.c $(B)/gen/lexer.h: lang/lexer.l | $(DEPS)
+$(B)/gen/lexer.c $(B)/gen/lexer.h &: lang/lexer.l | $(DEPS)
 	@mkdir -p $(B)/gen
 	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 
-$(B)/gen/parser.c $(B)/gen/parser.h: lang/parser.y | $(DEPS)
+$(B)/gen/parser.c $(B)/gen/parser.h &: lang/parser.y | $(DEPS)
 	@mkdir -p $(B)/gen
 	bison -Wall -Werror -d -o $(B)/gen/parser.c $<
 
@@ -267,3 +267,4 @@ examples: all
 	  CC="$(CC)" LDFLAGS="$(LDFLAGS)"
 
 -include $(shell find $(B)/pic -name '*.d' 2>/dev/null)
+include tests/fuzz/fuzz.mk

@@ -55,7 +55,10 @@ finding *chk_add_finding(chk *c, diag_severity sev, const char *rule, uint32_t p
   if (c->nf == c->capf) {
     uint32_t cap = c->capf ? c->capf * 2 : 16;
     finding *f = realloc(c->f, cap * sizeof *f);
-    if (!f) return NULL;
+    if (!f) {
+      c->oom = true;
+      return NULL;
+    }
     c->f = f;
     c->capf = cap;
   }
@@ -71,6 +74,7 @@ finding *chk_add_finding(chk *c, diag_severity sev, const char *rule, uint32_t p
   f->pos = pos;
   f->order = c->nf;
   f->msg = chk_xstrdup(buf);
+  if (!f->msg) c->oom = true;
   f->rk = rk;
   f->a = a;
   f->b = b;
@@ -675,7 +679,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
       free(w.s);
     }
   }
-  rc = pol_diags_count(d, 1) ? POL_NEGATIVE : POL_OK;
+  rc = c->oom || d->oom ? POL_ENOMEM : pol_diags_count(d, 1) ? POL_NEGATIVE : POL_OK;
 done:
   for (uint32_t i = 0; i < c->nf; i++) { free(c->f[i].msg); free(c->f[i].resident); }
   free(c->f);

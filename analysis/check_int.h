@@ -197,6 +197,7 @@ typedef struct {
   finding *f; uint32_t nf, capf;
   /* scratch */
   int64_t *row;        /* per category results at one combination */
+  bool oom;            /* an allocation failed: the analysis is incomplete (POL_ENOMEM) */
 } chk;
 
 /* ---- small helpers ---------------------------------------------------------------- */

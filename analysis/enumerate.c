@@ -265,7 +265,10 @@ static void enum_comp(chk *c, comp *m) {
   int64_t *vals = malloc((m->nd ? m->nd : 1) * sizeof *vals);
   uint32_t *idx = calloc(m->nd ? m->nd : 1, sizeof *idx);
   m->ncur = 0;
-  if (!vec || !vals || !idx) goto out;
+  if (!vec || !vals || !idx) {
+    c->oom = true;
+    goto out;
+  }
   uint64_t total = 1;
   uint32_t nbits = 0;
   for (uint32_t j = 0; j < m->nd; j++) {
@@ -279,7 +282,10 @@ static void enum_comp(chk *c, comp *m) {
     for (uint32_t k = 0; k < m->ncats; k++) c->cat_partial[m->cats[k]] = 1;
   }
   int64_t *row = malloc(m->rowlen * sizeof *row);
-  if (!row) goto out;
+  if (!row) {
+    c->oom = true;
+    goto out;
+  }
   memcpy(c->ev->slots, c->base, (p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots) * sizeof(int64_t));
   for (uint32_t j = 0; j < m->nd; j++) chk_set_dim(c, c->ev->slots, m->dims[j], c->d[m->dims[j]].cand.v[0]);
   int64_t since = -1; /* highest odometer position moved since the last evaluated point */
@@ -328,7 +334,10 @@ static void enum_comp(chk *c, comp *m) {
           if (nv) m->vecs = nv;
           if (nr) m->reps = nr;
           if (ns) m->stamp = ns;
-          if (!nc) break;
+          if (!nc) {
+            c->oom = true;
+            break;
+          }
           m->cur = nc;
           m->capvecs = cap;
         }
@@ -405,10 +414,16 @@ static void try_combo(chk *c, centry *e, const uint32_t *vids) {
   for (uint32_t o = 0; o < e->nouts; o++)
     if (e->outs[o].cat == kc && e->outs[o].sub == sub) return;
   outcome *no = realloc(e->outs, (e->nouts + 1) * sizeof *no);
-  if (!no) return;
+  if (!no) {
+    c->oom = true;
+    return;
+  }
   e->outs = no;
   uint32_t *vv = malloc((c->ncomp ? c->ncomp : 1) * sizeof *vv);
-  if (!vv) return;
+  if (!vv) {
+    c->oom = true;
+    return;
+  }
   memcpy(vv, vids, c->ncomp * sizeof *vv);
   e->outs[e->nouts++] = (outcome){kc, sub, vv};
 }
@@ -419,11 +434,15 @@ static centry *stage_a(chk *c, bool new_paid) {
   c->stamp++;
   for (uint32_t k = 0; k < c->ncomp; k++)
     if (new_paid || c->comps[k].reads_shared) enum_comp(c, &c->comps[k]);
+  if (c->oom) return NULL; /* a component's vectors are missing: nothing to combine */
   /* the key: the sets of vectors per component */
   uint32_t keylen = 0;
   for (uint32_t k = 0; k < c->ncomp; k++) keylen += 1 + c->comps[k].ncur;
   uint32_t *key = malloc((keylen ? keylen : 1) * sizeof *key);
-  if (!key) return NULL;
+  if (!key) {
+    c->oom = true;
+    return NULL;
+  }
   uint32_t q = 0;
   for (uint32_t k = 0; k < c->ncomp; k++) {
     key[q++] = c->comps[k].ncur;
@@ -437,7 +456,7 @@ static centry *stage_a(chk *c, bool new_paid) {
   if (c->ncache == c->capcache) {
     uint32_t cap = c->capcache ? c->capcache * 2 : 16;
     centry *ne = realloc(c->cache, cap * sizeof *ne);
-    if (!ne) { free(key); return NULL; }
+    if (!ne) { free(key); c->oom = true; return NULL; }
     c->cache = ne;
     c->capcache = cap;
   }
@@ -452,7 +471,7 @@ static centry *stage_a(chk *c, bool new_paid) {
    * again a pair when all components but theirs are at their weakest. */
   uint32_t *weak = calloc(c->ncomp ? c->ncomp : 1, sizeof *weak);
   uint32_t *vids = calloc(c->ncomp ? c->ncomp : 1, sizeof *vids);
-  if (!weak || !vids) { free(weak); free(vids); return e; }
+  if (!weak || !vids) { free(weak); free(vids); c->oom = true; return e; }
   uint64_t total = 1, singles = 0;
   for (uint32_t k = 0; k < c->ncomp; k++) {
     weak[k] = weakest(c, &c->comps[k]);

@@ -140,7 +140,8 @@ mdd_ref mdd_node_of(mdd *m, uint32_t var, const mdd_ref *kids) {
   }
   uint32_t idx = m->nnodes++;
   m->nodes[idx] = (mdd_node){var, m->nkids};
-  memcpy(&m->kids[m->nkids], kids, n * sizeof *kids);
+  if (n > 0) /* a terminal has no children: kids may be NULL */
+    memcpy(&m->kids[m->nkids], kids, n * sizeof *kids);
   m->nkids += n;
   m->table[h] = idx + 1;
   if (m->nnodes * 2 > m->table_cap && !rehash(m)) {

@@ -430,7 +430,7 @@ void chk_paid_candidates(chk *c) {
   for (uint32_t i = 0; i < l->n; i++)
     if (l->v[i] >= lo - 1 && l->v[i] <= hi + 1) l->v[k++] = l->v[i];
   l->n = k;
-  qsort(l->v, l->n, sizeof *l->v, chk_cmp_i64);
+  if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, chk_cmp_i64); /* l->v is NULL when empty */
   /* payable dates first, so that witnesses are dates a payment can be made on */
   int64_t *tmp = malloc((l->n ? l->n : 1) * sizeof *tmp);
   if (!tmp) return;
@@ -441,7 +441,8 @@ void chk_paid_candidates(chk *c) {
       for (uint32_t w = 0; w < p->nwindows && !pay; w++) pay = vm_in_window(&p->windows[w], (int32_t)l->v[i]);
       if (pay == (pass == 0)) tmp[q++] = l->v[i];
     }
-  memcpy(l->v, tmp, l->n * sizeof *tmp);
+  if (l->n > 0) /* l->v is NULL when empty */
+    memcpy(l->v, tmp, l->n * sizeof *tmp);
   free(tmp);
 }
 
@@ -467,7 +468,10 @@ static int cmp_okey(const void *a, const void *b) {
 }
 static void ordinary_first(ilist *l, int64_t o) {
   okey *k = malloc((l->n ? l->n : 1) * sizeof *k);
-  if (!k) { qsort(l->v, l->n, sizeof *l->v, chk_cmp_i64); return; }
+  if (!k) {
+    if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, chk_cmp_i64);
+    return;
+  }
   for (uint32_t i = 0; i < l->n; i++) {
     int64_t v = l->v[i];
     /* absent is nearest itself and farthest from any date; no signed overflow */

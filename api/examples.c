@@ -147,15 +147,30 @@ static void check_example(run *r, pol_eval *ev) {
   }
 }
 
-static bool set_resident(pol_eval *ev, const prg_example *ex, FILE *f) {
+/* Set the example's resident and add-ons on ev.  POL_ENOMEM when memory ran out before
+ * anything could be built (nothing reported: the whole test run is then POL_ENOMEM);
+ * another failure is reported on f.  jansson answers -1 both for memory and for a key
+ * that is not UTF-8 (a corrupt .polb the verifier let through): that is reported as a
+ * failed example naming both causes, never as POL_ENOMEM. */
+static pol_status set_resident(pol_eval *ev, const prg_example *ex, FILE *f) {
   const pol_program *p = ev->p;
   json_t *obj = json_object();
-  for (uint32_t g = ex->given_first; g < ex->given_first + ex->given_count; g++)
-    json_object_set_new(obj, prg_str(p, p->attrs[p->givens[g].attr].key),
-                        eval_value_json(p, &p->attrs[p->givens[g].attr], p->givens[g].value));
-  char *text = json_dumps(obj, JSON_COMPACT);
+  if (obj == NULL)
+    return POL_ENOMEM;
+  bool ok = true;
+  for (uint32_t g = ex->given_first; ok && g < ex->given_first + ex->given_count; g++)
+    ok = json_object_set_new(obj, prg_str(p, p->attrs[p->givens[g].attr].key),
+                             eval_value_json(p, &p->attrs[p->givens[g].attr],
+                                             p->givens[g].value)) == 0;
+  char *text = ok ? json_dumps(obj, JSON_COMPACT) : NULL;
   json_decref(obj);
-  pol_status st = text ? pol_resident_json(ev, text, ex->paid_on) : POL_ENOMEM;
+  if (text == NULL) {
+    fprintf(f, "%s:%u: example \"%s\" FAILED\n    its resident cannot be written as JSON "
+               "(out of memory, or a key or value that is not UTF-8)\n",
+            prg_str(p, p->file), ex->line, prg_str(p, ex->name));
+    return POL_EINPUT;
+  }
+  pol_status st = pol_resident_json(ev, text, ex->paid_on);
   free(text);
   for (uint32_t b = ex->buy_first; st == POL_OK && b < ex->buy_first + ex->buy_count; b++) {
     char amount[MONEY_MAX_TEXT], spec[256];
@@ -163,10 +178,10 @@ static bool set_resident(pol_eval *ev, const prg_example *ex, FILE *f) {
     snprintf(spec, sizeof spec, "%s=%s", prg_str(p, p->addons[p->buys[b].addon].key), amount);
     st = pol_buy_addon(ev, spec);
   }
-  if (st != POL_OK)
+  if (st != POL_OK && st != POL_ENOMEM)
     fprintf(f, "%s:%u: example \"%s\" FAILED\n    %s\n", prg_str(p, p->file), ex->line,
             prg_str(p, ex->name), pol_eval_error(ev));
-  return st == POL_OK;
+  return st;
 }
 
 pol_status pol_test(const pol_program *p, char **report) {
@@ -202,7 +217,14 @@ pol_status pol_test_host(const pol_program *p, const pol_host *h, char **report,
   for (uint32_t e = 0; e < p->nexamples; e++) {
     const prg_example *ex = &p->examples[e];
     run r = {f, p, ex, 0};
-    if (!set_resident(ev, ex, f)) {
+    pol_status st = set_resident(ev, ex, f);
+    if (st == POL_ENOMEM) {
+      fclose(f);
+      free(out);
+      pol_eval_free(ev);
+      return POL_ENOMEM;
+    }
+    if (st != POL_OK) {
       failed++;
       continue;
     }

@@ -250,6 +250,10 @@ pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date)
 
   json_error_t jerr;
   json_t *root = json_loads(json ? json : "", JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+  if (root == NULL && json_error_code(&jerr) == json_error_out_of_memory) {
+    fail(ev, "resident: out of memory");
+    return POL_ENOMEM;
+  }
   if (root == NULL)
     return fail(ev, "resident: not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
                 jerr.column);
@@ -424,11 +428,52 @@ static char *unquote_money(const char *s) {
   return out;
 }
 
+/* json_dumps, except that a piece of output that cannot be stored fails the whole dump:
+ * jansson (2.14) ignores a failed write of an object key, so with json_dumps a transient
+ * out-of-memory dropped the key from the answer ("benefit_year": 2025 came out as
+ * ": 2025).  Invariant: once `failed`, every later piece is refused too. */
+typedef struct {
+  char *s;
+  size_t n, cap;
+  bool failed;
+} dump_buf;
+
+static int dump_piece(const char *piece, size_t size, void *data) {
+  dump_buf *b = data;
+  if (b->failed)
+    return -1;
+  if (b->n + size + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->n + size + 1)
+      cap *= 2;
+    char *s = realloc(b->s, cap);
+    if (s == NULL) {
+      b->failed = true;
+      return -1;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, piece, size);
+  b->n += size;
+  b->s[b->n] = '\0';
+  return 0;
+}
+
+static char *dump_json(const json_t *root, size_t flags) {
+  dump_buf b = {NULL, 0, 0, false};
+  if (json_dump_callback(root, dump_piece, &b, flags) != 0 || b.failed || b.s == NULL) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s;
+}
+
 /* The tree as 2-space indented JSON in insertion order, money unquoted; consumes root. */
 static char *render(json_t *root, bool ok) {
   char *out = NULL;
   if (ok) {
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = dump_json(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (s != NULL)
       out = unquote_money(s);
     free(s);

@@ -513,10 +513,12 @@ static int32_t *order_features(builder *b) {
         map[i] = (int32_t)k;
         sorted[k++] = pl->feats[i];
       }
-  memcpy(pl->feats, sorted, n * sizeof *sorted);
+  if (n > 0) /* pl->feats is NULL when there is no feature */
+    memcpy(pl->feats, sorted, n * sizeof *sorted);
   free(sorted);
   for (uint32_t i = 0; i < n; i++)
-    qsort(pl->feats[i].cuts, pl->feats[i].ncuts, sizeof(int64_t), cmp64);
+    if (pl->feats[i].ncuts > 1)
+      qsort(pl->feats[i].cuts, pl->feats[i].ncuts, sizeof(int64_t), cmp64);
   return map;
 }
 
@@ -941,7 +943,7 @@ static bool build(builder *b) {
       const feature *f = &pl->feats[n->var];
       pl->nodes[i] = (walk_node){f->kind, f->a, f->b, f->ncuts, f->cuts, n->base};
     }
-    if (ok)
+    if (ok && nk > 0) /* no child: both arrays may be NULL */
       memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
   }
   if (ok)

@@ -57,12 +57,12 @@ static char *policy_id(const char *path) {
   return id;
 }
 
-/* Free the tables of a program under construction (held by value in the cg). */
+/* Free the tables of a program under construction (not the struct: it is on the stack).
+ * Allocates nothing, so it also works when memory has run out. */
 static void free_tables(pol_program *p) {
-  pol_program *heap = malloc(sizeof *heap);
-  if (!heap) return;
-  *heap = *p;
-  prg_free(heap);
+#define FREE_TABLE(table, count, type, fields) free(p->table);
+  PRG_TABLES(FREE_TABLE)
+#undef FREE_TABLE
 }
 
 /* The derived part of a program that has passed the verifier: its stamp, a hash of its
@@ -77,6 +77,10 @@ static void program_ready(pol_program *p) {
     h = (h ^ (unsigned char)p->strings[i]) * 16777619u;
   p->stamp = h ? h : 1;
 }
+
+/* The reader and the verifier answer only valid/invalid, with a message; theirs for a
+ * failed allocation say "out of memory" (vm/polb.c, vm/verify.c), which is POL_ENOMEM. */
+static bool said_oom(const char *err) { return strstr(err, "out of memory") != NULL; }
 
 pol_status pol_compile(const char *path, const char *src, size_t len, pol_program **out,
                        pol_diags **diags_out) {
@@ -142,7 +146,7 @@ pol_status pol_compile(const char *path, const char *src, size_t len, pol_progra
         /* a compiler bug, never the writer's: say so plainly */
         diag_add(d, DIAG_ERROR, pol, 0, 0, "internal", "internal error: %s", err);
         prg_free(p);
-        rc = POL_EINPUT;
+        rc = said_oom(err) ? POL_ENOMEM : POL_EINPUT;
       } else {
         program_ready(p);
         *out = p;
@@ -200,7 +204,7 @@ pol_status pol_load(const char *path, const unsigned char *bytes, size_t len, po
   if (!polb_read(bytes, len, out, err, sizeof err)) {
     diag_add(d, DIAG_ERROR, diag_add_source(d, path, NULL, 0), 0, 0, "bytecode",
              "not a valid .polb file: %s", err);
-    rc = POL_EINPUT;
+    rc = said_oom(err) || d->oom ? POL_ENOMEM : POL_EINPUT;
   } else {
     program_ready(*out);
   }

@@ -6,6 +6,7 @@
 #ifndef POL_AST_H
 #define POL_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

@@ -139,6 +139,7 @@ void diag_witness(pol_diags *d, const char *text) {
   diag *x = &d->items[d->n - 1];
   free(x->witness);
   x->witness = dup_str(text);
+  if (text && !x->witness) d->oom = 1;
 }
 
 void diag_witness_fields(pol_diags *d, const char *resident, const char *date, const char *command) {
@@ -167,12 +168,22 @@ void diag_describe_rule(pol_diags *d, const char *id, const char *help) {
   if (d->nrules == d->caprules) {
     uint32_t cap = d->caprules ? d->caprules * 2 : 8;
     diag_rule *r = realloc(d->rules, cap * sizeof *r);
-    if (!r) return;
+    if (!r) {
+      d->oom = 1;
+      return;
+    }
     d->rules = r;
     d->caprules = cap;
   }
-  d->rules[d->nrules].id = dup_str(id);
-  d->rules[d->nrules].help = dup_str(help);
+  char *rid = dup_str(id), *rhelp = dup_str(help);
+  if (!rid || (help && !rhelp)) { /* renderers compare every rule's id */
+    free(rid);
+    free(rhelp);
+    d->oom = 1;
+    return;
+  }
+  d->rules[d->nrules].id = rid;
+  d->rules[d->nrules].help = rhelp;
   d->nrules++;
 }
 
@@ -180,7 +191,10 @@ void diag_incomplete(pol_diags *d, const char *what) {
   if (!d || !what) return;
   size_t a = d->incomplete ? strlen(d->incomplete) : 0, b = strlen(what);
   char *s = realloc(d->incomplete, a + b + 3);
-  if (!s) return;
+  if (!s) { /* the analysis would be said complete */
+    d->oom = 1;
+    return;
+  }
   if (a) memcpy(s + a, "; ", 2), a += 2;
   memcpy(s + a, what, b + 1);
   d->incomplete = s;
@@ -216,6 +230,7 @@ void diag_take(pol_diags *dst, pol_diags *src) {
   dst->nerrors -= src->nerrors;
   for (uint32_t i = 0; i < src->nrules; i++) diag_describe_rule(dst, src->rules[i].id, src->rules[i].help);
   if (src->incomplete) diag_incomplete(dst, src->incomplete);
+  if (src->oom) dst->oom = 1;
 }
 
 size_t diag_count(const pol_diags *d, diag_severity sev) {
@@ -259,6 +274,14 @@ size_t pol_diags_count(const pol_diags *d, int errors_only) {
   if (!d) return 0;
   if (errors_only) return d->nerrors;
   return d->n;
+}
+
+/* The source of x; a source that could not be registered (out of memory: d->oom) or
+ * copied is rendered without file name and text rather than read out of bounds. */
+static const diag_source *source_of(const pol_diags *d, const diag *x) {
+  static const diag_source unknown = {"<unknown>", NULL, 0, NULL, 0};
+  if (x->src >= d->nsources || !d->sources[x->src].path) return &unknown;
+  return &d->sources[x->src];
 }
 
 static const char *sev_name(diag_severity s) {
@@ -307,7 +330,7 @@ static char *render_text(const pol_diags *d) {
   if (!f) return NULL;
   for (uint32_t i = 0; i < d->n; i++) {
     const diag *x = &d->items[i];
-    const diag_source *s = &d->sources[x->src];
+    const diag_source *s = source_of(d, x);
     uint32_t line, col;
     diag_locate(s, x->start, &line, &col);
     if (s->text)
@@ -343,7 +366,7 @@ static json_t *place_json(const diag_source *s, uint32_t off) {
 }
 
 static json_t *diag_json(const pol_diags *d, const diag *x) {
-  const diag_source *s = &d->sources[x->src];
+  const diag_source *s = source_of(d, x);
   uint32_t line, col, eline, ecol;
   diag_locate(s, x->start, &line, &col);
   diag_locate(s, x->end, &eline, &ecol);
@@ -382,7 +405,7 @@ static json_t *sarif(const pol_diags *d) {
   json_t *index = json_object();
   for (uint32_t i = 0; i < d->n; i++) {
     const diag *x = &d->items[i];
-    const diag_source *s = &d->sources[x->src];
+    const diag_source *s = source_of(d, x);
     const char *rid = x->rule[0] ? x->rule : "polc";
     json_t *at = json_object_get(index, rid);
     if (!at) {
@@ -439,8 +462,10 @@ char *pol_diags_render(const pol_diags *d, pol_format fmt) {
     json_t *files = json_array();
     for (uint32_t i = 0; i < d->nsources; i++) { /* each policy once; not the built-in prelude */
       const char *path = d->sources[i].path;
+      if (!path) continue; /* not registered: out of memory (d->oom) */
       bool seen = path[0] == '<';
-      for (uint32_t k = 0; k < i && !seen; k++) seen = strcmp(d->sources[k].path, path) == 0;
+      for (uint32_t k = 0; k < i && !seen; k++)
+        seen = d->sources[k].path && strcmp(d->sources[k].path, path) == 0;
       if (!seen) json_array_append_new(files, json_string(path));
     }
     root = json_pack("{s:o,s:o,s:i,s:i,s:i,s:b,s:o}", "files", files, "diagnostics", arr, "errors",

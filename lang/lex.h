@@ -2,10 +2,13 @@
 #ifndef POL_LEX_H
 #define POL_LEX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ast.h"
 #include "diag.h"
+
+#define LEX_POOL 2048
 
 typedef struct {
   ast_arena *arena;
@@ -19,6 +22,11 @@ typedef struct {
   uint32_t nbraces;
   uint32_t braces[16];
 #define LEX_BRACES 16
+  /* flex's own blocks (scanner state, buffer stack, buffer state) come from this pool,
+   * never from malloc: flex exits the process when an allocation fails.  Scanning an
+   * in-memory buffer needs well under LEX_POOL bytes (lexer.l: lex_alloc). */
+  _Alignas(max_align_t) unsigned char pool[LEX_POOL];
+  size_t pool_used;
 } lex_state;
 
 /* Parse `text` (len bytes, registered as diag source `src`) into st->result.

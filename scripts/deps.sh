@@ -4,8 +4,18 @@
 # (the man page test), python3-jsonschema (SARIF validation in `make check`), jq (the batch
 # tests compare JSON with it), libcsv-dev (the batch tests read CSV with it beside polc's own
 # reader) (and valgrind for `make valgrind`).
+# `deps.sh fuzz` also installs clang with libFuzzer and the sanitizer runtimes (make fuzz);
+# `deps.sh coverage` gcovr (make coverage).
 set -e
 missing=""
+case "${1:-}" in
+  fuzz)
+    command -v clang >/dev/null 2>&1 || missing="$missing clang"
+    # libFuzzer's runtime is only recommended by clang: name it where it is missing
+    f=$(command -v clang >/dev/null 2>&1 && clang -print-file-name=libclang_rt.fuzzer-x86_64.a)
+    [ -n "$f" ] && [ -f "$f" ] || missing="$missing libclang-rt-dev" ;;
+  coverage) command -v gcovr >/dev/null 2>&1 || missing="$missing gcovr" ;;
+esac
 command -v flex >/dev/null 2>&1 || missing="$missing flex"
 command -v bison >/dev/null 2>&1 || missing="$missing bison"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"

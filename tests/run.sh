@@ -16,12 +16,15 @@
 #                             the examples built through pkg-config, the man page, no
 #                             reference outside the repository (one test each)
 #   tests/batch/*.test.sh     scripts (run with POLC) that exit non-zero on a failure
+#   tests/fuzz/regress/H/     inputs that once broke fuzz harness H (and seeds/H/), replayed
+#                             through it without libFuzzer (BUILD/fuzz/replay_H)
+#   BUILD/fuzz/oom            allocation-failure injection (tests/fuzz/oom.c)
 #
 # POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 POLC=${POLC:-build/polc}
-BUILD=${BUILD:-build}
+BUILD=${BUILD:-${B:-build}}
 pass=0
 fail=0
 tmp=$(mktemp -d)
@@ -99,6 +102,19 @@ for t in tests/batch/*.test.sh; do
   [ -f "$t" ] || continue
   if out=$(POLC="$POLC" sh "$t" 2>&1); then ok; else bad "$t" "$out"; fi
 done
+
+for r in "$BUILD"/fuzz/replay_*; do
+  [ -x "$r" ] || continue
+  h=${r##*/replay_}
+  set --
+  for d in tests/fuzz/regress/"$h" tests/fuzz/seeds/"$h"; do [ -d "$d" ] && set -- "$@" "$d"; done
+  [ $# -gt 0 ] || continue
+  if out=$(FUZZ_CHECK_ALL=1 "$r" "$@" 2>&1); then ok; else bad "fuzz regressions $h" "$out"; fi
+done
+
+if [ -x "$BUILD/fuzz/oom" ]; then
+  if out=$("$BUILD/fuzz/oom" 2>&1); then ok; else bad "allocation-failure injection ($BUILD/fuzz/oom)" "$out"; fi
+fi
 
 total=$((pass + fail))
 echo "tests: $total run, $pass passed, $fail failed"

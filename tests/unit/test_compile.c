@@ -731,6 +731,7 @@ static void test_save_load_same_answer(void **state) {
   assert_true(json_equal(a.ans, b.ans));
   unquote(&a);
   unquote(&b);
+  pol_program_free(p2);
   /* a truncated file is refused */
   assert_int_equal(pol_load("t.polb", bytes, len / 2, &p2, &d), POL_EINPUT);
   assert_null(p2);

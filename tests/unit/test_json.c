@@ -16,6 +16,7 @@
 #include "calendar.h"
 #include "eval.h"
 #include "opcodes.h"
+#include "plan.h"
 #include "pol.h"
 #include "program.h"
 
@@ -105,6 +106,7 @@ static void free_tables(pol_program *p) {
   free(p->effects);
   free(p->addons);
   free(p->tiers);
+  plan_free(atomic_load(&p->plan)); /* built by the first pol_eval_new */
 }
 
 enum { A_BIRTH, A_IDENTITIES, A_GRADE, A_HUKOU, A_REGISTERED, A_SUBSIDY_REG, A_TIER, NATTRS };
