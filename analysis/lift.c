@@ -10,13 +10,13 @@
 #define MAX_TREE 100000u
 
 #define GROW(b, arr, n, cap)                                                            \
-  ((n) < (cap) || grow_to((b), (void **)&(arr), &(cap), sizeof *(arr)))
+  ((n) < (cap) || lift_grow(&(b)->fail, (void **)&(arr), &(cap), sizeof *(arr)))
 
-static bool grow_to(lift_ctx *b, void **arr, uint32_t *cap, size_t size) {
+bool lift_grow(bool *fail, void **arr, uint32_t *cap, size_t size) {
   uint32_t ncap = *cap ? *cap * 2 : 64;
   void *q = realloc(*arr, (size_t)ncap * size);
   if (q == NULL) {
-    b->fail = true;
+    *fail = true;
     return false;
   }
   *arr = q;

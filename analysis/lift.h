@@ -54,6 +54,10 @@ int32_t lift_section(lift_ctx *c, prg_section s);
 /* Emit tree n as a piece of code ending in RET; its start in c->code, or -1. */
 int64_t lift_emit(lift_ctx *c, int32_t n);
 
+/* Double *cap (from 64) and realloc *arr to it; false, with *fail set, when out of
+ * memory.  The growth of the lifter's tables and of the plan builder's. */
+bool lift_grow(bool *fail, void **arr, uint32_t *cap, size_t size);
+
 /* The opcode of node n (LX_IF for `if`). */
 static inline uint32_t lift_op(const lx *n) {
   return INSN_OP(n->insn) == LX_IF ? LX_IF : INSN_OP(n->insn);

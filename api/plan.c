@@ -113,19 +113,7 @@ typedef struct {
 } builder;
 
 #define GROW(b, arr, n, cap)                                                            \
-  ((n) < (cap) || grow_to((b), (void **)&(arr), &(cap), sizeof *(arr)))
-
-static bool grow_to(builder *b, void **arr, uint32_t *cap, size_t size) {
-  uint32_t ncap = *cap ? *cap * 2 : 64;
-  void *q = realloc(*arr, (size_t)ncap * size);
-  if (q == NULL) {
-    b->fail = true;
-    return false;
-  }
-  *arr = q;
-  *cap = ncap;
-  return true;
-}
+  ((n) < (cap) || lift_grow(&(b)->fail, (void **)&(arr), &(cap), sizeof *(arr)))
 
 /* ---- 2. formulas -------------------------------------------------------------------- */
 
