@@ -96,15 +96,7 @@ int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer
 
 /* ---- texts -------------------------------------------------------------------------- */
 
-/* A bounded message being appended to; output past the capacity is dropped. */
-typedef struct {
-  char *buf;
-  size_t cap, len;
-} msg;
-
-static void msg_add(msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void msg_add(msg *m, const char *fmt, ...) {
+void eval_msg_add(eval_msg *m, const char *fmt, ...) {
   if (m->len + 1 >= m->cap)
     return;
   va_list ap;
@@ -114,6 +106,9 @@ static void msg_add(msg *m, const char *fmt, ...) {
   if (n > 0)
     m->len = (size_t)n < m->cap - m->len ? m->len + (size_t)n : m->cap - 1;
 }
+
+typedef eval_msg msg;
+#define msg_add eval_msg_add
 
 /* First (last) day of w that its day filter admits; its lo (hi) if none within a month. */
 static int32_t first_payable(const prg_window *w) {

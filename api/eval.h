@@ -95,6 +95,14 @@ struct pol_eval {
  * one that always runs the interpreter and never builds it (`polc check`). */
 pol_eval *eval_new(const pol_program *p, bool planned);
 
+/* A bounded message being appended to (api/answer.c); output past the capacity is
+ * dropped.  The reason, why lines and error messages are built with it. */
+typedef struct {
+  char *buf;
+  size_t cap, len;
+} eval_msg;
+void eval_msg_add(eval_msg *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* ---- api/resident.c ---- */
 static inline size_t eval_slot_count(const pol_program *p) {
   return p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;

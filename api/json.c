@@ -34,24 +34,8 @@
 
 /* ---- messages ----------------------------------------------------------------------- */
 
-/* A bounded message being appended to; output past the capacity is dropped. */
-typedef struct {
-  char *buf;
-  size_t cap, len;
-} msg;
-
-static void msg_add(msg *m, const char *fmt, ...) PRINTF_LIKE(2, 3);
-
-static void msg_add(msg *m, const char *fmt, ...) {
-  if (m->len + 1 >= m->cap)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(m->buf + m->len, m->cap - m->len, fmt, ap);
-  va_end(ap);
-  if (n > 0)
-    m->len = (size_t)n < m->cap - m->len ? m->len + (size_t)n : m->cap - 1;
-}
+typedef eval_msg msg;
+#define msg_add eval_msg_add
 
 static msg error_msg(pol_eval *ev) {
   ev->error[0] = '\0';
