@@ -377,6 +377,27 @@ static void put(json_t *obj, const char *key, json_t *v, bool *ok) {
     *ok = false;
 }
 
+static void push(json_t *arr, json_t *v, bool *ok);
+
+/* Appends object o built with ook (else drops it and marks the array failed). */
+static void push_object(json_t *arr, json_t *o, bool ook, bool *ok) {
+  if (!ook) {
+    json_decref(o);
+    *ok = false;
+  } else {
+    push(arr, o, ok);
+  }
+}
+
+/* The array, or NULL (freed) if something in it failed. */
+static json_t *finish_array(json_t *arr, bool ok) {
+  if (!ok) {
+    json_decref(arr);
+    return NULL;
+  }
+  return arr;
+}
+
 static void push(json_t *arr, json_t *v, bool *ok) {
   if (v == NULL || json_array_append_new(arr, v) != 0)
     *ok = false;
@@ -475,11 +496,7 @@ static json_t *matched_keys(pol_eval *ev) {
   for (uint32_t i = 0; ok && i < p->ncategories; i++)
     if (pol_answer_matched(ev, eval_handle(p, POL_CATEGORY, i)))
       push(arr, text(prg_str(p, p->categories[i].key)), &ok);
-  if (!ok) {
-    json_decref(arr);
-    return NULL;
-  }
-  return arr;
+  return finish_array(arr, ok);
 }
 
 static json_t *why_lines(pol_eval *ev) {
@@ -488,11 +505,7 @@ static json_t *why_lines(pol_eval *ev) {
   uint32_t n = pol_answer_why_count(ev);
   for (uint32_t i = 0; ok && i < n; i++)
     push(why, text(pol_answer_why(ev, i)), &ok);
-  if (!ok) {
-    json_decref(why);
-    return NULL;
-  }
-  return why;
+  return finish_array(why, ok);
 }
 
 static json_t *addons_array(const pol_eval *ev) {
@@ -523,18 +536,9 @@ static json_t *addons_array(const pol_eval *ev) {
                    : prg_str(p, p->sources[ev->addon_payer[i]].key)),
           &ook);
     }
-    if (!ook) {
-      json_decref(o);
-      ok = false;
-    } else {
-      push(arr, o, &ok);
-    }
+    push_object(arr, o, ook, &ok);
   }
-  if (!ok) {
-    json_decref(arr);
-    return NULL;
-  }
-  return arr;
+  return finish_array(arr, ok);
 }
 
 char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
@@ -786,18 +790,9 @@ static json_t *names_json(const pol_program *p, const prg_name *names, uint32_t 
       put(o, "key", text(prg_str(p, names[i].key)), &ook);
       put(o, "label", text(prg_str(p, names[i].label)), &ook);
     }
-    if (!ook) {
-      json_decref(o);
-      ok = false;
-    } else {
-      push(arr, o, &ok);
-    }
+    push_object(arr, o, ook, &ok);
   }
-  if (!ok) {
-    json_decref(arr);
-    return NULL;
-  }
-  return arr;
+  return finish_array(arr, ok);
 }
 
 /* A value of attribute a as resident JSON (identities: an array of keys).  The one

@@ -25,6 +25,8 @@ int cli_set_resident(pol_eval *ev, const char *cmd, const char *resident, int32_
 
 /* Subcommands */
 int cmd_explain(int argc, char **argv);
+/* The words of a choose key, e.g. "lowest individual" (compiler/explain.c). */
+const char *cli_choose_name(pol_choose k);
 int cmd_diff(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_help_topic(int argc, char **argv); /* polc help TOPIC */

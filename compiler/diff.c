@@ -390,20 +390,6 @@ static int same_period(const pol_program *o, pol_handle ow, const pol_program *n
   return !so || (shift_years(a, years) == c && shift_years(b, years) == d && e == g && f == h);
 }
 
-static const char *choose_words(pol_choose k) {
-  switch (k) {
-  case POL_CHOOSE_LOWEST_INDIVIDUAL: return "lowest individual";
-  case POL_CHOOSE_HIGHEST_INDIVIDUAL: return "highest individual";
-  case POL_CHOOSE_LOWEST_FUNDING: return "lowest funding";
-  case POL_CHOOSE_HIGHEST_FUNDING: return "highest funding";
-  case POL_CHOOSE_LOWEST_SOURCE: return "lowest";
-  case POL_CHOOSE_HIGHEST_SOURCE: return "highest";
-  case POL_CHOOSE_FIRST: return "first";
-  case POL_CHOOSE_LAST: return "last";
-  case POL_CHOOSE_NONE: break;
-  }
-  return "";
-}
 
 static void choose_text(const pol_program *p, char *buf, size_t cap) {
   buf[0] = 0;
@@ -411,7 +397,7 @@ static void choose_text(const pol_program *p, char *buf, size_t cap) {
     pol_handle s;
     pol_choose k = pol_choose_at(p, i, &s);
     if (i) append(buf, cap, " then ");
-    append(buf, cap, choose_words(k));
+    append(buf, cap, cli_choose_name(k));
     if (!pol_handle_is_null(s)) {
       append(buf, cap, " ");
       append(buf, cap, pol_key(p, s));

@@ -112,7 +112,8 @@ typedef struct {
   int64_t *funding; /* nsources */
 } cand;
 
-static const char *choose_name(pol_choose k) {
+/* The words of a choose key ("lowest individual"); the source's key follows _SOURCE ones. */
+const char *cli_choose_name(pol_choose k) {
   switch (k) {
   case POL_CHOOSE_LOWEST_INDIVIDUAL: return "lowest individual";
   case POL_CHOOSE_HIGHEST_INDIVIDUAL: return "highest individual";
@@ -132,8 +133,8 @@ static char *key_text(const pol_program *p, uint32_t i) {
   pol_handle src;
   pol_choose k = pol_choose_at(p, i, &src);
   if (k == POL_CHOOSE_LOWEST_SOURCE || k == POL_CHOOSE_HIGHEST_SOURCE)
-    return fmt("%s %s", choose_name(k), pol_key(p, src));
-  return fmt("%s", choose_name(k));
+    return fmt("%s %s", cli_choose_name(k), pol_key(p, src));
+  return fmt("%s", cli_choose_name(k));
 }
 
 /* The value a key compares for candidate c (and whether it compares amounts at all). */
