@@ -5,6 +5,8 @@
  *                points, incremental evaluation at a point;
  *   enumerate.c  stages A (categories) and B (windows, rules, add-ons) over the partition,
  *                with the analyses made at each point;
+ *   compdd.c     stage A for a group of categories too large to enumerate: decision
+ *                diagrams, and one representative point per distinct outcome;
  *   check.c      findings that need no enumeration, replay of witnesses, pol_check.
  * Everything lives in one chk; no global mutable state.
  */
@@ -250,6 +252,9 @@ int32_t chk_first_payable(const pol_program *p);
 bool chk_order_bdims(chk *c);
 bool chk_build_components(chk *c);
 void chk_enumerate(chk *c);
+bool chk_beats(const pol_program *p, const int64_t *x, uint32_t ci, const int64_t *y, uint32_t bi);
+uint32_t chk_comp_point(chk *c, comp *m, const int64_t *vec, const int64_t *vals, uint32_t hint);
+bool chk_comp_dd(chk *c, comp *m);
 char *chk_resident_json(chk *c, const int64_t *slots);
 finding *chk_add_finding(chk *c, diag_severity sev, const char *rule, uint32_t pos, int rk,
                             uint32_t a, uint32_t b, const int64_t *slots, const char *fmt, ...)

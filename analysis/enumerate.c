@@ -51,7 +51,7 @@ static bool order_beats(const pol_program *p, uint32_t ci, uint32_t bi) {
 }
 
 /* Category ci with row x is chosen over bi with row y (the total order of `choose`). */
-static bool beats(const pol_program *p, const int64_t *x, uint32_t ci, const int64_t *y, uint32_t bi) {
+bool chk_beats(const pol_program *p, const int64_t *x, uint32_t ci, const int64_t *y, uint32_t bi) {
   int r = rows_cmp(p, x, y);
   return r > 0 || (r == 0 && order_beats(p, ci, bi));
 }
@@ -127,7 +127,7 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
   }
   uint32_t w = list[0];
   for (uint32_t j = 1; j < nm; j++)
-    if (beats(p, row_of(c, list[j]), list[j], row_of(c, w), w)) w = list[j];
+    if (chk_beats(p, row_of(c, list[j]), list[j], row_of(c, w), w)) w = list[j];
   for (uint32_t j = 0; j < nm; j++) {
     uint32_t i = list[j];
     c->cat_holds[i] = 1;
@@ -157,7 +157,7 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
     uint32_t lo = i < w ? i : w, hi = i < w ? w : i;
     uint8_t *done = &c->pair_done[(size_t)lo * n + hi];
     if (*done >= sev) continue;
-    if (sev == 1 && !c->verbose) continue;
+    if (sev == 1 && !(c->verbose & POL_CHECK_NOTES)) continue;
     *done = (uint8_t)sev;
     char fw[256], fi[256], ind[MONEY_MAX_TEXT], ini[MONEY_MAX_TEXT];
     funding_text(c, w, fw, sizeof fw);
@@ -257,6 +257,58 @@ static void probe_identities_b(chk *c, uint64_t want) {
   free(save);
 }
 
+/* Component m's categories have results vec at the point vals (its dims, in m->dims
+ * order) of ev->slots: probe the identities held there, and note vec among the vectors
+ * seen at this stamp with vals as its representative.  hint: the index of vec if known
+ * (it did not change since the last point), else UINT32_MAX.  Returns vec's index. */
+uint32_t chk_comp_point(chk *c, comp *m, const int64_t *vec, const int64_t *vals, uint32_t hint) {
+  uint32_t rl = m->rowlen * m->ncats;
+  /* identities held here (its own dims or dims shared with stage B) that it reads */
+  uint64_t want = 0, held = (uint64_t)c->ev->slots[SLOT_IDENTITIES] & ~c->ident_gives;
+  for (uint32_t b = 0; b < 64 && held; b++) {
+    if (!((held >> b) & 1) || c->dim_of_bit[b] < 0) continue;
+    for (uint32_t k = 0; k < m->ncats; k++)
+      if (ds_has(&c->cat_info[m->cats[k]].reads, (uint32_t)c->dim_of_bit[b])) { want |= 1ull << b; break; }
+  }
+  if (want) probe_identities_a(c, m, vec, want);
+  uint32_t v = hint;
+  if (v == UINT32_MAX) {
+    v = 0;
+    while (v < m->nvecs && memcmp(m->vecs + (size_t)v * rl, vec, rl * sizeof *vec) != 0) v++;
+  }
+  if (v == m->nvecs) {
+    if (m->nvecs == m->capvecs) {
+      uint32_t cap = m->capvecs ? m->capvecs * 2 : 8;
+      int64_t *nv = realloc(m->vecs, (size_t)cap * rl * sizeof *nv);
+      int64_t *nr = nv ? realloc(m->reps, (size_t)cap * (m->nd ? m->nd : 1) * sizeof *nr) : NULL;
+      uint32_t *ns = nr ? realloc(m->stamp, cap * sizeof *ns) : NULL;
+      uint32_t *nc = ns ? realloc(m->cur, cap * sizeof *nc) : NULL;
+      if (nv) m->vecs = nv;
+      if (nr) m->reps = nr;
+      if (ns) m->stamp = ns;
+      if (!nc) {
+        c->oom = true;
+        return 0;
+      }
+      m->cur = nc;
+      m->capvecs = cap;
+    }
+    memcpy(m->vecs + (size_t)v * rl, vec, rl * sizeof *vec);
+    m->stamp[v] = 0;
+    m->nvecs++;
+  }
+  if (m->stamp[v] != c->stamp) {
+    m->stamp[v] = c->stamp;
+    memcpy(m->reps + (size_t)v * m->nd, vals, m->nd * sizeof *vals);
+    /* keep cur sorted */
+    uint32_t k = m->ncur;
+    while (k > 0 && m->cur[k - 1] > v) { m->cur[k] = m->cur[k - 1]; k--; }
+    m->cur[k] = v;
+    m->ncur++;
+  }
+  return v;
+}
+
 /* Evaluate component m over its dims at the current base; collect distinct vectors. */
 static void enum_comp(chk *c, comp *m) {
   const pol_program *p = c->p;
@@ -276,6 +328,10 @@ static void enum_comp(chk *c, comp *m) {
     if (c->d[m->dims[j]].kind == DK_BIT) nbits++;
     if (total > (1ull << 40)) total = 1ull << 40;
   }
+  /* too many points: the component's decision diagrams, exact; else (a category alone
+   * reads too many inputs, or the diagram outgrows its bound) residents with at most
+   * three identities, said to be partial */
+  if ((total > ENUM_CAP || (c->verbose & POL_CHECK_DIAGRAMS)) && chk_comp_dd(c, m)) goto out;
   bool restrict_bits = total > ENUM_CAP && nbits > 3;
   if (restrict_bits) {
     c->incomplete_ids = true;
@@ -312,48 +368,8 @@ static void enum_comp(chk *c, comp *m) {
       }
       first = false;
       since = -1;
-      /* identities held here (its own dims or dims shared with stage B) that it reads */
-      uint64_t want = 0, held = (uint64_t)c->ev->slots[SLOT_IDENTITIES] & ~c->ident_gives;
-      for (uint32_t b = 0; b < 64 && held; b++) {
-        if (!((held >> b) & 1) || c->dim_of_bit[b] < 0) continue;
-        for (uint32_t k = 0; k < m->ncats; k++)
-          if (ds_has(&c->cat_info[m->cats[k]].reads, (uint32_t)c->dim_of_bit[b])) { want |= 1ull << b; break; }
-      }
-      if (want) probe_identities_a(c, m, vec, want);
-      if (changed) {
-        v = 0;
-        while (v < m->nvecs && memcmp(m->vecs + (size_t)v * rl, vec, rl * sizeof *vec) != 0) v++;
-      }
-      if (v == m->nvecs) {
-        if (m->nvecs == m->capvecs) {
-          uint32_t cap = m->capvecs ? m->capvecs * 2 : 8;
-          int64_t *nv = realloc(m->vecs, (size_t)cap * rl * sizeof *nv);
-          int64_t *nr = nv ? realloc(m->reps, (size_t)cap * (m->nd ? m->nd : 1) * sizeof *nr) : NULL;
-          uint32_t *ns = nr ? realloc(m->stamp, cap * sizeof *ns) : NULL;
-          uint32_t *nc = ns ? realloc(m->cur, cap * sizeof *nc) : NULL;
-          if (nv) m->vecs = nv;
-          if (nr) m->reps = nr;
-          if (ns) m->stamp = ns;
-          if (!nc) {
-            c->oom = true;
-            break;
-          }
-          m->cur = nc;
-          m->capvecs = cap;
-        }
-        memcpy(m->vecs + (size_t)v * rl, vec, rl * sizeof *vec);
-        m->stamp[v] = 0;
-        m->nvecs++;
-      }
-      if (m->stamp[v] != c->stamp) {
-        m->stamp[v] = c->stamp;
-        memcpy(m->reps + (size_t)v * m->nd, vals, m->nd * sizeof *vals);
-        /* keep cur sorted */
-        uint32_t k = m->ncur;
-        while (k > 0 && m->cur[k - 1] > v) { m->cur[k] = m->cur[k - 1]; k--; }
-        m->cur[k] = v;
-        m->ncur++;
-      }
+      v = chk_comp_point(c, m, vec, vals, changed ? UINT32_MAX : v);
+      if (c->oom) break;
     }
     uint32_t j = 0;
     while (j < m->nd && ++idx[j] == c->d[m->dims[j]].cand.n) {
@@ -389,11 +405,11 @@ static uint32_t weakest(chk *c, const comp *m) {
       const int64_t *r = v + (size_t)k * m->rowlen;
       if (!r[0]) continue;
       err = err || r[1];
-      if (!brow || beats(p, r, m->cats[k], brow, bcat)) { brow = r; bcat = m->cats[k]; }
+      if (!brow || chk_beats(p, r, m->cats[k], brow, bcat)) { brow = r; bcat = m->cats[k]; }
     }
     if (err) continue;
     if (!brow) return m->cur[j];
-    if (found < 0 || beats(p, wrow, wcat, brow, bcat)) { found = m->cur[j]; wrow = brow; wcat = bcat; }
+    if (found < 0 || chk_beats(p, wrow, wcat, brow, bcat)) { found = m->cur[j]; wrow = brow; wcat = bcat; }
   }
   return found >= 0 ? (uint32_t)found : (m->ncur ? m->cur[0] : 0);
 }

@@ -354,12 +354,17 @@ pol_status pol_test_counted(const pol_program *p, char **report, uint32_t *examp
 /* Analyse a policy for overlapping and missing categories, amounts that do not add up,
  * date windows with gaps or overlaps, and dead rules; every finding carries a witness
  * (resident JSON and date) replayed on the VM.  `source` is the policy text (for carets;
- * NULL for a .polb).  verbose: also list overlaps the choice rule settles, as notes.
+ * NULL for a .polb).  verbose: a set of POL_CHECK_ flags (below); 1 also lists overlaps
+ * the choice rule settles, as notes.
  * If *out is not NULL (e.g. the warnings of pol_compile: unused declarations), the
  * findings are appended to it; else a new list is made.  Either way the caller frees *out.
  * POL_OK no errors, POL_NEGATIVE errors found. */
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose,
                      pol_diags **out);
+#define POL_CHECK_NOTES 1    /* also list overlaps the choice rule settles, as notes */
+#define POL_CHECK_DIAGRAMS 2 /* analyse every group of categories through decision diagrams,
+                              * not only groups too large to enumerate: the same findings,
+                              * witnesses possibly more ordinary (differential tests) */
 
 /* Human-readable listing of the bytecode. */
 char *pol_disasm(const pol_program *p);

@@ -8,13 +8,15 @@
 # BENCH_ARGS adds options to bench.c (e.g. "--repeat 5 --runs 3" for a quick look).
 # Each figure is the median wall time of RUNS runs of the whole command, process start
 # included, as a reviewer runs it.  Bounds from issue #3: the five bundled policies in
-# under 50 ms together, a generated 200-category policy in under 2 s.
+# under 50 ms together, a generated 200-category policy in under 2 s (#17: 1 s); from #17,
+# 40 identities chained pairwise with a 4-identity category, completely, in under 2 s.
 set -eu
 POLC=${POLC:-build/polc}
 RUNS=${RUNS:-15}
 OUT=build/bench
 mkdir -p "$OUT"
 sh bench/genpolicy.sh > "$OUT/generated.pol"
+sh bench/genchained.sh 40 > "$OUT/chained.pol"
 
 now_ns() { date +%s%N; }
 
@@ -50,7 +52,8 @@ echo "polc check — median of $RUNS runs; baseline: polc compile of the same fi
 printf "%-34s %13s %13s %9s %11s\n" "input" "compile" "check" "ratio" "bound"
 row "five bundled policies" 50 policies/*.pol
 for f in policies/*.pol; do row "  $(basename "$f" .pol)" 50 "$f"; done
-row "generated: 201 categories" 2000 "$OUT/generated.pol"
+row "generated: 201 categories" 1000 "$OUT/generated.pol"
+row "generated: 40 chained identities" 2000 "$OUT/chained.pol"
 
 echo
 "${BENCH:-build/bench/bench}" --polc "$POLC" --out "$OUT" ${BENCH_ARGS:-} policies/*.pol

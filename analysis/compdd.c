@@ -1,0 +1,427 @@
+/*
+ * compdd.c — stage A of `polc check` for a component whose points are too many to
+ * enumerate (more than ENUM_CAP): its categories as decision diagrams (analysis/mdd.c).
+ *
+ * Method.  A category's row (holds, error, worth, individual, funding) is a function of
+ * the component's dims it reads itself (cat_info.reads is transitive through lets), so
+ * its table over those dims alone is small even when the component is not: sixteen
+ * identities chained pairwise through categories are 2^16 points, but each category
+ * reads two of them.  Each table becomes a diagram R_k over all the component's dims
+ * (variables in m->dims order, values = candidate indices), with terminal 0 where k does
+ * not hold and else the pair (k, row).  Folding `choose` over them gives W, the
+ * component's winner at every point; for every category i, J_i = (R_i, W) has one
+ * terminal per distinct (i's row, winner and its row) that occurs together.
+ *
+ * Completeness.  One representative point per reachable terminal of every J_i where i
+ * holds, and one where nothing holds if there is one, are evaluated like enumerated
+ * points (chk_comp_point).  Every finding of stage A is a function of the rows of the
+ * categories that hold, of the component's winner, and of a pair (loser, winner) with
+ * their rows (see analyse_combo): a pair across components needs the loser's row and its
+ * component's winner only, since the global winner must beat that one; a pair inside the
+ * component is a terminal of J_loser; the outcome passed to stage B is the winner.  So
+ * the representatives give every finding and outcome the full enumeration gives.
+ * Whether an identity gives something (ident_gives) is decided exactly on each table.
+ *
+ * Witnesses.  The representative of a terminal is the path to it of least weight: an
+ * identity held weighs 1, an attribute away from its default weighs 1 — the fewest
+ * identities and the most ordinary values that show it.
+ *
+ * Returns false, having noted nothing, when a category alone reads more than ENUM_CAP
+ * points or the diagram outgrows DD_NODES: the caller then enumerates as before.
+ */
+#include "check_int.h"
+#include "mdd.h"
+
+#define DD_NODES 400000u
+#define INF INT32_MAX
+
+/* Interned tuples of `len` int64 each; ids from 0, in order of first sight. */
+typedef struct {
+  uint32_t len;
+  int64_t *keys;
+  uint32_t n, cap;
+  uint32_t *slot; /* id + 1, 0 empty */
+  uint32_t nslot; /* power of two, > 2n */
+} itab;
+
+static uint64_t tuple_hash(const int64_t *k, uint32_t len) {
+  uint64_t h = 1469598103934665603ull;
+  for (uint32_t i = 0; i < len; i++) {
+    h ^= (uint64_t)k[i];
+    h *= 1099511628211ull;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+/* The id of tuple k, added if new; UINT32_MAX when memory runs out. */
+static uint32_t it_intern(itab *t, const int64_t *k) {
+  if (2 * (t->n + 1) > t->nslot) {
+    uint32_t ns = t->nslot ? t->nslot * 2 : 64;
+    uint32_t *s = calloc(ns, sizeof *s);
+    if (!s) return UINT32_MAX;
+    for (uint32_t i = 0; i < t->n; i++) {
+      uint32_t h = (uint32_t)tuple_hash(t->keys + (size_t)i * t->len, t->len) & (ns - 1);
+      while (s[h]) h = (h + 1) & (ns - 1);
+      s[h] = i + 1;
+    }
+    free(t->slot);
+    t->slot = s;
+    t->nslot = ns;
+  }
+  uint32_t h = (uint32_t)tuple_hash(k, t->len) & (t->nslot - 1);
+  for (; t->slot[h]; h = (h + 1) & (t->nslot - 1))
+    if (memcmp(t->keys + (size_t)(t->slot[h] - 1) * t->len, k, t->len * sizeof *k) == 0) return t->slot[h] - 1;
+  if (t->n == t->cap) {
+    uint32_t cap = t->cap ? t->cap * 2 : 32;
+    int64_t *nk = realloc(t->keys, (size_t)cap * t->len * sizeof *nk);
+    if (!nk) return UINT32_MAX;
+    t->keys = nk;
+    t->cap = cap;
+  }
+  memcpy(t->keys + (size_t)t->n * t->len, k, t->len * sizeof *k);
+  t->slot[h] = t->n + 1;
+  return t->n++;
+}
+
+static void it_free(itab *t) {
+  free(t->keys);
+  free(t->slot);
+}
+
+typedef struct {
+  chk *c;
+  comp *m;
+  itab rows;   /* distinct rows */
+  itab pairs;  /* (category, row id): terminal id + 1 (0: nothing holds) */
+  itab joints; /* (R_i terminal, W terminal): J_i's terminals */
+  bool oom;
+} ddctx;
+
+static const int64_t *pair_row(const ddctx *x, uint32_t t) {
+  return x->rows.keys + (size_t)x->pairs.keys[(size_t)(t - 1) * 2 + 1] * x->rows.len;
+}
+static uint32_t pair_cat(const ddctx *x, uint32_t t) { return (uint32_t)x->pairs.keys[(size_t)(t - 1) * 2]; }
+
+/* W's combination: the pair `choose` picks (0: nothing holds). */
+static uint32_t best_of(void *ud, uint32_t a, uint32_t b) {
+  ddctx *x = ud;
+  if (!a) return b;
+  if (!b) return a;
+  return chk_beats(x->c->p, pair_row(x, a), pair_cat(x, a), pair_row(x, b), pair_cat(x, b)) ? a : b;
+}
+
+/* J_i's combination: the two terminals together. */
+static uint32_t joint_of(void *ud, uint32_t a, uint32_t b) {
+  ddctx *x = ud;
+  int64_t k[2] = {a, b};
+  uint32_t id = it_intern(&x->joints, k);
+  if (id == UINT32_MAX) {
+    x->oom = true;
+    return 0;
+  }
+  return id;
+}
+
+enum { OP_BEST = 1, OP_JOINT = 2 };
+
+/* Category `cat`'s table over its own dims (positions own[0..nown) of m) at the current
+ * base, as a diagram; notes the identities that give something on the way. */
+static mdd_ref category_dd(ddctx *x, mdd *dd, uint32_t cat, const uint32_t *own, uint32_t nown, uint64_t size) {
+  chk *c = x->c;
+  comp *m = x->m;
+  const pol_program *p = c->p;
+  size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+  uint32_t *term = malloc(size * sizeof *term), *idx = calloc(nown ? nown : 1, sizeof *idx);
+  int64_t *row = malloc(x->rows.len * sizeof *row);
+  mdd_ref r = MDD_FULL;
+  if (!term || !idx || !row) {
+    x->oom = true;
+    goto out;
+  }
+  memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
+  /* entries in mixed radix, the first own dim most significant */
+  for (uint64_t e = 0; e < size; e++) {
+    for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+    chg g = {NULL, 0, false, false, (int)(c->nd + 63) / 64};
+    chk_update_lets(c, &g);
+    chk_eval_cat(c, cat, row);
+    term[e] = 0;
+    if (row[0]) {
+      uint32_t rid = it_intern(&x->rows, row);
+      int64_t pk[2] = {cat, rid};
+      uint32_t pid = rid == UINT32_MAX ? UINT32_MAX : it_intern(&x->pairs, pk);
+      if (pid == UINT32_MAX) {
+        x->oom = true;
+        goto out;
+      }
+      term[e] = pid + 1;
+    }
+    for (uint32_t t = nown; t-- > 0;) {
+      if (++idx[t] < c->d[m->dims[own[t]]].cand.n) break;
+      idx[t] = 0;
+    }
+  }
+  /* an identity gives something where, held, the category holds and without it the
+   * category does not, or its amounts differ, or it fails with it (as probe_identities_a) */
+  uint64_t stride = 1;
+  for (uint32_t t = nown; t-- > 0; stride *= c->d[m->dims[own[t]]].cand.n) {
+    const dim *d = &c->d[m->dims[own[t]]];
+    if (d->kind != DK_BIT || ((c->ident_gives >> d->bit) & 1)) continue;
+    for (uint64_t e = 0; e < size; e++) {
+      if ((e / stride) % 2 != 1 || !term[e]) continue; /* candidates of a bit: 0, 1 */
+      const int64_t *with = pair_row(x, term[e]);
+      const int64_t *without = term[e - stride] ? pair_row(x, term[e - stride]) : NULL;
+      if (with[1] || !without || memcmp(without + 2, with + 2, (x->rows.len - 2) * sizeof *with) != 0) {
+        c->ident_gives |= 1ull << d->bit;
+        break;
+      }
+    }
+  }
+  /* the diagram: bottom-up over the own dims, last dim first */
+  {
+    uint64_t nlev = size;
+    mdd_ref *lev = malloc(size * sizeof *lev);
+    if (!lev) {
+      x->oom = true;
+      goto out;
+    }
+    for (uint64_t e = 0; e < size; e++) lev[e] = MDD_TERM(term[e]);
+    bool full = false;
+    for (uint32_t t = nown; t-- > 0 && !full;) {
+      uint32_t dom = c->d[m->dims[own[t]]].cand.n;
+      nlev /= dom;
+      for (uint64_t e = 0; e < nlev && !full; e++) /* in place: e <= e * dom */
+        full = (lev[e] = mdd_node_of(dd, own[t], lev + e * dom)) == MDD_FULL;
+    }
+    r = full ? MDD_FULL : lev[0];
+    free(lev);
+  }
+out:
+  free(term);
+  free(idx);
+  free(row);
+  return r;
+}
+
+static uint32_t dom_of(const ddctx *x, uint32_t var) { return x->c->d[x->m->dims[var]].cand.n; }
+
+/* The weight of value index v of variable var: an identity held, or an attribute away
+ * from the value the base gives it (its default where that is a candidate). */
+static int32_t weight(const ddctx *x, uint32_t var, uint32_t v) {
+  const dim *d = &x->c->d[x->m->dims[var]];
+  if (d->kind == DK_BIT) return d->cand.v[v] != 0;
+  return d->cand.v[v] != x->c->base[d->slot];
+}
+
+/* Least-weight paths from one root: dist and pred per node, tdist and tpred per
+ * terminal.  Children are made before their parents (mdd_node_of), so node indices
+ * descending from the root are a topological order: one pass relaxes every edge. */
+typedef struct { uint32_t node, value; } edge;
+typedef struct {
+  int32_t *dist, *tdist;
+  edge *pred, *tpred;
+  uint32_t cap, tcap;
+} paths;
+
+static bool paths_from(const ddctx *x, const mdd *dd, mdd_ref root, uint32_t nterm, paths *ps) {
+  uint32_t nn = MDD_IS_TERM(root) ? 0 : (uint32_t)root + 1;
+  if (nn > ps->cap) {
+    int32_t *d = realloc(ps->dist, nn * sizeof *d);
+    if (d) ps->dist = d;
+    edge *e = d ? realloc(ps->pred, nn * sizeof *e) : NULL;
+    if (!e) return false;
+    ps->pred = e;
+    ps->cap = nn;
+  }
+  if (nterm > ps->tcap) {
+    int32_t *d = realloc(ps->tdist, nterm * sizeof *d);
+    if (d) ps->tdist = d;
+    edge *e = d ? realloc(ps->tpred, nterm * sizeof *e) : NULL;
+    if (!e) return false;
+    ps->tpred = e;
+    ps->tcap = nterm;
+  }
+  for (uint32_t t = 0; t < nterm; t++) ps->tdist[t] = INF;
+  if (MDD_IS_TERM(root)) {
+    if (MDD_TERM_OF(root) < nterm) ps->tdist[MDD_TERM_OF(root)] = 0, ps->tpred[MDD_TERM_OF(root)].node = UINT32_MAX;
+    return true;
+  }
+  for (uint32_t n = 0; n < nn; n++) ps->dist[n] = INF;
+  ps->dist[root] = 0;
+  ps->pred[root] = (edge){UINT32_MAX, 0};
+  const mdd_node *nodes = mdd_nodes(dd);
+  const mdd_ref *kids = mdd_children(dd);
+  for (uint32_t n = nn; n-- > 0;) {
+    if (ps->dist[n] == INF) continue;
+    for (uint32_t v = 0; v < dom_of(x, nodes[n].var); v++) {
+      mdd_ref k = kids[nodes[n].base + v];
+      int32_t w = ps->dist[n] + weight(x, nodes[n].var, v);
+      int32_t *to = MDD_IS_TERM(k) ? (MDD_TERM_OF(k) < nterm ? &ps->tdist[MDD_TERM_OF(k)] : NULL) : &ps->dist[k];
+      if (!to || w >= *to) continue;
+      *to = w;
+      if (MDD_IS_TERM(k)) ps->tpred[MDD_TERM_OF(k)] = (edge){n, v};
+      else ps->pred[k] = (edge){n, v};
+    }
+  }
+  return true;
+}
+
+/* The representative of terminal t (reached: tdist[t] < INF) into vals, one value per
+ * m->dims position: the least-weight path, the lightest value where the path skips. */
+static void representative(const ddctx *x, const mdd *dd, const paths *ps, uint32_t t, int64_t *vals) {
+  const comp *m = x->m;
+  for (uint32_t j = 0; j < m->nd; j++) {
+    const dim *d = &x->c->d[m->dims[j]];
+    uint32_t lightest = 0;
+    for (uint32_t v = 1; v < d->cand.n; v++)
+      if (weight(x, j, v) < weight(x, j, lightest)) lightest = v;
+    vals[j] = d->cand.v[lightest];
+  }
+  for (edge e = ps->tpred[t]; e.node != UINT32_MAX;) {
+    uint32_t var = mdd_nodes(dd)[e.node].var;
+    vals[var] = x->c->d[m->dims[var]].cand.v[e.value];
+    e = ps->pred[e.node];
+  }
+}
+
+/* Evaluate every category of m at the point vals of the current base and note it. */
+static void note_point(chk *c, comp *m, const int64_t *vals, int64_t *vec) {
+  const pol_program *p = c->p;
+  size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+  memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
+  for (uint32_t j = 0; j < m->nd; j++) chk_set_dim(c, c->ev->slots, m->dims[j], vals[j]);
+  chg g = {NULL, 0, false, false, (int)(c->nd + 63) / 64};
+  chk_update_lets(c, &g);
+  for (uint32_t i = 0; i < m->ncats; i++) chk_eval_cat(c, m->cats[i], vec + (size_t)i * m->rowlen);
+  chk_comp_point(c, m, vec, vals, UINT32_MAX);
+}
+
+/* The diagrams of component m at the current base, then a representative for every
+ * terminal of J_i where i holds and for W's terminal 0 (nothing holds).  false: the
+ * diagrams could not be built (too large), nothing noted; out of memory sets x->oom. */
+static bool analyse(ddctx *x, mdd *dd) {
+  chk *c = x->c;
+  comp *m = x->m;
+  const pol_program *p = c->p;
+  mdd_ref *rk = calloc(m->ncats ? m->ncats : 1, sizeof *rk);
+  uint32_t *own = malloc((m->nd ? m->nd : 1) * sizeof *own);
+  int64_t *vals = malloc((m->nd ? m->nd : 1) * sizeof *vals);
+  int64_t *vec = malloc((size_t)m->rowlen * m->ncats * sizeof *vec);
+  paths ps = {0};
+  int64_t *reps = NULL; /* representatives, m->nd values each, and their weights */
+  int32_t *rw = NULL;
+  uint32_t nrep = 0, caprep = 0;
+  bool built = false;
+  if (!rk || !own || !vals || !vec) {
+    x->oom = true;
+    goto out;
+  }
+  mdd_ref w = MDD_TERM(0);
+  for (uint32_t k = 0; k < m->ncats; k++) {
+    uint32_t cat = m->cats[k];
+    rk[k] = MDD_TERM(0);
+    if (p->categories[cat].otherwise) continue; /* holds only where nothing else does */
+    uint32_t nown = 0;
+    uint64_t size = 1;
+    for (uint32_t j = 0; j < m->nd; j++)
+      if (ds_has(&c->cat_info[cat].reads, m->dims[j])) {
+        own[nown++] = j;
+        size *= c->d[m->dims[j]].cand.n;
+        if (size > ENUM_CAP) goto out;
+      }
+    rk[k] = category_dd(x, dd, cat, own, nown, size);
+    if (rk[k] == MDD_FULL) goto out;
+    w = mdd_apply(dd, OP_BEST, best_of, x, rk[k], w);
+    if (w == MDD_FULL) goto out;
+  }
+  mdd_ref *jk = calloc(m->ncats ? m->ncats : 1, sizeof *jk);
+  if (!jk) {
+    x->oom = true;
+    goto out;
+  }
+  for (uint32_t k = 0; k < m->ncats; k++) {
+    jk[k] = MDD_TERM(0);
+    if (p->categories[m->cats[k]].otherwise || rk[k] == MDD_TERM(0)) continue;
+    if ((jk[k] = mdd_apply(dd, OP_JOINT, joint_of, x, rk[k], w)) == MDD_FULL || x->oom) {
+      free(jk);
+      goto out;
+    }
+  }
+  built = true; /* from here on only representatives are noted */
+  /* every representative first, then noted lightest first (stable): the first point
+   * at which stage A meets a finding, whose witness it shows, is the most ordinary */
+  for (uint32_t k = 0; k <= m->ncats && !x->oom; k++) {
+    bool none = k == m->ncats; /* last: W's terminal 0 */
+    if (!none && (p->categories[m->cats[k]].otherwise || rk[k] == MDD_TERM(0))) continue;
+    uint32_t nterm = none ? 1 : x->joints.n;
+    if (!paths_from(x, dd, none ? w : jk[k], nterm, &ps)) {
+      x->oom = true;
+      break;
+    }
+    for (uint32_t t = 0; t < nterm && !x->oom; t++) {
+      if (ps.tdist[t] == INF || (!none && x->joints.keys[2 * (size_t)t] == 0)) continue; /* i does not hold */
+      if (nrep == caprep) {
+        uint32_t cap = caprep ? caprep * 2 : 16;
+        int64_t *nv = realloc(reps, (size_t)cap * m->nd * sizeof *nv);
+        if (nv) reps = nv;
+        int32_t *nw = nv ? realloc(rw, cap * sizeof *nw) : NULL;
+        if (!nw) {
+          x->oom = true;
+          break;
+        }
+        rw = nw;
+        caprep = cap;
+      }
+      representative(x, dd, &ps, t, reps + (size_t)nrep * m->nd);
+      rw[nrep++] = ps.tdist[t];
+    }
+  }
+  for (int32_t wt = 0; !x->oom && nrep; wt++) { /* weights are at most m->nd */
+    bool more = false;
+    for (uint32_t r = 0; r < nrep && !c->oom; r++) {
+      if (rw[r] == wt) note_point(c, m, reps + (size_t)r * m->nd, vec);
+      more = more || rw[r] > wt;
+    }
+    if (!more) break;
+  }
+  free(jk);
+out:
+  free(rk);
+  free(own);
+  free(vals);
+  free(vec);
+  free(ps.dist);
+  free(ps.tdist);
+  free(ps.pred);
+  free(ps.tpred);
+  free(reps);
+  free(rw);
+  return built;
+}
+
+bool chk_comp_dd(chk *c, comp *m) {
+  ddctx x = {c, m, {m->rowlen, NULL, 0, 0, NULL, 0}, {2, NULL, 0, 0, NULL, 0}, {2, NULL, 0, 0, NULL, 0}, false};
+  uint32_t *dom = malloc((m->nd ? m->nd : 1) * sizeof *dom);
+  mdd *dd = NULL;
+  bool ok = false;
+  if (!dom) {
+    x.oom = true;
+    goto out;
+  }
+  for (uint32_t j = 0; j < m->nd; j++)
+    if ((dom[j] = c->d[m->dims[j]].cand.n) == 0) goto out;
+  if (!(dd = mdd_new(m->nd, dom, DD_NODES))) {
+    x.oom = true;
+    goto out;
+  }
+  ok = analyse(&x, dd);
+out:
+  if (x.oom) c->oom = true, ok = true; /* out of memory: pol_check says so; no fallback */
+  free(dom);
+  mdd_free(dd);
+  it_free(&x.rows);
+  it_free(&x.pairs);
+  it_free(&x.joints);
+  return ok;
+}
