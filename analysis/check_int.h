@@ -30,6 +30,9 @@
 #define MAXD 256
 #define NW (MAXD / 64)
 #define ENUM_CAP (1u << 16)  /* assignments of one component before restricting identities */
+#define DD_FROM 1024u        /* assignments of one component from which diagrams decide it:
+                                enumeration notes every distinct result vector, which grows
+                                with the points; the diagrams grow with the outcomes */
 #define COMBO_CAP (1u << 20) /* combinations of component results analysed per key */
 
 typedef struct { uint64_t w[NW]; } dset;

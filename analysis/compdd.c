@@ -1,6 +1,6 @@
 /*
  * compdd.c — stage A of `polc check` for a component whose points are too many to
- * enumerate (more than ENUM_CAP): its categories as decision diagrams (analysis/mdd.c).
+ * enumerate (more than DD_FROM points): its categories as decision diagrams (analysis/mdd.c).
  *
  * Method.  A category's row (holds, error, worth, individual, funding) is a function of
  * the component's dims it reads itself (cat_info.reads is transitive through lets), so

@@ -331,7 +331,7 @@ static void enum_comp(chk *c, comp *m) {
   /* too many points: the component's decision diagrams, exact; else (a category alone
    * reads too many inputs, or the diagram outgrows its bound) residents with at most
    * three identities, said to be partial */
-  if ((total > ENUM_CAP || (c->verbose & POL_CHECK_DIAGRAMS)) && chk_comp_dd(c, m)) goto out;
+  if ((total > DD_FROM || (c->verbose & POL_CHECK_DIAGRAMS)) && chk_comp_dd(c, m)) goto out;
   bool restrict_bits = total > ENUM_CAP && nbits > 3;
   if (restrict_bits) {
     c->incomplete_ids = true;
