@@ -160,6 +160,9 @@ typedef struct {
   uint32_t ball[MAXD], nball;
   int64_t bval[MAXD], bcat, bsub, *blet;
   bool bvalid;
+  bool b_skipped;      /* the last point of stage B was outside the assumptions */
+  bool b_inside;       /* the assumptions hold at stage B's current point */
+  dset assume_dims;    /* dims the assumptions load (they read no let) */
   dset *moved;         /* stage B's odometer, see chk_moved_sets() */
   int64_t *rule_when;
   effv *rule_eff;      /* nrules * NEFF */
@@ -248,6 +251,7 @@ bool chk_stale(const info *in, const chg *g);
 void chk_update_lets(chk *c, chg *g);
 dset *chk_moved_sets(const uint32_t *dims, uint32_t n);
 void chk_eval_cat(chk *c, uint32_t i, int64_t *row);
+bool chk_assumed(chk *c);
 int32_t chk_span_next(const prg_window *s, int32_t d);
 int32_t chk_next_change(const pol_program *p, const prg_window *extra, uint32_t nextra, int32_t d);
 int32_t chk_next_bound(const pol_program *p, int32_t d);

@@ -26,13 +26,14 @@
  * identity held weighs 1, an attribute away from its default weighs 1 — the fewest
  * identities and the most ordinary values that show it.
  *
- * Returns false, having noted nothing, when a category alone reads more than ENUM_CAP
+ * Returns false, having noted nothing, when a category alone reads more than DD_TABLE_CAP
  * points or the diagram outgrows DD_NODES: the caller then enumerates as before.
  */
 #include "check_int.h"
 #include "mdd.h"
 
 #define DD_NODES 400000u
+#define DD_TABLE_CAP (1u << 18) /* points of one category's (or assumption's) own table */
 #define INF INT32_MAX
 
 /* Interned tuples of `len` int64 each; ids from 0, in order of first sight. */
@@ -111,6 +112,14 @@ static uint32_t best_of(void *ud, uint32_t a, uint32_t b) {
   return chk_beats(x->c->p, pair_row(x, a), pair_cat(x, a), pair_row(x, b), pair_cat(x, b)) ? a : b;
 }
 
+/* A terminal no path search looks for (>= every terminal count): a point outside the
+ * assumptions. */
+#define EXCLUDED 0x7ffffffeu /* MDD_TERM(0x7fffffff) would be MDD_FULL */
+static uint32_t mask_of(void *ud, uint32_t a, uint32_t b) {
+  (void)ud;
+  return a ? b : EXCLUDED;
+}
+
 /* J_i's combination: the two terminals together. */
 static uint32_t joint_of(void *ud, uint32_t a, uint32_t b) {
   ddctx *x = ud;
@@ -123,7 +132,91 @@ static uint32_t joint_of(void *ud, uint32_t a, uint32_t b) {
   return id;
 }
 
-enum { OP_BEST = 1, OP_JOINT = 2 };
+enum { OP_BEST = 1, OP_JOINT = 2, OP_MASK = 3 };
+
+/* The diagram of a table over own dims (positions own[0..nown) of m, the first most
+ * significant in the entry number), built bottom-up, last dim first. */
+static mdd_ref table_dd(ddctx *x, mdd *dd, const uint32_t *own, uint32_t nown, uint64_t size, const uint32_t *term) {
+  const chk *c = x->c;
+  uint64_t nlev = size;
+  mdd_ref *lev = malloc(size * sizeof *lev);
+  if (!lev) {
+    x->oom = true;
+    return MDD_FULL;
+  }
+  for (uint64_t e = 0; e < size; e++) lev[e] = MDD_TERM(term[e]);
+  bool full = false;
+  for (uint32_t t = nown; t-- > 0 && !full;) {
+    uint32_t dom = c->d[x->m->dims[own[t]]].cand.n;
+    nlev /= dom;
+    for (uint64_t e = 0; e < nlev && !full; e++) /* in place: e <= e * dom */
+      full = (lev[e] = mdd_node_of(dd, own[t], lev + e * dom)) == MDD_FULL;
+  }
+  mdd_ref r = full ? MDD_FULL : lev[0];
+  free(lev);
+  return r;
+}
+
+/* Where every assumption holds (terminals 1/0), over the component's dims the
+ * assumptions load (the others at the base).  MDD_FULL: too large or out of memory. */
+static mdd_ref assumed_dd(ddctx *x, mdd *dd) {
+  chk *c = x->c;
+  comp *m = x->m;
+  const pol_program *p = c->p;
+  size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+  mdd_ref all = MDD_TERM(1);
+  uint32_t *own = malloc((m->nd ? m->nd : 1) * sizeof *own), *idx = calloc(m->nd ? m->nd : 1, sizeof *idx);
+  if (!own || !idx) {
+    x->oom = true;
+    all = MDD_FULL;
+    goto out;
+  }
+  for (uint32_t i = 0; i < p->nassumes && all != MDD_FULL; i++) {
+    prg_section s = p->assumes[i].holds;
+    uint32_t nown = 0;
+    uint64_t size = 1;
+    for (uint32_t j = 0; j < m->nd; j++) {
+      const dim *d = &c->d[m->dims[j]];
+      bool loads = false;
+      for (uint32_t pc = s.start; pc < s.end && !loads; pc++) {
+        uint32_t op = INSN_OP(p->code[pc]);
+        loads = ((op == OP_LOAD || op == OP_PRESENT) && d->kind == DK_ATTR && INSN_B(p->code[pc]) == d->slot) ||
+                (op == OP_IDENT && d->kind == DK_BIT && INSN_A(p->code[pc]) == d->bit);
+      }
+      if (!loads) continue;
+      own[nown++] = j;
+      size *= d->cand.n;
+    }
+    if (nown == 0) continue; /* decided at the base: analyse_combo filters */
+    if (size > DD_TABLE_CAP) {
+      all = MDD_FULL;
+      break;
+    }
+    uint32_t *term = malloc(size * sizeof *term);
+    if (!term) {
+      x->oom = true;
+      all = MDD_FULL;
+      break;
+    }
+    memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
+    memset(idx, 0, m->nd * sizeof *idx);
+    for (uint64_t e = 0; e < size; e++) {
+      for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+      int64_t v = 0;
+      term[e] = vm_run(c->ev, s, &v) == POL_OK && v;
+      for (uint32_t t = nown; t-- > 0;) {
+        if (++idx[t] < c->d[m->dims[own[t]]].cand.n) break;
+        idx[t] = 0;
+      }
+    }
+    all = mdd_and(dd, all, table_dd(x, dd, own, nown, size, term));
+    free(term);
+  }
+out:
+  free(own);
+  free(idx);
+  return all;
+}
 
 /* Category `cat`'s table over its own dims (positions own[0..nown) of m) at the current
  * base, as a diagram; notes the identities that give something on the way. */
@@ -178,25 +271,7 @@ static mdd_ref category_dd(ddctx *x, mdd *dd, uint32_t cat, const uint32_t *own,
       }
     }
   }
-  /* the diagram: bottom-up over the own dims, last dim first */
-  {
-    uint64_t nlev = size;
-    mdd_ref *lev = malloc(size * sizeof *lev);
-    if (!lev) {
-      x->oom = true;
-      goto out;
-    }
-    for (uint64_t e = 0; e < size; e++) lev[e] = MDD_TERM(term[e]);
-    bool full = false;
-    for (uint32_t t = nown; t-- > 0 && !full;) {
-      uint32_t dom = c->d[m->dims[own[t]]].cand.n;
-      nlev /= dom;
-      for (uint64_t e = 0; e < nlev && !full; e++) /* in place: e <= e * dom */
-        full = (lev[e] = mdd_node_of(dd, own[t], lev + e * dom)) == MDD_FULL;
-    }
-    r = full ? MDD_FULL : lev[0];
-    free(lev);
-  }
+  r = table_dd(x, dd, own, nown, size, term);
 out:
   free(term);
   free(idx);
@@ -328,25 +403,32 @@ static bool analyse(ddctx *x, mdd *dd) {
       if (ds_has(&c->cat_info[cat].reads, m->dims[j])) {
         own[nown++] = j;
         size *= c->d[m->dims[j]].cand.n;
-        if (size > ENUM_CAP) goto out;
+        if (size > DD_TABLE_CAP) goto out;
       }
     rk[k] = category_dd(x, dd, cat, own, nown, size);
     if (rk[k] == MDD_FULL) goto out;
     w = mdd_apply(dd, OP_BEST, best_of, x, rk[k], w);
     if (w == MDD_FULL) goto out;
   }
-  mdd_ref *jk = calloc(m->ncats ? m->ncats : 1, sizeof *jk);
+  /* points outside the assumptions lead to EXCLUDED, which no search looks for */
+  mdd_ref a = p->nassumes ? assumed_dd(x, dd) : MDD_TERM(1);
+  mdd_ref *jk = a == MDD_FULL ? NULL : calloc(m->ncats ? m->ncats : 1, sizeof *jk);
   if (!jk) {
-    x->oom = true;
+    x->oom = x->oom || a != MDD_FULL;
     goto out;
   }
   for (uint32_t k = 0; k < m->ncats; k++) {
     jk[k] = MDD_TERM(0);
     if (p->categories[m->cats[k]].otherwise || rk[k] == MDD_TERM(0)) continue;
-    if ((jk[k] = mdd_apply(dd, OP_JOINT, joint_of, x, rk[k], w)) == MDD_FULL || x->oom) {
+    if ((jk[k] = mdd_apply(dd, OP_JOINT, joint_of, x, rk[k], w)) == MDD_FULL || x->oom ||
+        (jk[k] = mdd_apply(dd, OP_MASK, mask_of, x, a, jk[k])) == MDD_FULL) {
       free(jk);
       goto out;
     }
+  }
+  if ((w = mdd_apply(dd, OP_MASK, mask_of, x, a, w)) == MDD_FULL) {
+    free(jk);
+    goto out;
   }
   built = true; /* from here on only representatives are noted */
   /* every representative first, then noted lightest first (stable): the first point

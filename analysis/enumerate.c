@@ -88,6 +88,10 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
   uint32_t n = p->ncategories;
   int32_t other = -1;
   bool any = false;
+  if (p->nassumes) { /* a resident outside the assumptions is refused, not answered */
+    point_slots(c, vids);
+    if (!chk_assumed(c)) return -2;
+  }
   for (uint32_t i = 0; i < n; i++) {
     if (p->categories[i].otherwise) { if (other < 0) other = (int32_t)i; continue; }
     any = any || row_of(c, i)[0];
@@ -346,7 +350,8 @@ static void enum_comp(chk *c, comp *m) {
   for (uint32_t j = 0; j < m->nd; j++) chk_set_dim(c, c->ev->slots, m->dims[j], c->d[m->dims[j]].cand.v[0]);
   int64_t since = -1; /* highest odometer position moved since the last evaluated point */
   bool first = true;
-  uint32_t v = 0;     /* the vector of the last evaluated point */
+  uint32_t v = 0;     /* the vector of the last evaluated point, when vknown */
+  bool vknown = false;
   for (;;) {
     uint32_t ones = 0;
     for (uint32_t j = 0; j < m->nd; j++) {
@@ -368,8 +373,13 @@ static void enum_comp(chk *c, comp *m) {
       }
       first = false;
       since = -1;
-      v = chk_comp_point(c, m, vec, vals, changed ? UINT32_MAX : v);
-      if (c->oom) break;
+      if (!p->nassumes || chk_assumed(c)) { /* outside the assumptions: see analyse_combo */
+        v = chk_comp_point(c, m, vec, vals, changed || !vknown ? UINT32_MAX : v);
+        vknown = true;
+        if (c->oom) break;
+      } else {
+        vknown = false; /* v is not the vector of this point */
+      }
     }
     uint32_t j = 0;
     while (j < m->nd && ++idx[j] == c->d[m->dims[j]].cand.n) {
@@ -451,6 +461,8 @@ static centry *stage_a(chk *c, bool new_paid) {
   for (uint32_t k = 0; k < c->ncomp; k++)
     if (new_paid || c->comps[k].reads_shared) enum_comp(c, &c->comps[k]);
   if (c->oom) return NULL; /* a component's vectors are missing: nothing to combine */
+  for (uint32_t k = 0; k < c->ncomp; k++)
+    if (c->comps[k].ncur == 0) return NULL; /* no point of it is inside the assumptions */
   /* the key: the sets of vectors per component */
   uint32_t keylen = 0;
   for (uint32_t k = 0; k < c->ncomp; k++) keylen += 1 + c->comps[k].ncur;
@@ -702,8 +714,15 @@ static void stage_b_point(chk *c, const dset *moved) {
   }
   chk_update_lets(c, &g);
   for (uint32_t i = 0; i < p->nlets; i++) c->blet[i] = slots[p->lets[i].slot];
-  /* a new payment date, outcome or window-effect input changes the answer's dates too */
-  bool changed = g.lets || !g.dims || g.cat || g.sub || ds_has(g.dims, 0) || chk_stale(&c->win_info, &g);
+  /* a new payment date, outcome or window-effect input changes the answer's dates too;
+   * so does the last point's being skipped (outside the assumptions) */
+  bool changed = g.lets || !g.dims || g.cat || g.sub || ds_has(g.dims, 0) || chk_stale(&c->win_info, &g) ||
+                 c->b_skipped;
+  /* see analyse_combo; re-run only where a dim an assumption loads moved */
+  bool reassume = !moved;
+  for (int w = 0; w < NW && !reassume; w++) reassume = (moved->w[w] & c->assume_dims.w[w]) != 0;
+  if (reassume) c->b_inside = !p->nassumes || chk_assumed(c);
+  bool inside = c->b_inside;
   uint32_t applied[256], na = 0;
   for (uint32_t i = 0; i < p->nrules; i++) {
     effv *eff = c->rule_eff + (size_t)i * NEFF;
@@ -717,10 +736,12 @@ static void stage_b_point(chk *c, const dset *moved) {
       memcpy(eff, now, sizeof now);
     }
     if (c->rule_when[i]) {
-      c->rule_applied[i] = 1;
+      if (inside) c->rule_applied[i] = 1;
       if (na < 256) applied[na++] = i;
     }
   }
+  c->b_skipped = !inside;
+  if (!inside) return; /* the caches above are kept current; nothing is concluded here */
   if (changed) answer_dates(c, applied, na);
   {
     uint64_t want = (uint64_t)slots[SLOT_IDENTITIES] & c->b_bits & ~c->ident_gives;

@@ -122,6 +122,11 @@ bool chk_make_dims(chk *c) {
   uint64_t bits = 0;
   for (uint32_t pc = 0; pc < p->ncode; pc++) {
     uint32_t insn = p->code[pc], op = INSN_OP(insn);
+    /* what only an assumption loads is no dim: it keeps its ordinary value, inside them */
+    bool assumed = false;
+    for (uint32_t i = 0; i < p->nassumes && !assumed; i++)
+      assumed = pc >= p->assumes[i].holds.start && pc < p->assumes[i].holds.end;
+    if (assumed) continue;
     if ((op == OP_LOAD || op == OP_PRESENT) && INSN_B(insn) < p->nslots) loaded[INSN_B(insn)] = 1;
     if (op == OP_IDENT && INSN_A(insn) < 64) bits |= 1ull << INSN_A(insn);
   }
@@ -341,6 +346,12 @@ void chk_scan_program(chk *c) {
     info_merge(&c->B, &in);
     info_free(&in);
   }
+  for (uint32_t i = 0; i < p->nassumes; i++) {
+    info in = {0};
+    scan_section(c, p->assumes[i].holds, &in);
+    ds_or(&c->assume_dims, &in.direct);
+    info_free(&in);
+  }
   attribute_all(c);
 }
 
@@ -540,6 +551,12 @@ void chk_dim_candidates(chk *c, uint32_t di, int32_t paid) {
       il_add(l, a->lo);
       il_add(l, a->hi);
       if (a->presence == PRESENCE_DEFAULT) il_add(l, a->dflt);
+      /* a ladder of ordinary sizes: thresholds no constant states (`(2 + lapsed_years)
+       * months` past the year's end) are met by a value a person can have, inside the
+       * assumptions (lapsed years within the years since birth), not only by the top */
+      static const int64_t ladder[] = {10, 100};
+      for (size_t i = 0; i < sizeof ladder / sizeof ladder[0]; i++)
+        if (a->lo <= ladder[i] && ladder[i] <= a->hi) il_add(l, ladder[i]);
       /* each constant and its neighbours, without stepping past the int64 range */
       for (uint32_t i = 0; i < in->consts.n; i++) {
         int64_t k = in->consts.v[i];
@@ -596,6 +613,17 @@ dset *chk_moved_sets(const uint32_t *dims, uint32_t n) {
     ds_add(&m[k], dims[k]);
   }
   return m;
+}
+
+/* Every assumption of the program holds at the point in ev->slots (a quote refuses the
+ * resident otherwise, so check analyses no point outside them). */
+bool chk_assumed(chk *c) {
+  const pol_program *p = c->p;
+  for (uint32_t i = 0; i < p->nassumes; i++) {
+    int64_t v = 0;
+    if (vm_run(c->ev, p->assumes[i].holds, &v) != POL_OK || !v) return false;
+  }
+  return true;
 }
 
 /* Category i at the point in ev->slots: row = holds, err, worth, individual, funding[]. */

@@ -654,6 +654,17 @@ static pol_status quote(pol_eval *ev, int32_t date) {
     if (!ev->given[ev->qdate[i]])
       ev->slots[p->attrs[ev->qdate[i]].slot] = date;
 
+  /* the policy's and the prelude's assumptions: a resident outside them is bad input
+   * (their sections read attributes and the date only: the verifier checks) */
+  for (uint32_t i = 0; i < p->nassumes; i++) {
+    int64_t holds = 0;
+    if ((st = vm_run(ev, p->assumes[i].holds, &holds)) != POL_OK)
+      return st;
+    if (!holds)
+      return fail(ev, POL_EINPUT, "resident: contradicts assumption `%s` (%s)",
+                  prg_str(p, p->assumes[i].key), prg_str(p, p->assumes[i].label));
+  }
+
   /* b–g. the planned path decides category, window and rules in one walk; else lets
    * (in order: a let may use the ones before it), categories, the window, the rules */
   plan_cell cell;

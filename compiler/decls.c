@@ -178,6 +178,12 @@ static void declare(cg *c, ast_node *d) {
     if (x) memset(x, 0, sizeof *x);
     break;
   }
+  case A_ASSUME: {
+    sym_declare(c, d->name, SYM_ASSUME, c->p.nassumes, d);
+    prg_assume *a = CG_PUSH(c, c->p.assumes, c->p.nassumes, c->cap_assumes);
+    if (a) memset(a, 0, sizeof *a);
+    break;
+  }
   case A_ADDON: {
     sym_declare(c, d->name, SYM_ADDON, c->p.naddons, d);
     prg_addon *a = CG_PUSH(c, c->p.addons, c->p.naddons, c->cap_addons);
@@ -435,6 +441,17 @@ static void restate(cg *c, ast_node *d) {
   if (!date_range(c, d, &r.lo, &r.hi) || !day_range(c, d->c, &r.dlo, &r.dhi)) return;
   prg_restate *p = CG_PUSH(c, c->p.restates, c->p.nrestates, c->cap_restates);
   if (p) *p = r;
+}
+
+/* `assume NAME "label" EXPR`: a condition every resident satisfies (program.h). */
+static void assume(cg *c, ast_node *d) {
+  sym *s = sym_find(c, d->name);
+  if (!s || s->decl != d) return;
+  c->in_assume = true;
+  prg_section holds = gen_section(c, d->a, TY_BOOL, "an assumption");
+  c->in_assume = false;
+  c->p.assumes[s->index] = (prg_assume){cg_str(c, d->name), cg_str(c, d->str), cg_str(c, d->cite), holds,
+                                        d->loc.start};
 }
 
 /* `unlisted { IDENTITY, … }`: identities of the vocabulary the notice does not list; the
@@ -815,6 +832,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
     case A_UNLISTED:
       unlisted(c, d);
       break;
+
     case A_RULE:
       c->in_rule = true;
       rule(c, d);
@@ -828,6 +846,8 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
     }
   }
   c->in_rule = false;
+  for (ast_node *d = decls; d; d = d->next) /* last: every other section keeps its place */
+    if (d->kind == A_ASSUME) assume(c, d);
   if (c->p.ncategories > 1 && !chose) {
     ast_loc at = hdr ? hdr->loc : top;
     cg_error(c, at, "%u categories but no 'choose': declare how one is chosen when several "

@@ -327,6 +327,11 @@ static ty gen_name(cg *c, ast_node *e) {
     return s->type;
   }
   case SYM_LET:
+    if (c->in_assume) {
+      cg_error(c, e->loc, "an assumption reads the resident's attributes, 'paid_on' and "
+                          "'benefit_year' only, not the let '%s' (write its expression instead)", e->name);
+      return T_ERR;
+    }
     if (s->index >= c->let_limit) {
       cg_error(c, e->loc, "let '%s' is used before its definition", e->name);
       return T_ERR;

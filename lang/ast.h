@@ -27,7 +27,7 @@ typedef enum {
   /* declarations */
   A_POLICY, A_FIELD, A_CONST, A_LET, A_ATTRIBUTE, A_TYPE, A_ENUMVAL, A_IDENTITY, A_SOURCE,
   A_CATEGORY, A_PART, A_CHOOSE, A_KEY, A_COLLECTION, A_WINDOW, A_RULE, A_EFFECT, A_ADDON,
-  A_TIER, A_EXAMPLE, A_GIVEN, A_EXPECT, A_RESTATE, A_UNLISTED,
+  A_TIER, A_EXAMPLE, A_GIVEN, A_EXPECT, A_RESTATE, A_UNLISTED, A_ASSUME,
   A_EXTERN /* name, str label, list: argument types (A_NAME), a: result type, cite */
 } ast_kind;
 

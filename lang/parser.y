@@ -116,6 +116,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token ADDON "addon" ADDONS "addons" TIERS "tiers" PAID "paid" BY "by" EXAMPLE "example"
 %token RESIDENT "resident" EXPECT "expect" FUNDING "funding" MATCHED "matched" CITE "cite"
 %token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted" EXTERN "extern" ARROW "->"
+%token ASSUME "assume"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -166,6 +167,8 @@ decl: POLICY '{' header_fields '}'
         { $$ = named(st, A_WINDOW, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
+    | ASSUME IDENT STRING expr cite_opt
+        { $$ = named(st, A_ASSUME, $2, $3, @$); if ($$) { $$->a = $4; $$->cite = $5; } }
     | RESTATE IDENT STRING DATE DOTDOT DATE days_opt cite_opt accepted_opt
         { $$ = named(st, A_RESTATE, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);

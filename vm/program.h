@@ -28,7 +28,7 @@
 #include "calendar.h"
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 5
+#define PRG_VERSION 6
 #define PRG_STACK_MAX 32
 /* The benefit year: year - 1 and year + 1 are calendar years too (calendar.h: 1..9999). */
 #define PRG_YEAR_MIN 1900
@@ -138,6 +138,14 @@ typedef struct {
 
 typedef struct { prg_strref key; uint32_t slot; prg_section value; prg_strref label; } prg_let;
 
+/* `assume NAME "label" EXPR`: what every resident satisfies (the prelude's: lapsed years
+ * within the years since birth, registration on or before the payment).  `holds` reads
+ * attributes, the payment date and constants only (no let, no category: the verifier
+ * checks), and is run before anything else of a quote: a resident for whom it is false
+ * is refused as bad input, naming it.  `polc check` analyses only residents that satisfy
+ * every assumption, so its witnesses do too. */
+typedef struct { prg_strref key, label, cite; prg_section holds; uint32_t pos; } prg_assume;
+
 /* `restate`: a clause of the notice that states again a period the policy defines
  * elsewhere.  It has no effect on answers; `polc check` reports one that differs from
  * the period it restates (a contradiction in the notice). */
@@ -219,6 +227,7 @@ typedef struct pol_program {
   prg_expect *expects; uint32_t nexpects;
   prg_extern *externs; uint32_t nexterns;       /* host functions, called by OP_CALL */
   prg_ext_type *ext_args; uint32_t next_args;   /* their argument types */
+  prg_assume *assumes; uint32_t nassumes;       /* `assume` */
 
   /* Derived, never stored: */
   uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h);

@@ -122,6 +122,10 @@ bool vfy_each_section(const pol_program *p, bool (*fn)(void *ud, const vfy_secti
     const prg_addon *a = &p->addons[i];
     if (!visit(&w, a->paid_when, "addon", a->key, false, "paid_when", NULL)) return false;
   }
+  for (uint32_t i = 0; i < p->nassumes; i++) {
+    const prg_assume *a = &p->assumes[i];
+    if (!visit(&w, a->holds, "assume", a->key, true, "holds", NULL)) return false;
+  }
   return true;
 }
 
@@ -854,7 +858,22 @@ static bool check_section(void *ud, const vfy_section *s) {
   if (end > ncode)
     return fail(c.v, "%s: code range %u..%u outside the %u instructions", c.name,
                 (unsigned)start, (unsigned)end, (unsigned)ncode);
-  return check_operands(&c, start, end) && check_stack(&c, start, end);
+  if (!check_operands(&c, start, end) || !check_stack(&c, start, end)) return false;
+  /* an assumption runs before lets and the category exist: it loads attributes and the
+   * payment date only (program.h, prg_assume) */
+  if (strcmp(s->owner, "assume") == 0) {
+    const pol_program *p = c.v->p;
+    for (uint32_t pc = start; pc < end; pc++) {
+      uint32_t op = INSN_OP(p->code[pc]), b = INSN_B(p->code[pc]);
+      if (op != OP_LOAD && op != OP_PRESENT) continue;
+      bool ok = b == SLOT_PAID_ON || b == SLOT_IDENTITIES;
+      for (uint32_t i = 0; !ok && i < p->nattrs; i++) ok = p->attrs[i].slot == b;
+      if (!ok)
+        return fail(c.v, "%s: instruction %u loads slot %u, which is not an attribute or the "
+                         "payment date", c.name, (unsigned)pc, (unsigned)b);
+    }
+  }
+  return true;
 }
 
 bool vfy_program(const pol_program *p, char *err, size_t errsz) {

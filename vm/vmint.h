@@ -87,6 +87,9 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   F(u32, .target) F(i32, .lo) F(i32, .hi) F(u8, .dlo) F(u8, .dhi) F(str, .label)      \
   F(str, .cite) F(str, .accepted) F(u32, .pos)
 
+#define PRG_ASSUME_FIELDS(F)                                                          \
+  F(str, .key) F(str, .label) F(str, .cite) F(sec, .holds) F(u32, .pos)
+
 #define PRG_EXTERN_FIELDS(F)                                                          \
   F(str, .key) F(str, .label) F(str, .cite) F(u8, .result.type) F(u32, .result.en)    \
   F(u32, .arg_first) F(u32, .arg_count) F(u32, .pos)
@@ -116,7 +119,8 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   T(unlisted, nunlisted, uint32_t, PRG_U32_FIELDS)                                    \
   T(restates, nrestates, prg_restate, PRG_RESTATE_FIELDS)                             \
   T(externs, nexterns, prg_extern, PRG_EXTERN_FIELDS)                                 \
-  T(ext_args, next_args, prg_ext_type, PRG_EXT_TYPE_FIELDS)
+  T(ext_args, next_args, prg_ext_type, PRG_EXT_TYPE_FIELDS)                           \
+  T(assumes, nassumes, prg_assume, PRG_ASSUME_FIELDS)
 
 /* ---- sections ---------------------------------------------------------------------- */
 

@@ -7,7 +7,7 @@ if exists("b:current_syntax")
 endif
 
 syn keyword polDeclaration policy const let attribute identity source category choose
-syn keyword polDeclaration collection window restate unlisted rule addon example extern
+syn keyword polDeclaration collection window restate unlisted rule addon example extern assume
 syn keyword polOperatorWord and or not in of one
 syn keyword polConditional if else then
 syn keyword polBoolean true false
