@@ -222,6 +222,16 @@ static void effects_text(pol_eval *ev, msg *m, uint32_t first, uint32_t count) {
       break;
     case EFF_WAIT_MONTHS: msg_add(m, "waits %lld months", (long long)v); break;
     case EFF_WAIT_DAYS: msg_add(m, "waits %lld days", (long long)v); break;
+    case EFF_WAIT_MONTHS_AS_DAYS:
+    case EFF_WAIT_DAYS_AS_MONTHS: {
+      int64_t n;
+      if (eval_effect_counted(ev, first + i, &n) != POL_OK)
+        return;
+      bool months = e->kind == EFF_WAIT_MONTHS_AS_DAYS;
+      msg_add(m, "waits %lld %s (counted as %lld %s)", (long long)v, months ? "months" : "days",
+              (long long)n, months ? "days" : "months");
+      break;
+    }
     case EFF_SURCHARGE:
       money_format(v, t);
       msg_add(m, "surcharge %s yuan", t);

@@ -261,12 +261,22 @@ static int better(const pol_program *p, const eval_amounts *c, const int64_t *cf
 
 typedef eval_effects effects;
 
-void eval_effect(eval_effects *e, uint8_t kind, int64_t v) {
+void eval_effect(eval_effects *e, uint8_t kind, int64_t v, int64_t counted) {
   switch (kind) {
   case EFF_START: e->start = (int32_t)v; break;
   case EFF_END: e->end = (int32_t)v; break;
-  case EFF_WAIT_MONTHS: e->wait_months = v; e->wait_days = 0; break;
-  case EFF_WAIT_DAYS: e->wait_days = v; e->wait_months = 0; break;
+  case EFF_WAIT_MONTHS: e->wait_months = v; e->wait_days = 0; e->wait_counts = WAIT_COUNTS_BOTH; break;
+  case EFF_WAIT_DAYS: e->wait_days = v; e->wait_months = 0; e->wait_counts = WAIT_COUNTS_BOTH; break;
+  case EFF_WAIT_MONTHS_AS_DAYS:
+    e->wait_months = v;
+    e->wait_days = counted;
+    e->wait_counts = WAIT_COUNTS_DAYS;
+    break;
+  case EFF_WAIT_DAYS_AS_MONTHS:
+    e->wait_days = v;
+    e->wait_months = counted;
+    e->wait_counts = WAIT_COUNTS_MONTHS;
+    break;
   case EFF_SURCHARGE: e->surcharge = v; break;
   case EFF_FREE: e->free = true; break;
   default: break;
@@ -296,9 +306,17 @@ static pol_status run(pol_eval *ev, prg_section s, int64_t *v) {
 pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v) {
   const prg_effect *eff = &ev->p->effects[effect];
   *v = 0;
-  if (eff->kind > EFF_SURCHARGE || (ev->plan && plan_effect_value(ev->plan, ev, effect, v)))
+  if (!prg_effect_valued(eff->kind) || (ev->plan && plan_effect_value(ev->plan, ev, effect, v)))
     return POL_OK;
   return run(ev, eff->value, v);
+}
+
+pol_status eval_effect_counted(pol_eval *ev, uint32_t effect, int64_t *v) {
+  const prg_effect *eff = &ev->p->effects[effect];
+  *v = 0;
+  if (eff->kind != EFF_WAIT_MONTHS_AS_DAYS && eff->kind != EFF_WAIT_DAYS_AS_MONTHS)
+    return POL_OK;
+  return run(ev, eff->counted, v);
 }
 
 static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, uint32_t first,
@@ -306,11 +324,13 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
   const pol_program *p = ev->p;
   for (uint32_t i = 0; i < count; i++) {
     const prg_effect *eff = &p->effects[first + i];
-    int64_t v = 0;
+    int64_t v = 0, counted = 0;
     pol_status st;
-    if (eff->kind <= EFF_SURCHARGE &&
+    if (prg_effect_valued(eff->kind) &&
         !(ev->plan && plan_effect_value(ev->plan, ev, first + i, &v)) &&
         (st = run(ev, eff->value, &v)) != POL_OK)
+      return st;
+    if ((st = eval_effect_counted(ev, first + i, &counted)) != POL_OK)
       return st;
     switch (eff->kind) {
     case EFF_START:
@@ -318,13 +338,15 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
       if (!is_day(v))
         return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what, prg_str(p, who),
                     eff->kind == EFF_START ? "start" : "end");
-      eval_effect(e, eff->kind, v);
+      eval_effect(e, eff->kind, v, 0);
       break;
     case EFF_WAIT_MONTHS:
     case EFF_WAIT_DAYS:
+    case EFF_WAIT_MONTHS_AS_DAYS:
+    case EFF_WAIT_DAYS_AS_MONTHS:
     case EFF_SURCHARGE:
     case EFF_FREE:
-      eval_effect(e, eff->kind, v);
+      eval_effect(e, eff->kind, v, counted);
       break;
     case EFF_PAYABLE:
       ev->payable = true;
@@ -561,9 +583,11 @@ static pol_status resolved_effects(pol_eval *ev, const plan_cell *cell, eval_eff
     if (idx[k] == PRG_NONE)
       continue;
     const prg_effect *eff = &p->effects[idx[k]];
-    int64_t v;
+    int64_t v, counted;
     pol_status st;
     if (!plan_effect_value(ev->plan, ev, idx[k], &v) && (st = run(ev, eff->value, &v)) != POL_OK)
+      return st;
+    if ((st = eval_effect_counted(ev, idx[k], &counted)) != POL_OK)
       return st;
     if ((eff->kind == EFF_START || eff->kind == EFF_END) && !is_day(v)) {
       const char *what;
@@ -572,7 +596,7 @@ static pol_status resolved_effects(pol_eval *ev, const plan_cell *cell, eval_eff
       return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what, prg_str(p, who),
                   eff->kind == EFF_START ? "start" : "end");
     }
-    eval_effect(e, eff->kind, v);
+    eval_effect(e, eff->kind, v, counted);
   }
   e->free = fx->free;
   for (uint64_t m = cell->rules; m; m &= m - 1)
@@ -586,7 +610,7 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
                                const plan_cell *cell) {
   const pol_program *p = ev->p;
   pol_status st;
-  *e = (effects){ev->year_start, ev->year_end, 0, 0, 0, false};
+  *e = (effects){ev->year_start, ev->year_end, 0, 0, 0, false, WAIT_COUNTS_BOTH};
   if (cell && cell->fx)
     return resolved_effects(ev, cell, e);
   if (cell) {
@@ -617,11 +641,15 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
   return POL_OK;
 }
 
+/* A wait counted in days adds only its days, one counted in months only its months; a
+ * plain wait has one of the two 0. */
 bool eval_benefit_start(const eval_effects *e, int32_t *start) {
   int32_t after_months = e->start;
   int64_t s;
-  if ((e->wait_months != 0 && !cal_add_months(e->start, e->wait_months, &after_months)) ||
-      !add_ok(after_months, e->wait_days, &s) || !is_day(s))
+  int64_t months = e->wait_counts == WAIT_COUNTS_DAYS ? 0 : e->wait_months;
+  int64_t days = e->wait_counts == WAIT_COUNTS_MONTHS ? 0 : e->wait_days;
+  if ((months != 0 && !cal_add_months(e->start, months, &after_months)) ||
+      !add_ok(after_months, days, &s) || !is_day(s))
     return false;
   *start = (int32_t)s;
   return true;

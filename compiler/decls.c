@@ -296,8 +296,8 @@ static prg_section amount(cg *c, ast_node *e, const char *what) {
 static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
   uint32_t first = c->p.neffects;
   for (ast_node *e = list; e; e = e->next) {
-    prg_effect eff = {0, {0, 0}, PRG_NONE};
-    ty t;
+    prg_effect eff = {0, {0, 0}, PRG_NONE, {0, 0}};
+    ty t, u;
     switch (e->op) {
     case 0: eff.kind = EFF_START; eff.value = gen_section(c, e->a, TY_DATE, "'start'"); break;
     case 1: eff.kind = EFF_END; eff.value = gen_section(c, e->a, TY_DATE, "'end'"); break;
@@ -307,6 +307,23 @@ static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
       if (t.t != TY_DAYS && t.t != TY_MONTHS && t.t != TY_ERR)
         cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
                  ty_name(c, t));
+      break;
+    case 3:
+      /* `wait 3 months counted as 90 days` ("3个月(按90天计算)"): the answer reports both
+       * units; the benefit start counts the second */
+      eff.value = gen_section_infer(c, e->a, &t);
+      eff.counted = gen_section_infer(c, e->b, &u);
+      if (t.t != TY_DAYS && t.t != TY_MONTHS && t.t != TY_ERR)
+        cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
+                 ty_name(c, t));
+      else if (u.t != TY_DAYS && u.t != TY_MONTHS && u.t != TY_ERR)
+        cg_error(c, e->b->loc, "'counted as' takes a duration such as '90 days', not %s",
+                 ty_name(c, u));
+      else if (t.t == u.t && t.t != TY_ERR)
+        cg_error(c, e->b->loc, "'counted as' gives the wait in the other unit ('3 months counted "
+                               "as 90 days' or '90 days counted as 3 months'), not in %s again",
+                 t.t == TY_DAYS ? "days" : "months");
+      eff.kind = t.t == TY_DAYS ? EFF_WAIT_DAYS_AS_MONTHS : EFF_WAIT_MONTHS_AS_DAYS;
       break;
     case 4: eff.kind = EFF_SURCHARGE; eff.value = amount(c, e->a, "'surcharge'"); break;
     case 5: eff.kind = EFF_FREE; break;
@@ -599,9 +616,12 @@ static void example_expect(cg *c, ast_node *item) {
     } else if (strcmp(k, "start") == 0 || strcmp(k, "end") == 0) {
       if (gen_literal(c, x->a, T_DATE, &v)) push_expect(c, k[0] == 's' ? EXP_START : EXP_END, 0, v);
     } else if (strcmp(k, "wait") == 0) {
-      bool days = x->a->kind == A_DURATION && x->a->op == 0;
-      if (gen_literal(c, x->a, (ty){days ? TY_DAYS : TY_MONTHS, 0}, &v))
-        push_expect(c, days ? EXP_WAIT_DAYS : EXP_WAIT_MONTHS, 0, v);
+      /* `wait 3 months counted as 90 days` expects both units */
+      for (ast_node *w = x->a; w; w = w == x->a ? x->b : NULL) {
+        bool days = w->kind == A_DURATION && w->op == 0;
+        if (gen_literal(c, w, (ty){days ? TY_DAYS : TY_MONTHS, 0}, &v))
+          push_expect(c, days ? EXP_WAIT_DAYS : EXP_WAIT_MONTHS, 0, v);
+      }
     } else if (strcmp(k, "funding") == 0) {
       push_expect(c, EXP_FUNDING_ALL, 0, 0);
       for (ast_node *f = x->list; f; f = f->next) {

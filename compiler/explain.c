@@ -206,6 +206,8 @@ static const char *effect_name(pol_effect k) {
   case POL_EFFECT_FREE: return "free";
   case POL_EFFECT_PAYABLE: return "payable";
   case POL_EFFECT_NOT_PAYABLE: return "not_payable";
+  case POL_EFFECT_WAIT_MONTHS_AS_DAYS: return "wait_months_as_days";
+  case POL_EFFECT_WAIT_DAYS_AS_MONTHS: return "wait_days_as_months";
   }
   return "?";
 }
@@ -216,8 +218,8 @@ typedef struct {
   int32_t start;      /* benefit start before the wait */
 } running;
 
-static char *effect_phrase(pol_effect k, int64_t v, const char *reason, running *r,
-                           json_t *o) {
+static char *effect_phrase(pol_effect k, int64_t v, int64_t counted, const char *reason,
+                           running *r, json_t *o) {
   char a[32], b[32], d[11];
   json_object_set_new(o, "effect", json_string(effect_name(k)));
   switch (k) {
@@ -234,6 +236,17 @@ static char *effect_phrase(pol_effect k, int64_t v, const char *reason, running 
     return fmt("a waiting period of %" PRId64 " %s", v,
                k == POL_EFFECT_WAIT_MONTHS ? (v == 1 ? "month" : "months")
                                            : (v == 1 ? "day" : "days"));
+  case POL_EFFECT_WAIT_MONTHS_AS_DAYS:
+  case POL_EFFECT_WAIT_DAYS_AS_MONTHS: {
+    /* stated in one unit, counted in the other: both are reported, the second counts */
+    int m = k == POL_EFFECT_WAIT_MONTHS_AS_DAYS;
+    json_object_set_new(o, "months", json_integer(m ? v : counted));
+    json_object_set_new(o, "days", json_integer(m ? counted : v));
+    json_object_set_new(o, "counted_in", json_string(m ? "days" : "months"));
+    return fmt("a waiting period of %" PRId64 " %s, counted as %" PRId64 " %s", v,
+               m ? (v == 1 ? "month" : "months") : (v == 1 ? "day" : "days"), counted,
+               m ? (counted == 1 ? "day" : "days") : (counted == 1 ? "month" : "months"));
+  }
   case POL_EFFECT_SURCHARGE: {
     json_object_set_new(o, "amount", cli_money(v));
     char c[32];
@@ -428,14 +441,16 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
     int64_t v;
     uint32_t r;
     const char *reason = "";
-    if (pol_answer_effect(ev, i, &k, &v, &r, &reason) != POL_OK) {
+    int64_t counted = 0;
+    if (pol_answer_effect(ev, i, &k, &v, &r, &reason) != POL_OK ||
+        pol_answer_effect_counted(ev, i, &counted) != POL_OK) {
       fprintf(stderr, "polc explain: %s\n", pol_eval_error(ev));
       goto fail;
     }
     json_t *owner = r == POL_NO_RULE ? wstep : r < 1024 ? rule_steps[r] : NULL;
     if (!owner) continue;
     json_t *e = json_object();
-    char *phrase = effect_phrase(k, v, reason, &run, e);
+    char *phrase = effect_phrase(k, v, counted, reason, &run, e);
     json_object_set_new(e, "text", json_string(phrase ? phrase : ""));
     json_array_append_new(json_object_get(owner, "effects"), e);
     /* the step's text gains the effect: "…: benefits start 2026-03-10" */

@@ -116,6 +116,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token ADDON "addon" ADDONS "addons" TIERS "tiers" PAID "paid" BY "by" EXAMPLE "example"
 %token RESIDENT "resident" EXPECT "expect" FUNDING "funding" MATCHED "matched" CITE "cite"
 %token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted" EXTERN "extern" ARROW "->"
+%token COUNTED "counted" AS "as" OVERRIDES "overrides" OTHERS "others"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -270,6 +271,8 @@ effects: %empty                          { $$ = NULL; }
 effect: START expr                       { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 0; $$->a = $2; } }
       | END expr                         { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 1; $$->a = $2; } }
       | WAIT expr                        { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 2; $$->a = $2; } }
+      /* `wait 3 months counted as 90 days`: stated in one unit, counted in the other */
+      | WAIT expr COUNTED AS expr        { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 3; $$->a = $2; $$->b = $5; } }
       | SURCHARGE expr                   { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 4; $$->a = $2; } }
       | FREE                             { $$ = NODE(A_EFFECT, @$); if ($$) $$->op = 5; }
       | PAYABLE                          { $$ = NODE(A_EFFECT, @$); if ($$) $$->op = 6; }
@@ -317,6 +320,7 @@ expect_item: PAYABLE expr                { $$ = named(st, A_EXPECT, "payable", N
            | START expr                  { $$ = named(st, A_EXPECT, "start", NULL, @$); if ($$) $$->a = $2; }
            | END expr                    { $$ = named(st, A_EXPECT, "end", NULL, @$); if ($$) $$->a = $2; }
            | WAIT expr                   { $$ = named(st, A_EXPECT, "wait", NULL, @$); if ($$) $$->a = $2; }
+           | WAIT expr COUNTED AS expr   { $$ = named(st, A_EXPECT, "wait", NULL, @$); if ($$) { $$->a = $2; $$->b = $5; } }
            | IDENT expr                  { $$ = named(st, A_EXPECT, $1, NULL, @$); if ($$) $$->a = $2; }
            | FUNDING '{' funding_items '}' { $$ = named(st, A_EXPECT, "funding", NULL, @$); if ($$) $$->list = $3; }
            | FUNDING '{' '}'             { $$ = named(st, A_EXPECT, "funding", NULL, @$); }

@@ -53,8 +53,9 @@ static bool fail(vfy *v, const char *fmt, ...) {
 
 /* ---- sections ---------------------------------------------------------------------- */
 
-static const char *const effect_names[] = {"start",     "end",  "wait_months", "wait_days",
-                                           "surcharge", "free", "payable",     "not_payable"};
+static const char *const effect_names[EFF__COUNT] = {
+    "start", "end", "wait_months", "wait_days", "surcharge", "free", "payable", "not_payable",
+    "wait_months_as_days", "wait_days_as_months"};
 
 typedef struct {
   const pol_program *p;
@@ -81,9 +82,14 @@ static bool visit_effects(walk *w, const char *owner, prg_strref key, uint32_t f
   const pol_program *p = w->p;
   for (uint32_t i = 0; i < count; i++) {
     const prg_effect *e = &p->effects[first + i];
-    bool valued = e->kind <= EFF_SURCHARGE;
-    const char *name = e->kind <= EFF_NOT_PAYABLE ? effect_names[e->kind] : "?";
+    bool valued = prg_effect_valued(e->kind);
+    bool counted = e->kind == EFF_WAIT_MONTHS_AS_DAYS || e->kind == EFF_WAIT_DAYS_AS_MONTHS;
+    const char *name = e->kind < EFF__COUNT ? effect_names[e->kind] : "?";
     if (!visit(w, e->value, owner, key, valued, "effect", name)) return false;
+    char as[40];
+    snprintf(as, sizeof as, "%s counted as", name);
+    if (counted && !visit(w, e->counted, owner, key, true, "effect", as))
+      return false;
   }
   return true;
 }
@@ -589,9 +595,14 @@ static bool check_tables(vfy *v) {
   }
   for (uint32_t i = 0; i < p->neffects; i++) {
     const prg_effect *e = &p->effects[i];
-    if (e->kind > EFF_NOT_PAYABLE)
+    if (e->kind >= EFF__COUNT)
       return fail(v, "effects[%u]: kind %u out of range", (unsigned)i, e->kind);
-    if (e->kind > EFF_SURCHARGE && (e->value.start != 0 || e->value.end != 0))
+    bool counted = e->kind == EFF_WAIT_MONTHS_AS_DAYS || e->kind == EFF_WAIT_DAYS_AS_MONTHS;
+    if (!counted && (e->counted.start != 0 || e->counted.end != 0))
+      return fail(v, "effects[%u]: a %s effect is not counted in another unit, but section "
+                  "%u..%u is given", (unsigned)i, effect_names[e->kind],
+                  (unsigned)e->counted.start, (unsigned)e->counted.end);
+    if (!prg_effect_valued(e->kind) && (e->value.start != 0 || e->value.end != 0))
       return fail(v, "effects[%u]: a %s effect has no value, but section %u..%u is given",
                   (unsigned)i, effect_names[e->kind], (unsigned)e->value.start,
                   (unsigned)e->value.end);

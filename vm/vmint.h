@@ -71,7 +71,7 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
 #define PRG_RULE_FIELDS(F)                                                            \
   F(str, .key) F(str, .label) F(str, .cite) F(sec, .when) F(u32, .eff_first)          \
   F(u32, .eff_count) F(u32, .pos)
-#define PRG_EFFECT_FIELDS(F) F(u8, .kind) F(sec, .value) F(str, .reason)
+#define PRG_EFFECT_FIELDS(F) F(u8, .kind) F(sec, .value) F(str, .reason) F(sec, .counted)
 #define PRG_ADDON_FIELDS(F)                                                           \
   F(str, .key) F(str, .label) F(str, .cite) F(u32, .tier_first) F(u32, .tier_count)   \
   F(u32, .paid_by) F(sec, .paid_when) F(u32, .pos)

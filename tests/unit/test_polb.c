@@ -134,9 +134,9 @@ static pol_program *sample(void) {
   p->windows[1] = (prg_window){intern(p, "late"), PRG_NONE, PRG_NONE, D(2026, 2, 26),
                                D(2026, 12, 31), 1, 31, 1, 1, 0};
   TABLE(p, effects, neffects, 3);
-  p->effects[0] = (prg_effect){EFF_START, {18, 22}, PRG_NONE};
-  p->effects[1] = (prg_effect){EFF_SURCHARGE, {29, 31}, PRG_NONE};
-  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期")};
+  p->effects[0] = (prg_effect){EFF_START, {18, 22}, PRG_NONE, {0, 0}};
+  p->effects[1] = (prg_effect){EFF_SURCHARGE, {29, 31}, PRG_NONE, {0, 0}};
+  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
   p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, intern(p, "温馨提示"),
                            {22, 29}, 1, 2, 4000};
@@ -382,7 +382,7 @@ static void test_every_truncation(void **state) {
 
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
-  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 13, 36, 16, 36, 12, 12, 13, 4, 30,
+  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 21, 36, 16, 36, 12, 12, 13, 4, 30,
                         29, 5};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,

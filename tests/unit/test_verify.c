@@ -131,9 +131,9 @@ static pol_program *base(void) {
   p->windows[0] = (prg_window){intern(p, "main"), PRG_NONE, intern(p, "二、3"),
                                D(2025, 10, 17), D(2025, 12, 31), 1, 25, 0, 1, 0};
   TABLE(p, effects, neffects, 3);
-  p->effects[0] = (prg_effect){EFF_START, {12, 14}, PRG_NONE};
-  p->effects[1] = (prg_effect){EFF_SURCHARGE, {21, 23}, PRG_NONE};
-  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期")};
+  p->effects[0] = (prg_effect){EFF_START, {12, 14}, PRG_NONE, {0, 0}};
+  p->effects[1] = (prg_effect){EFF_SURCHARGE, {21, 23}, PRG_NONE, {0, 0}};
+  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
   p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0};
 
@@ -473,6 +473,9 @@ static void test_section_missing(void **state) {
   p->effects[1].value = (prg_section){0, 0};
   rejects(p, "rule late_surcharge: effect surcharge: missing (no code)");
   p = base();
+  p->effects[1].kind = EFF_WAIT_MONTHS_AS_DAYS; /* `wait … counted as …` needs both sections */
+  rejects(p, "rule late_surcharge: effect wait_months_as_days counted as: missing (no code)");
+  p = base();
   p->categories[1].rest_part = PRG_NONE;
   rejects(p, "category ordinary: part individual: missing (no code)");
 }
@@ -601,8 +604,8 @@ static void test_indices(void **state) {
   p->givens[0].value = 1;
   rejects(p, "givens[0]: value 1 of birth_date outside its 1 enum values");
   p = base();
-  p->effects[0].kind = 9;
-  rejects(p, "effects[0]: kind 9 out of range");
+  p->effects[0].kind = 10;
+  rejects(p, "effects[0]: kind 10 out of range");
 }
 
 /* ---- values (issue #16: fields the evaluator and `polc check` read) ------------------- */
@@ -835,6 +838,9 @@ static void test_encodings(void **state) {
   p = base();
   p->effects[0].reason = 0;
   rejects(p, "effects[0]: a start effect has no reason, but string 0 is given");
+  p = base();
+  p->effects[0].counted = (prg_section){12, 14};
+  rejects(p, "effects[0]: a start effect is not counted in another unit, but section 12..14 is given");
   p = base();
   p->choose[1].source = 0;
   rejects(p, "choose[1]: source 0 on a key that names no source");
