@@ -682,13 +682,30 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
     }
   }
   payable = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
-  c->last_payable = payable;
   window_conflicts(c, w, paid, &e0, wpay, payable, applied, na);
   for (uint32_t k = 0; k < na; k++)
     if (open || payable) c->rule_on_payable[applied[k]] = 1;
   int32_t start;
+  bool dated = eval_benefit_start(&e, &start);
+  /* the rules that read the answer's dates, as pol_quote runs them (after_rules): each
+   * may only refuse */
+  if (dated)
+    for (uint32_t r = 0; r < p->nrules; r++) {
+      int64_t h = 1;
+      if (!p->rules[r].after) continue;
+      c->ev->start = start;
+      c->ev->end = e.end;
+      c->ev->wait_months = e.wait_months;
+      c->ev->wait_days = e.wait_days;
+      if (!chk_absent_sec(p->rules[r].when) && vm_run(c->ev, p->rules[r].when, &h) != POL_OK) h = 0;
+      if (!h) continue;
+      c->rule_applied[r] = 1;
+      if (open || payable) c->rule_on_payable[r] = 1;
+      if (p->rules[r].eff_count > 0) payable = false;
+    }
+  c->last_payable = payable;
   uint8_t *done = &c->late_start_done[w == PRG_NONE ? 0 : w + 1];
-  if (!payable || *done || !eval_benefit_start(&e, &start) || start <= e.end) return;
+  if (!payable || *done || !dated || start <= e.end) return;
   *done = 1;
   char a[11], b[11], d[11];
   cal_format(paid, d);
@@ -738,6 +755,10 @@ static void stage_b_point(chk *c, const dset *moved) {
   uint32_t applied[256], na = 0;
   for (uint32_t i = 0; i < p->nrules; i++) {
     effv *eff = c->rule_eff + (size_t)i * NEFF;
+    if (p->rules[i].after) { /* run by answer_dates, once the dates are known */
+      changed = changed || chk_stale(&c->rule_info[i], &g);
+      continue;
+    }
     if (chk_stale(&c->rule_info[i], &g)) {
       int64_t h = 1;
       if (!chk_absent_sec(p->rules[i].when) && vm_run(c->ev, p->rules[i].when, &h) != POL_OK) h = 0;

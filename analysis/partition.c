@@ -265,6 +265,11 @@ static void attribute(chk *c, prg_section s) {
       PUSH(z);
       break;
     }
+    case OP_ANSWER: { /* the answer's dates: no dimension, not known */
+      aent r = {{{0}}, false, 0, 0, 0};
+      PUSH(r);
+      break;
+    }
     case OP_CALL: { /* a host function's result: unknown, depending on every argument */
       aent r = {{{0}}, false, 0, 0, 0};
       for (uint32_t n = p->externs[b].arg_count; n > 0; n--) {

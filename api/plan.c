@@ -843,8 +843,11 @@ static bool build(builder *b) {
     }
     ok = (cat_f[c] = formula_of(b, lift_section(&b->lx, p->categories[c].when))) >= 0;
   }
+  /* an after rule (it reads the answer's dates) is never in a cell: the quote runs its
+   * `when` once the dates are known, on both paths (quote.c after_rules) */
   for (uint32_t r = 0; ok && r < p->nrules; r++)
-    ok = (rule_f[r] = p->rules[r].when.start >= p->rules[r].when.end
+    ok = (rule_f[r] = p->rules[r].after ? fm_const(b, false)
+                      : p->rules[r].when.start >= p->rules[r].when.end
                           ? fm_const(b, true)
                           : formula_of(b, lift_section(&b->lx, p->rules[r].when))) >= 0;
   for (uint32_t a = 0; ok && a < p->naddons; a++) {

@@ -628,6 +628,8 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
     int64_t holds = 1;
+    if (r->after)
+      continue; /* after_rules, once the dates are known */
     if (cell)
       holds = (cell->rules >> i) & 1;
     else if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
@@ -643,6 +645,30 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
 
 /* A wait counted in days adds only its days, one counted in months only its months; a
  * plain wait has one of the two 0. */
+/* The rules that read the answer's dates (prg_rule.after), in file order, after every
+ * other rule: ev->start, end, wait_months and wait_days hold the answer's (OP_ANSWER reads
+ * them).  They may only refuse (the compiler and the verifier see to it), so the dates
+ * they read are final. */
+static pol_status after_rules(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prg_rule *r = &p->rules[i];
+    int64_t holds = 1;
+    pol_status st;
+    if (!r->after)
+      continue;
+    if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
+      return st;
+    if (!holds)
+      continue;
+    ev->applied[i] = 1;
+    effects unused = {0, 0, 0, 0, 0, false, WAIT_COUNTS_BOTH}; /* only not payable */
+    if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, &unused)) != POL_OK)
+      return st;
+  }
+  return POL_OK;
+}
+
 bool eval_benefit_start(const eval_effects *e, int32_t *start) {
   int32_t after_months = e->start;
   int64_t s;
@@ -696,7 +722,16 @@ static pol_status quote(pol_eval *ev, int32_t date) {
   if ((st = window_rules(ev, date, &e, planned)) != POL_OK)
     return st;
 
-  /* h. amounts and benefit dates */
+  /* h. benefit dates, then the rules that read them, then amounts */
+  int32_t start;
+  if (!eval_benefit_start(&e, &start))
+    return fail(ev, POL_ERUNTIME, "the benefit start after the waiting period is not a date");
+  ev->start = start;
+  ev->end = e.end;
+  ev->wait_months = e.wait_months;
+  ev->wait_days = e.wait_days;
+  if ((st = after_rules(ev)) != POL_OK)
+    return st;
   if (ev->category == PRG_NONE) {
     ev->payable = false;
     ev->rsn_kind = RSN_NO_CATEGORY;
@@ -708,13 +743,6 @@ static pol_status quote(pol_eval *ev, int32_t date) {
              !add_ok(ev->worth, e.surcharge, &ev->worth)) {
     return fail(ev, POL_ERUNTIME, "the surcharge overflows");
   }
-  int32_t start;
-  if (!eval_benefit_start(&e, &start))
-    return fail(ev, POL_ERUNTIME, "the benefit start after the waiting period is not a date");
-  ev->start = start;
-  ev->end = e.end;
-  ev->wait_months = e.wait_months;
-  ev->wait_days = e.wait_days;
 
   /* i. add-ons: none without a category, whose answer is negative */
   if (ev->category != PRG_NONE && (st = eval_addons(ev, planned)) != POL_OK)

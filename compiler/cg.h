@@ -15,7 +15,8 @@
 typedef enum {
   SYM_CONST, SYM_LET, SYM_ATTR, SYM_IDENTITY, SYM_SOURCE, SYM_CATEGORY, SYM_WINDOW,
   SYM_COLLECTION, SYM_ENUMVAL, SYM_ADDON, SYM_PAID_ON, SYM_BENEFIT_YEAR, SYM_SUBSIDIZED,
-  SYM_CHOSEN, SYM_EXTERN
+  SYM_CHOSEN, SYM_EXTERN,
+  SYM_ANSWER /* benefit_start, benefit_end, waiting_months, waiting_days: index = OP_ANSWER's A */
 } sym_kind;
 
 /* A static type: the VM's value kind plus, for enums, which attribute declares it. */
@@ -55,6 +56,8 @@ typedef struct {
   pol_diags *diags;
   uint32_t src;     /* the policy's diag source (0 is the prelude) */
   bool in_rule;     /* `category` and `subsidized` are visible */
+  bool in_rule_when; /* the answer's dates (SYM_ANSWER) are visible: a rule's `when` */
+  const char *read_answer; /* the first SYM_ANSWER the rule being compiled reads, or NULL */
   bool oom;
   uint32_t let_limit; /* lets with index < let_limit may be referenced */
   uint32_t depth;     /* gen_expr/gen_literal/const_operand frames active: <= AST_MAX_DEPTH */
@@ -90,7 +93,7 @@ const char *sym_suggest(cg *c, const char *name, uint32_t kinds, const char *ext
 #define SYM_VALUES                                                                             \
   ((1u << SYM_CONST) | (1u << SYM_LET) | (1u << SYM_ATTR) | (1u << SYM_IDENTITY) |              \
    (1u << SYM_ENUMVAL) | (1u << SYM_PAID_ON) | (1u << SYM_BENEFIT_YEAR) |                     \
-   (1u << SYM_SUBSIDIZED) | (1u << SYM_CHOSEN))
+   (1u << SYM_SUBSIDIZED) | (1u << SYM_CHOSEN) | (1u << SYM_ANSWER))
 const char *ty_name(const cg *c, ty t);
 
 /* Growable tables.  cg_grow returns `arr` grown to hold one more of `size` beyond n (cap

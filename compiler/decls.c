@@ -511,8 +511,23 @@ static void rule(cg *c, ast_node *d) {
   r.label = cg_str(c, d->str);
   r.cite = cg_str(c, d->cite);
   r.pos = d->loc.start;
+  c->in_rule_when = true;
+  c->read_answer = NULL;
   r.when = gen_section(c, d->a, TY_BOOL, "the condition of a rule");
+  c->in_rule_when = false;
   r.eff_first = effects(c, d->list, &r.eff_count);
+  /* A rule that reads the answer's dates runs after every other rule, once they are
+   * known; were it to set one (or the surcharge, or payable), what it read would no
+   * longer be the answer's.  So it may only refuse. */
+  if (c->read_answer) {
+    r.after = 1;
+    for (ast_node *e = d->list; e; e = e->next)
+      if (e->op != 7)
+        cg_error(c, e->loc,
+                 "rule '%s' reads '%s' (the answer's dates), so it runs after every other rule "
+                 "and may only refuse ('not payable \"…\"'); set dates in another rule",
+                 d->name, c->read_answer);
+  }
   if (!r.eff_count) cg_warn(c, d->loc, "rule '%s' has no effect", d->name);
   prg_rule *p = CG_PUSH(c, c->p.rules, c->p.nrules, c->cap_rules);
   if (p) *p = r;
@@ -741,6 +756,10 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   sym_declare(c, "benefit_year", SYM_BENEFIT_YEAR, 0, NULL);
   sym_declare(c, "subsidized", SYM_SUBSIDIZED, 0, NULL);
   sym_declare(c, "category", SYM_CHOSEN, 0, NULL);
+  sym_declare(c, "benefit_start", SYM_ANSWER, 0, NULL);
+  sym_declare(c, "benefit_end", SYM_ANSWER, 1, NULL);
+  sym_declare(c, "waiting_months", SYM_ANSWER, 2, NULL);
+  sym_declare(c, "waiting_days", SYM_ANSWER, 3, NULL);
 
   ast_node *hdr = NULL;
   for (ast_node *d = decls; d; d = d->next) {

@@ -128,11 +128,16 @@ typedef struct {
   uint32_t pos;
 } prg_window;
 
+/* A rule whose `when` reads the answer's dates (benefit_start, benefit_end,
+ * waiting_months, waiting_days: OP_ANSWER) is an *after* rule: it runs after every other
+ * rule, once the answer's dates are known, and may only refuse (EFF_NOT_PAYABLE); no
+ * other section reads OP_ANSWER (docs/LANGUAGE.md "Rules that read the answer"). */
 typedef struct {
   prg_strref key, label, cite;
   prg_section when;
   uint32_t eff_first, eff_count;
   uint32_t pos;
+  uint8_t after;        /* 1: reads the answer's dates, runs after the other rules */
 } prg_rule;
 
 typedef enum {

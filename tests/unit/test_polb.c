@@ -139,7 +139,7 @@ static pol_program *sample(void) {
   p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
   p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, intern(p, "温馨提示"),
-                           {22, 29}, 1, 2, 4000};
+                           {22, 29}, 1, 2, 4000, 0};
 
   TABLE(p, addons, naddons, 2);
   p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {31, 33}, 5};
@@ -382,7 +382,7 @@ static void test_every_truncation(void **state) {
 
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
-  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 21, 36, 16, 36, 12, 12, 13, 4, 30,
+  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 33, 21, 36, 16, 36, 12, 12, 13, 4, 30,
                         29, 5};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,
@@ -556,7 +556,7 @@ static void test_verifier_runs(void **state) {
   write_ok(p, &b, &n);
   size_t code = table_offset(p, 2) + 4;
   b[code + 4 * 1] = 200; /* opcode of pc 1 */
-  sealed_fails(b, n, "section 0 (let age_paid: value), pc 1: unknown opcode 200 (there are 36)");
+  sealed_fails(b, n, "section 0 (let age_paid: value), pc 1: unknown opcode 200 (there are 37)");
   b[code + 4 * 1] = OP_LOAD;
   size_t cat = table_offset(p, 8) + 4;
   /* categories[0].part_count: key, label, cite (12), otherwise (1), when, worth (16),

@@ -135,7 +135,7 @@ static pol_program *base(void) {
   p->effects[1] = (prg_effect){EFF_SURCHARGE, {21, 23}, PRG_NONE, {0, 0}};
   p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
-  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0};
+  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0, 0};
 
   TABLE(p, addons, naddons, 1);
   p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {23, 25}, 0};
@@ -229,11 +229,11 @@ static void test_bad_opcode(void **state) {
   (void)state;
   pol_program *p = base();
   p->code[1] = 200; /* op 200, A 0, B 0 */
-  rejects(p, LET ", pc 1: unknown opcode 200 (there are 36)");
+  rejects(p, LET ", pc 1: unknown opcode 200 (there are 37)");
   p = base();
   p->code[5] = OP__COUNT; /* the first opcode past the table, in category when */
-  rejects(p, "section 1 (category subsistence_allowance: when), pc 5: unknown opcode 36 "
-             "(there are 36)");
+  rejects(p, "section 1 (category subsistence_allowance: when), pc 5: unknown opcode 37 "
+             "(there are 37)");
 }
 
 static void test_const_out_of_range(void **state) {
@@ -830,6 +830,43 @@ static void test_example_values(void **state) {
   rejects(p, "expects[0]: add-on amount 5 is not 0 in the list's opening entry");
 }
 
+/* OP_ANSWER (the answer's dates) only in the `when` of a rule marked after, which may
+ * only refuse; its figure in range. */
+static void test_answer(void **state) {
+  (void)state;
+  pol_program *p = base();
+  p->code[12] = IA(ANSWER, 0); /* the window's start reads benefit_start */
+  rejects(p, "section 6 (window main: effect start), pc 12 (ANSWER): only the `when` of a rule "
+             "that runs after the others (after 1) reads the answer's dates");
+  p = base();
+  p->code[18] = IA(ANSWER, 2); /* the rule's when: not subsidized -> not waiting_months */
+  rejects(p, "section 7 (rule late_surcharge: when), pc 18 (ANSWER): only the `when` of a rule "
+             "that runs after the others (after 1) reads the answer's dates");
+  p = base();
+  p->rules[0].after = 2;
+  rejects(p, "rules[0] (late_surcharge): after 2 is not 0 or 1");
+  p = base();
+  p->rules[0].after = 1; /* its effects: surcharge, not payable */
+  rejects(p, "rules[0] (late_surcharge): a rule that runs after the others has a surcharge "
+             "effect; it may only be not_payable");
+  p = base();
+  p->rules[0].after = 1;
+  p->rules[0].eff_first = 2;
+  p->rules[0].eff_count = 1;
+  p->code[18] = IA(ANSWER, 4);
+  rejects(p, "section 7 (rule late_surcharge: when), pc 18 (ANSWER): answer figure 4 out of "
+             "range (0..3)");
+  p = base();
+  p->rules[0].after = 1;
+  p->rules[0].eff_first = 2;
+  p->rules[0].eff_count = 1;
+  p->code[18] = IA(ANSWER, 3);
+  char err[256] = "";
+  bool ok = vfy_program(p, err, sizeof err);
+  prg_free(p);
+  if (!ok) fail_msg("rejected: %s", err);
+}
+
 static void test_encodings(void **state) {
   (void)state;
   pol_program *p = base();
@@ -954,6 +991,7 @@ int main(void) {
     cmocka_unit_test(test_attr_values),
     cmocka_unit_test(test_example_values),
     cmocka_unit_test(test_encodings),
+    cmocka_unit_test(test_answer),
     cmocka_unit_test(test_expect_headers),
     cmocka_unit_test(test_nidentities_64),
     cmocka_unit_test(test_small_err_buffer),
