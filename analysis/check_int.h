@@ -195,6 +195,8 @@ typedef struct {
   uint8_t *pair_done;    /* ncats*ncats: best severity reported so far +1 */
   uint8_t *amount_done;
   uint8_t *counted_done; /* neffects: a `counted as` figure already reported */
+  uint8_t *rule_applies; /* nrules: scratch, the rules that apply at this point (overrides) */
+  uint8_t *rule_held;    /* nrules: its `when` held at some point (applied or overridden) */
   bool missing_done;
   uint8_t *rule_applied;
   uint8_t *rule_on_payable; /* applied where the window accepts the date or the answer is payable */

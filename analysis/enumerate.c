@@ -689,7 +689,8 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
   bool dated = eval_benefit_start(&e, &start);
   /* the rules that read the answer's dates, as pol_quote runs them (after_rules): each
    * may only refuse */
-  if (dated)
+  if (dated) {
+    bool any = false;
     for (uint32_t r = 0; r < p->nrules; r++) {
       int64_t h = 1;
       if (!p->rules[r].after) continue;
@@ -698,11 +699,17 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
       c->ev->wait_months = e.wait_months;
       c->ev->wait_days = e.wait_days;
       if (!chk_absent_sec(p->rules[r].when) && vm_run(c->ev, p->rules[r].when, &h) != POL_OK) h = 0;
-      if (!h) continue;
+      c->rule_applies[r] = h != 0;
+      if (h) c->rule_held[r] = 1, any = true;
+    }
+    if (any && p->noverrides > 0) eval_overrides(p, c->rule_applies);
+    for (uint32_t r = 0; any && r < p->nrules; r++) {
+      if (!p->rules[r].after || !c->rule_applies[r]) continue;
       c->rule_applied[r] = 1;
       if (open || payable) c->rule_on_payable[r] = 1;
       if (p->rules[r].eff_count > 0) payable = false;
     }
+  }
   c->last_payable = payable;
   uint8_t *done = &c->late_start_done[w == PRG_NONE ? 0 : w + 1];
   if (!payable || *done || !dated || start <= e.end) return;
@@ -768,11 +775,19 @@ static void stage_b_point(chk *c, const dset *moved) {
       c->rule_when[i] = h;
       memcpy(eff, now, sizeof now);
     }
-    if (c->rule_when[i]) {
+  }
+  /* the rules that apply: those whose `when` holds, less those a rule that applies
+   * overrides (as pol_quote resolves them) */
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    c->rule_applies[i] = !p->rules[i].after && c->rule_when[i] != 0;
+    if (c->rule_applies[i]) c->rule_held[i] = 1;
+  }
+  if (p->noverrides > 0) eval_overrides(p, c->rule_applies);
+  for (uint32_t i = 0; i < p->nrules; i++)
+    if (c->rule_applies[i]) {
       c->rule_applied[i] = 1;
       if (na < 256) applied[na++] = i;
     }
-  }
   if (changed) answer_dates(c, applied, na);
   {
     uint64_t want = (uint64_t)slots[SLOT_IDENTITIES] & c->b_bits & ~c->ident_gives;

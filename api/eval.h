@@ -195,6 +195,14 @@ enum { WAIT_COUNTS_BOTH, WAIT_COUNTS_DAYS, WAIT_COUNTS_MONTHS };
  * and `polc check` both call it. */
 void eval_effect(eval_effects *e, uint8_t kind, int64_t v, int64_t counted);
 
+/* `overrides`: clears applies[o] for every rule o overridden by a rule that applies.
+ * applies[nrules] holds 1 for each rule whose `when` holds; a rule overrides only rules
+ * before it, so from the last rule to the first each is final when it is reached.  The
+ * one place overrides are resolved: pol_quote, the plan and `polc check` all call it. */
+void eval_overrides(const pol_program *p, uint8_t *applies);
+/* The same on a mask of at most 64 rules (bit r: rule r). */
+uint64_t eval_overrides_mask(const pol_program *p, uint64_t applies);
+
 /* The window that answers `date`: the first whose range holds it, or PRG_NONE. */
 uint32_t eval_window_at(const pol_program *p, int32_t date);
 

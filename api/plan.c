@@ -941,6 +941,10 @@ static bool build(builder *b) {
     if (ok && nk > 0) /* no child: both arrays may be NULL */
       memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
   }
+  /* a cell holds the rules that apply: those overridden by one that applies are dropped
+   * (the cell table is not searched after this) */
+  for (uint32_t c = 0; ok && p->noverrides > 0 && c < pl->ncells; c++)
+    pl->cells[c].rules = eval_overrides_mask(p, pl->cells[c].rules);
   if (ok)
     ok = resolve_effects(b) && day_table(b);
   free(cat_f);

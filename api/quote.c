@@ -365,6 +365,26 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
   return POL_OK;
 }
 
+/* ---- overrides ---------------------------------------------------------------------- */
+
+void eval_overrides(const pol_program *p, uint8_t *applies) {
+  for (uint32_t r = p->nrules; r-- > 0;)
+    if (applies[r])
+      for (uint32_t k = 0; k < p->rules[r].ovr_count; k++)
+        applies[p->overrides[p->rules[r].ovr_first + k]] = 0;
+}
+
+uint64_t eval_overrides_mask(const pol_program *p, uint64_t applies) {
+  for (uint32_t r = p->nrules < 64 ? p->nrules : 64; r-- > 0;)
+    if ((applies >> r) & 1)
+      for (uint32_t k = 0; k < p->rules[r].ovr_count; k++) {
+        uint32_t o = p->overrides[p->rules[r].ovr_first + k];
+        if (o < 64)
+          applies &= ~((uint64_t)1 << o);
+      }
+  return applies;
+}
+
 /* ---- windows ------------------------------------------------------------------------ */
 
 uint32_t eval_window_at(const pol_program *p, int32_t date) {
@@ -625,20 +645,31 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
     if ((st = apply_effects(ev, "window", w->key, w->eff_first, w->eff_count, e)) != POL_OK)
       return st;
   }
-  for (uint32_t i = 0; i < p->nrules; i++) {
-    const prg_rule *r = &p->rules[i];
-    int64_t holds = 1;
-    if (r->after)
-      continue; /* after_rules, once the dates are known */
-    if (cell)
-      holds = (cell->rules >> i) & 1;
-    else if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
-      return st;
-    if (!holds)
-      continue;
-    ev->applied[i] = 1;
-    if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, e)) != POL_OK)
-      return st;
+  /* With overrides, every `when` first, then the overridden rules dropped (the plan's
+   * cells hold the resolved set), then the effects in file order.  Without, one pass. */
+  bool two_pass = p->noverrides > 0 && !cell;
+  for (uint32_t pass = two_pass ? 0 : 1; pass < 2; pass++) {
+    if (pass == 1 && two_pass)
+      eval_overrides(p, ev->applied);
+    for (uint32_t i = 0; i < p->nrules; i++) {
+      const prg_rule *r = &p->rules[i];
+      int64_t holds = 1;
+      if (r->after)
+        continue; /* after_rules, once the dates are known */
+      if (pass == 1 && two_pass)
+        holds = ev->applied[i];
+      else if (cell)
+        holds = (cell->rules >> i) & 1;
+      else if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
+        return st;
+      if (!holds)
+        continue;
+      ev->applied[i] = 1;
+      if (pass == 0)
+        continue;
+      if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, e)) != POL_OK)
+        return st;
+    }
   }
   return POL_OK;
 }
@@ -651,6 +682,7 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
  * they read are final. */
 static pol_status after_rules(pol_eval *ev) {
   const pol_program *p = ev->p;
+  bool any = false;
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
     int64_t holds = 1;
@@ -659,9 +691,17 @@ static pol_status after_rules(pol_eval *ev) {
       continue;
     if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
       return st;
-    if (!holds)
+    ev->applied[i] = holds != 0;
+    any = any || holds;
+  }
+  if (!any)
+    return POL_OK;
+  eval_overrides(p, ev->applied); /* after rules override only after rules */
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prg_rule *r = &p->rules[i];
+    pol_status st;
+    if (!r->after || !ev->applied[i])
       continue;
-    ev->applied[i] = 1;
     effects unused = {0, 0, 0, 0, 0, false, WAIT_COUNTS_BOTH}; /* only not payable */
     if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, &unused)) != POL_OK)
       return st;

@@ -48,7 +48,7 @@ typedef struct {
   uint32_t cap_strings, cap_consts, cap_code, cap_attrs, cap_enum, cap_ids, cap_srcs, cap_lets,
       cap_cats, cap_parts, cap_choose, cap_wins, cap_rules, cap_effs, cap_addons, cap_tiers,
       cap_examples, cap_givens, cap_buys, cap_expects, cap_unlisted, cap_restates,
-      cap_externs, cap_ext_args;
+      cap_externs, cap_ext_args, cap_overrides;
   /* Symbols live in fixed-size chunks that never move, so a sym* stays valid while more
    * names are declared (a pointer into a realloc'd array did not: #16). */
   sym **sym_chunks; uint32_t nsyms, cap_chunks;

@@ -505,6 +505,63 @@ static void window(cg *c, ast_node *d, uint32_t idx) {
   c->p.windows[idx] = w;
 }
 
+/* `overrides a, b`: each a rule declared above this one (so overrides never form a cycle:
+ * a cycle needs a rule that overrides one below it), of the same kind (both read the
+ * answer's dates or neither), named once.  Run after `r->after` is known. */
+static void overrides(cg *c, ast_node *d, prg_rule *r) {
+  r->ovr_first = c->p.noverrides;
+  for (ast_node *n = d->b ? d->b->list : NULL; n; n = n->next) {
+    uint32_t found = PRG_NONE, count = 0;
+    for (uint32_t i = 0; i < c->p.nrules; i++)
+      if (strcmp(prg_str(&c->p, c->p.rules[i].key), n->name) == 0) found = i, count++;
+    if (strcmp(n->name, d->name) == 0) {
+      cg_error(c, n->loc, "rule '%s' cannot override itself", d->name);
+      continue;
+    }
+    if (count == 0) {
+      bool below = false, overrides_back = false;
+      for (ast_node *x = d->next; x && !below; x = x->next)
+        if (x->kind == A_RULE && x->name && strcmp(x->name, n->name) == 0) {
+          below = true;
+          for (ast_node *m = x->b ? x->b->list : NULL; m; m = m->next)
+            overrides_back = overrides_back || strcmp(m->name, d->name) == 0;
+        }
+      if (overrides_back)
+        cg_error(c, n->loc, "rules '%s' and '%s' override each other: overrides may not form "
+                            "a cycle (keep the override in the later rule)",
+                 d->name, n->name);
+      else if (below)
+        cg_error(c, n->loc, "rule '%s' is declared below '%s': a rule overrides only rules "
+                            "declared before it (move the overriding rule after it)",
+                 n->name, d->name);
+      else
+        cg_error(c, n->loc, "'%s' is not a rule declared above '%s'%s", n->name, d->name,
+                 c->p.nrules ? "" : " (it is the first rule)");
+      continue;
+    }
+    if (count > 1) {
+      cg_error(c, n->loc, "%u rules are named '%s': an override must name one", count, n->name);
+      continue;
+    }
+    if (c->p.rules[found].after != r->after) {
+      cg_error(c, n->loc, "rule '%s' %s the answer's dates and '%s' %s: an override joins rules "
+                          "that run together",
+               d->name, r->after ? "reads" : "does not read", n->name,
+               r->after ? "does not" : "does");
+      continue;
+    }
+    bool dup = false;
+    for (uint32_t k = r->ovr_first; k < c->p.noverrides; k++) dup = dup || c->p.overrides[k] == found;
+    if (dup) {
+      cg_error(c, n->loc, "rule '%s' is named twice after 'overrides'", n->name);
+      continue;
+    }
+    uint32_t *p = CG_PUSH(c, c->p.overrides, c->p.noverrides, c->cap_overrides);
+    if (p) *p = found;
+  }
+  r->ovr_count = c->p.noverrides - r->ovr_first;
+}
+
 static void rule(cg *c, ast_node *d) {
   prg_rule r = {0};
   r.key = cg_str(c, d->name);
@@ -528,6 +585,7 @@ static void rule(cg *c, ast_node *d) {
                  "and may only refuse ('not payable \"…\"'); set dates in another rule",
                  d->name, c->read_answer);
   }
+  overrides(c, d, &r);
   if (!r.eff_count) cg_warn(c, d->loc, "rule '%s' has no effect", d->name);
   prg_rule *p = CG_PUSH(c, c->p.rules, c->p.nrules, c->cap_rules);
   if (p) *p = r;

@@ -124,7 +124,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %type <node> names name_list type enum_vals enum_val attr_default cat_body parts part
 %type <node> keys key days_opt effects_opt effects effect tiers tier paid_opt
 %type <node> example_items example_item givens given buys buy expects expect_item funding_items
-%type <node> funding_item accepted_opt ext_types
+%type <node> funding_item accepted_opt ext_types overrides_opt
 %type <str> cite_opt
 
 %start file
@@ -177,8 +177,8 @@ decl: POLICY '{' header_fields '}'
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
     | UNLISTED names cite_opt
         { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->list = $2 ? $2->list : NULL; $$->cite = $3; } }
-    | RULE IDENT STRING cite_opt WHEN expr '{' effects '}'
-        { $$ = named(st, A_RULE, $2, $3, @$); if ($$) { $$->cite = $4; $$->a = $6; $$->list = $8; } }
+    | RULE IDENT STRING cite_opt overrides_opt WHEN expr '{' effects '}'
+        { $$ = named(st, A_RULE, $2, $3, @$); if ($$) { $$->cite = $4; $$->b = $5; $$->a = $7; $$->list = $9; } }
     | ADDON IDENT STRING cite_opt '{' TIERS tiers paid_opt '}'
         { $$ = named(st, A_ADDON, $2, $3, @$); if ($$) { $$->cite = $4; $$->list = $7; $$->a = $8; } }
     | EXAMPLE STRING '{' example_items '}'
@@ -211,6 +211,11 @@ label_opt: %empty   { $$ = NULL; }
 accepted_opt: %empty                { $$ = NULL; }
             | ACCEPTED STRING       { $$ = named(st, A_FIELD, "accepted", $2, @$); }
             ;
+
+/* `overrides a, b`: when this rule applies, rules a and b (declared above) do not */
+overrides_opt: %empty                { $$ = NULL; }
+             | OVERRIDES name_list   { $$ = NODE(A_NAMES, @$); if ($$) $$->list = $2; }
+             ;
 
 cite_opt: %empty      { $$ = NULL; }
         | CITE STRING { $$ = $2; }

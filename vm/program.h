@@ -138,6 +138,9 @@ typedef struct {
   uint32_t eff_first, eff_count;
   uint32_t pos;
   uint8_t after;        /* 1: reads the answer's dates, runs after the other rules */
+  /* `overrides a, b`: rules (indices in prg.overrides, each below this rule's own, so
+   * overrides never form a cycle) that do not apply when this one applies */
+  uint32_t ovr_first, ovr_count;
 } prg_rule;
 
 typedef enum {
@@ -232,6 +235,7 @@ typedef struct pol_program {
   prg_choose_key *choose; uint32_t nchoose;
   prg_window *windows; uint32_t nwindows;
   prg_rule *rules; uint32_t nrules;
+  uint32_t *overrides; uint32_t noverrides; /* rule indices: prg_rule.ovr_first/ovr_count */
   prg_effect *effects; uint32_t neffects;
   prg_addon *addons; uint32_t naddons;
   prg_tier *tiers; uint32_t ntiers;

@@ -646,6 +646,22 @@ static bool check_tables(vfy *v) {
     if (r->after > 1)
       return fail(v, "rules[%u] (%s): after %u is not 0 or 1", (unsigned)i, prg_str(p, r->key),
                   (unsigned)r->after);
+    if (!range_ok(r->ovr_first, r->ovr_count, p->noverrides))
+      return fail(v, "rules[%u] (%s): overrides %u+%u outside the %u overrides", (unsigned)i,
+                  prg_str(p, r->key), (unsigned)r->ovr_first, (unsigned)r->ovr_count,
+                  (unsigned)p->noverrides);
+    /* a rule overrides only rules before it (so overrides form no cycle and the quote
+     * resolves them last to first), of its own kind (after or not) */
+    for (uint32_t k = 0; k < r->ovr_count; k++) {
+      uint32_t o = p->overrides[r->ovr_first + k];
+      if (o >= i)
+        return fail(v, "rules[%u] (%s): overrides rule %u, which is not before it", (unsigned)i,
+                    prg_str(p, r->key), (unsigned)o);
+      if (p->rules[o].after != r->after)
+        return fail(v, "rules[%u] (%s): overrides rule %u (%s), which runs %s it", (unsigned)i,
+                    prg_str(p, r->key), (unsigned)o, prg_str(p, p->rules[o].key),
+                    r->after ? "before" : "after");
+    }
     /* a rule that reads the answer's dates may only refuse: it runs once they are set */
     for (uint32_t k = 0; r->after && k < r->eff_count; k++)
       if (p->effects[r->eff_first + k].kind != EFF_NOT_PAYABLE)

@@ -139,7 +139,7 @@ static pol_program *sample(void) {
   p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
   p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, intern(p, "温馨提示"),
-                           {22, 29}, 1, 2, 4000, 0};
+                           {22, 29}, 1, 2, 4000, 0, 0, 0};
 
   TABLE(p, addons, naddons, 2);
   p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {31, 33}, 5};
@@ -278,7 +278,7 @@ static void test_empty_program(void **state) {
   unsigned char *b1, *b2;
   size_t n1, n2;
   write_ok(p, &b1, &n1);
-  assert_int_equal(n1, TABLES_AT + 24 * 4 + CHECKSUM_BYTES);
+  assert_int_equal(n1, TABLES_AT + 25 * 4 + CHECKSUM_BYTES);
   pol_program *q = NULL;
   char err[256];
   if (!polb_read(b1, n1, &q, err, sizeof err)) fail_msg("read: %s", err);
@@ -362,16 +362,16 @@ static void test_every_truncation(void **state) {
   t = sealed_prefix(b, TABLES_AT + 4 + 10 + CHECKSUM_BYTES);
   read_fails(t, TABLES_AT + 4 + 10 + CHECKSUM_BYTES, msg);
   free(t);
-  /* the last byte of the restatement (before the externs' and ext_args' counts) becomes
-   * the first byte of the checksum */
+  /* the last byte of the restatement (before the externs', ext_args' and overrides'
+   * counts) becomes the first byte of the checksum */
   snprintf(msg, sizeof msg,
            "offset %zu: restates: count 1 of 30-byte records exceeds the 29 bytes left",
-           n - CHECKSUM_BYTES - 8 - 34);
-  t = sealed_prefix(b, n - 9);
-  read_fails(t, n - 9, msg);
+           n - CHECKSUM_BYTES - 12 - 34);
+  t = sealed_prefix(b, n - 13);
+  read_fails(t, n - 13, msg);
   free(t);
-  /* the last byte of the last table (ext_args' count) becomes the first byte of the checksum */
-  snprintf(msg, sizeof msg, "offset %zu: ext_args: count: expected 4 bytes, 3 left",
+  /* the last byte of the last table (overrides' count) becomes the first byte of the checksum */
+  snprintf(msg, sizeof msg, "offset %zu: overrides: count: expected 4 bytes, 3 left",
            n - CHECKSUM_BYTES - 4);
   t = sealed_prefix(b, n - 1);
   read_fails(t, n - 1, msg);
@@ -382,13 +382,14 @@ static void test_every_truncation(void **state) {
 
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
-  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 33, 21, 36, 16, 36, 12, 12, 13, 4, 30,
-                        29, 5};
+  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 41, 21, 36, 16, 36, 12, 12, 13, 4, 30,
+                        29, 5, 4};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,
                             p->nchoose,   p->nwindows,  p->nrules,   p->neffects, p->naddons,
                             p->ntiers,    p->nexamples, p->ngivens,  p->nbuys,    p->nexpects,
-                            p->nunlisted, p->nrestates, p->nexterns, p->next_args};
+                            p->nunlisted, p->nrestates, p->nexterns, p->next_args,
+                            p->noverrides};
   size_t off = TABLES_AT;
   for (int i = 0; i < which; i++) off += 4 + rec[i] * count[i];
   return off;
@@ -402,7 +403,7 @@ static void test_table_offsets(void **state) {
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_int_equal(table_offset(p, 23) + 4 + 5 * p->next_args + CHECKSUM_BYTES, n);
+  assert_int_equal(table_offset(p, 24) + 4 + 4 * p->noverrides + CHECKSUM_BYTES, n);
   free(b);
   prg_free(p);
 }
@@ -445,17 +446,17 @@ static void test_flipped_count(void **state) {
   size_t ex = table_offset(p, 21);
   put32(b + ex, 2);
   snprintf(msg, sizeof msg,
-           "offset %zu: restates: count 2 of 30-byte records exceeds the 38 bytes left", ex);
+           "offset %zu: restates: count 2 of 30-byte records exceeds the 42 bytes left", ex);
   sealed_fails(b, n, msg);
   put32(b + ex, 0);
-  /* the restatement's first 8 bytes (zeroed) are read as the last two tables' counts */
-  unsigned char saved[8];
-  memcpy(saved, b + ex + 4, 8);
-  memset(b + ex + 4, 0, 8);
+  /* the restatement's first 12 bytes (zeroed) are read as the last three tables' counts */
+  unsigned char saved[12];
+  memcpy(saved, b + ex + 4, 12);
+  memset(b + ex + 4, 0, 12);
   snprintf(msg, sizeof msg, "offset %zu: 30 bytes between the last table and the checksum",
            left_end - 30);
   sealed_fails(b, n, msg);
-  memcpy(b + ex + 4, saved, 8);
+  memcpy(b + ex + 4, saved, 12);
   put32(b + ex, p->nrestates);
 
   /* restored and sealed: reads again */

@@ -135,7 +135,7 @@ static pol_program *base(void) {
   p->effects[1] = (prg_effect){EFF_SURCHARGE, {21, 23}, PRG_NONE, {0, 0}};
   p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
-  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0, 0};
+  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0, 0, 0, 0};
 
   TABLE(p, addons, naddons, 1);
   p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {23, 25}, 0};
@@ -867,6 +867,20 @@ static void test_answer(void **state) {
   if (!ok) fail_msg("rejected: %s", err);
 }
 
+/* `overrides`: in range, and only of rules before the overriding one (no cycle). */
+static void test_overrides(void **state) {
+  (void)state;
+  pol_program *p = base();
+  p->rules[0].ovr_first = 0;
+  p->rules[0].ovr_count = 1;
+  rejects(p, "rules[0] (late_surcharge): overrides 0+1 outside the 0 overrides");
+  p = base();
+  TABLE(p, overrides, noverrides, 1);
+  p->overrides[0] = 0; /* itself */
+  p->rules[0].ovr_count = 1;
+  rejects(p, "rules[0] (late_surcharge): overrides rule 0, which is not before it");
+}
+
 static void test_encodings(void **state) {
   (void)state;
   pol_program *p = base();
@@ -992,6 +1006,7 @@ int main(void) {
     cmocka_unit_test(test_example_values),
     cmocka_unit_test(test_encodings),
     cmocka_unit_test(test_answer),
+    cmocka_unit_test(test_overrides),
     cmocka_unit_test(test_expect_headers),
     cmocka_unit_test(test_nidentities_64),
     cmocka_unit_test(test_small_err_buffer),
