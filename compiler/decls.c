@@ -457,7 +457,16 @@ static void restate(cg *c, ast_node *d) {
 /* `unlisted { IDENTITY, … }`: identities of the vocabulary the notice does not list; the
  * policy treats their holders as holding no identity, and says so instead of leaving
  * `polc check` to warn. */
-static void unlisted(cg *c, ast_node *d) {
+static void unlisted(cg *c, ast_node *d, ast_node **others) {
+  if (d->op) { /* `unlisted others`: resolved once all code is generated (unlisted_untested) */
+    if (*others) {
+      uint32_t line, col;
+      diag_locate(&c->diags->sources[(*others)->loc.src], (*others)->loc.start, &line, &col);
+      cg_error(c, d->loc, "'unlisted others' is already declared on line %u", line);
+    }
+    *others = d;
+    return;
+  }
   for (ast_node *n = d->list; n; n = n->next) {
     sym *s = sym_find(c, n->name);
     if (!s || s->kind != SYM_IDENTITY) {
@@ -477,6 +486,31 @@ static void unlisted(cg *c, ast_node *d) {
   }
 }
 
+/* Whether identity i is tested by some code of the policy (OP_IDENT). */
+static bool identity_tested(const cg *c, uint32_t i) {
+  for (uint32_t pc = 0; pc < c->p.ncode; pc++)
+    if (INSN_OP(c->p.code[pc]) == OP_IDENT && INSN_A(c->p.code[pc]) == i) return true;
+  return false;
+}
+
+/* `unlisted others`: every identity (the prelude's and the policy's) that no condition
+ * tests and no `unlisted { … }` lists joins the unlisted ones.  Covering none is a
+ * warning: the declaration says nothing. */
+static void unlisted_others(cg *c, ast_node *others) {
+  uint32_t added = 0;
+  for (uint32_t i = 0; i < c->p.nidentities; i++) {
+    bool listed = false;
+    for (uint32_t k = 0; k < c->p.nunlisted; k++) listed = listed || c->p.unlisted[k] == i;
+    if (listed || identity_tested(c, i)) continue;
+    uint32_t *p = CG_PUSH(c, c->p.unlisted, c->p.nunlisted, c->cap_unlisted);
+    if (p) *p = i;
+    added++;
+  }
+  if (!added)
+    cg_warn(c, others->loc, "'unlisted others' covers no identity: the policy tests every "
+                            "identity or lists the others already");
+}
+
 /* An identity declared unlisted must not be tested anywhere (run after all code). */
 static void unlisted_untested(cg *c, ast_node *decls) {
   for (ast_node *d = decls; d; d = d->next) {
@@ -484,11 +518,8 @@ static void unlisted_untested(cg *c, ast_node *decls) {
     for (ast_node *n = d->list; n; n = n->next) {
       sym *s = sym_find(c, n->name);
       if (!s || s->kind != SYM_IDENTITY) continue;
-      for (uint32_t pc = 0; pc < c->p.ncode; pc++)
-        if (INSN_OP(c->p.code[pc]) == OP_IDENT && INSN_A(c->p.code[pc]) == s->index) {
-          cg_error(c, n->loc, "identity '%s' is declared unlisted, but the policy tests it", n->name);
-          break;
-        }
+      if (identity_tested(c, s->index))
+        cg_error(c, n->loc, "identity '%s' is declared unlisted, but the policy tests it", n->name);
     }
   }
 }
@@ -867,6 +898,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
 
   uint32_t cat = 0, win = 0, add = 0;
   int otherwise = 0, chose = 0;
+  ast_node *others = NULL; /* `unlisted others` */
   for (ast_node *d = decls; d; d = d->next) {
     switch (d->kind) {
     case A_LET: {
@@ -910,7 +942,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
       restate(c, d);
       break;
     case A_UNLISTED:
-      unlisted(c, d);
+      unlisted(c, d, &others);
       break;
     case A_RULE:
       c->in_rule = true;
@@ -935,5 +967,6 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
     if (d->kind == A_EXAMPLE) example(c, d);
   if (c->p.rounding == ROUNDING_UNSET) c->p.rounding = ROUND_HALF_UP;
   unlisted_untested(c, decls);
+  if (others) unlisted_others(c, others);
   warn_unused(c);
 }

@@ -177,6 +177,9 @@ decl: POLICY '{' header_fields '}'
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
     | UNLISTED names cite_opt
         { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->list = $2 ? $2->list : NULL; $$->cite = $3; } }
+      /* `unlisted others`: every identity no condition tests */
+    | UNLISTED OTHERS cite_opt
+        { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->op = 1; $$->cite = $3; } }
     | RULE IDENT STRING cite_opt overrides_opt WHEN expr '{' effects '}'
         { $$ = named(st, A_RULE, $2, $3, @$); if ($$) { $$->cite = $4; $$->b = $5; $$->a = $7; $$->list = $9; } }
     | ADDON IDENT STRING cite_opt '{' TIERS tiers paid_opt '}'
