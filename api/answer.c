@@ -204,13 +204,17 @@ static const char *choose_what(const pol_program *p, const prg_choose_key *k) {
  * of a window or rule did for this answer. */
 static void effects_text(pol_eval *ev, msg *m, uint32_t first, uint32_t count) {
   const pol_program *p = ev->p;
+  uint32_t said = 0;
   for (uint32_t i = 0; i < count; i++) {
     const prg_effect *e = &p->effects[first + i];
     int64_t v;
     char t[MONEY_MAX_TEXT > 11 ? MONEY_MAX_TEXT : 11];
+    /* a refused answer has no benefit period: `why` states none */
+    if (!ev->payable && (e->kind == EFF_START || e->kind == EFF_END))
+      continue;
     if (eval_effect_value(ev, first + i, &v) != POL_OK)
       return;
-    msg_add(m, "%s", i ? ", " : ": ");
+    msg_add(m, "%s", said++ ? ", " : ": ");
     switch (e->kind) {
     case EFF_START:
     case EFF_END:

@@ -176,6 +176,10 @@ typedef struct { int64_t worth, individual, funding; } eval_amounts;
 pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *funding,
                          bool *bad);
 
+/* The benefit start and end of a refused answer (docs/QUERY.md: a refused payment buys
+ * no benefit period; JSON null, accessors INT32_MIN). */
+#define EVAL_NO_DATE INT32_MIN
+
 /* What the window and the rules decide; a later effect replaces an earlier one. */
 typedef struct {
   int32_t start, end;

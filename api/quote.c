@@ -787,6 +787,12 @@ static pol_status quote(pol_eval *ev, int32_t date) {
   /* i. add-ons: none without a category, whose answer is negative */
   if (ev->category != PRG_NONE && (st = eval_addons(ev, planned)) != POL_OK)
     return st;
+  /* j. a refused payment buys no benefit period (QUERY.md "Not payable"): the dates
+   * computed above served the rules that read them, and are not part of the answer */
+  if (!ev->payable) {
+    ev->start = EVAL_NO_DATE;
+    ev->end = EVAL_NO_DATE;
+  }
   ev->has_answer = true;
   return POL_OK;
 }

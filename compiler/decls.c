@@ -705,9 +705,21 @@ static void example_resident(cg *c, ast_node *item, prg_example *ex) {
 
 static void example_expect(cg *c, ast_node *item) {
   static const ty T_MONEY = {TY_MONEY, 0}, T_DATE = {TY_DATE, 0}, T_BOOL = {TY_BOOL, 0};
+  /* `payable false` with a benefit date: a refused answer has none (QUERY.md), so the
+   * expectation could never hold */
+  bool refused = false;
+  for (ast_node *x = item->list; x; x = x->next)
+    refused = refused || (strcmp(x->name, "payable") == 0 && x->a && x->a->kind == A_BOOL &&
+                          x->a->ival == 0);
   for (ast_node *x = item->list; x; x = x->next) {
     int64_t v = 0;
     const char *k = x->name;
+    if (refused && (strcmp(k, "start") == 0 || strcmp(k, "end") == 0)) {
+      cg_error(c, x->loc, "a refused answer ('payable false') has no benefit period: its "
+                          "benefit_start and benefit_end are null; drop '%s' from this 'expect'",
+               k);
+      continue;
+    }
     if (strcmp(k, "payable") == 0) {
       if (gen_literal(c, x->a, T_BOOL, &v)) push_expect(c, EXP_PAYABLE, 0, v);
     } else if (strcmp(k, "subsidized") == 0) {

@@ -318,8 +318,9 @@ static json_t *answer_json(const answer *a) {
   json_object_set_new(o, "category", *a->category ? json_string(a->category) : json_null());
   json_object_set_new(o, "individual", cli_money(a->individual));
   json_object_set_new(o, "funding", json_string(a->funding));
-  json_object_set_new(o, "benefit_start", cli_date(a->start));
-  json_object_set_new(o, "benefit_end", cli_date(a->end));
+  /* a refused answer has no benefit period: null, as in polc quote */
+  json_object_set_new(o, "benefit_start", a->start == INT32_MIN ? json_null() : cli_date(a->start));
+  json_object_set_new(o, "benefit_end", a->end == INT32_MIN ? json_null() : cli_date(a->end));
   json_object_set_new(o, "waiting_months", json_integer(a->wm));
   json_object_set_new(o, "waiting_days", json_integer(a->wd));
   return o;

@@ -449,6 +449,8 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
     }
     json_t *owner = r == POL_NO_RULE ? wstep : r < 1024 ? rule_steps[r] : NULL;
     if (!owner) continue;
+    /* a refused answer has no benefit period (QUERY.md): its dates are not stated */
+    if (!pol_answer_payable(ev) && (k == POL_EFFECT_START || k == POL_EFFECT_END)) continue;
     json_t *e = json_object();
     char *phrase = effect_phrase(k, v, counted, reason, &run, e);
     json_object_set_new(e, "text", json_string(phrase ? phrase : ""));
@@ -478,7 +480,7 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
   /* 6. the benefit start after the wait, and the answer */
   int64_t wm = pol_answer_wait_months(ev), wd = pol_answer_wait_days(ev);
   int32_t start = pol_answer_start(ev), end = pol_answer_end(ev);
-  if (win && (wm || wd)) {
+  if (win && (wm || wd) && pol_answer_payable(ev)) {
     json_t *o = step(steps, "wait", fmt("benefits start %s + %" PRId64 " %s of waiting = %s",
                                         day_text(run.start, d1), wm ? wm : wd,
                                         wm ? "months" : "days", day_text(start, d2)));
@@ -529,8 +531,8 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
   set_before_text(o, "individual", cli_money(pol_answer_individual(ev)));
   set_before_text(o, "funding", f);
   set_before_text(o, "addons", ad);
-  set_before_text(o, "benefit_start", cli_date(start));
-  set_before_text(o, "benefit_end", cli_date(end));
+  set_before_text(o, "benefit_start", payable ? cli_date(start) : json_null());
+  set_before_text(o, "benefit_end", payable ? cli_date(end) : json_null());
   set_before_text(o, "waiting_months", json_integer(wm));
   set_before_text(o, "waiting_days", json_integer(wd));
   free(cands);

@@ -201,6 +201,25 @@ static void test_typed_equals_json(void **state) {
   assert_int_equal(pol_quote(ev, day("2025-11-27")), POL_OK);
   assert_int_equal(pol_answer_payable(ev), 0);
   assert_string_equal(pol_answer_reason(ev), "payments are accepted on days 1\u201325 of each month");
+  /* a refused answer has no benefit period: "none" through the accessors, null in JSON
+   * (the keys kept), while the category and amounts are still those that would apply */
+  assert_int_equal(pol_answer_start(ev), INT32_MIN);
+  assert_int_equal(pol_answer_end(ev), INT32_MIN);
+  assert_int_equal(pol_answer_individual(ev), 40000);
+  char *r = pol_answer_json(ev, POL_ANSWER_QUOTE);
+  assert_non_null(r);
+  json_t *rj = json_loads(r, 0, NULL);
+  assert_non_null(json_object_get(rj, "benefit_start"));
+  assert_true(json_is_null(json_object_get(rj, "benefit_start")));
+  assert_true(json_is_null(json_object_get(rj, "benefit_end")));
+  json_decref(rj);
+  free(r);
+  r = pol_answer_json(ev, POL_ANSWER_ELIGIBLE);
+  rj = json_loads(r, 0, NULL);
+  assert_true(json_is_null(json_object_get(rj, "benefit_start")));
+  assert_true(json_is_null(json_object_get(rj, "benefit_end")));
+  json_decref(rj);
+  free(r);
   pol_eval_free(ev);
   pol_eval_free(jv);
   pol_program_free(p);
