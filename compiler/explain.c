@@ -216,6 +216,7 @@ static const char *effect_name(pol_effect k) {
 typedef struct {
   int64_t individual; /* the chosen category's individual part, then with the surcharge */
   int32_t start;      /* benefit start before the wait */
+  int counted_in;     /* the last wait: 0 as stated, 1 counted in days, 2 counted in months */
 } running;
 
 static char *effect_phrase(pol_effect k, int64_t v, int64_t counted, const char *reason,
@@ -232,6 +233,7 @@ static char *effect_phrase(pol_effect k, int64_t v, int64_t counted, const char 
     return fmt("benefits end %s", day_text((int32_t)v, d));
   case POL_EFFECT_WAIT_MONTHS:
   case POL_EFFECT_WAIT_DAYS:
+    r->counted_in = 0;
     json_object_set_new(o, k == POL_EFFECT_WAIT_MONTHS ? "months" : "days", json_integer(v));
     return fmt("a waiting period of %" PRId64 " %s", v,
                k == POL_EFFECT_WAIT_MONTHS ? (v == 1 ? "month" : "months")
@@ -240,6 +242,7 @@ static char *effect_phrase(pol_effect k, int64_t v, int64_t counted, const char 
   case POL_EFFECT_WAIT_DAYS_AS_MONTHS: {
     /* stated in one unit, counted in the other: both are reported, the second counts */
     int m = k == POL_EFFECT_WAIT_MONTHS_AS_DAYS;
+    r->counted_in = m ? 1 : 2;
     json_object_set_new(o, "months", json_integer(m ? v : counted));
     json_object_set_new(o, "days", json_integer(m ? counted : v));
     json_object_set_new(o, "counted_in", json_string(m ? "days" : "months"));
@@ -385,7 +388,7 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
   }
 
   /* 4. the window of the date, 5. the rules, with their effects in the order applied */
-  running run = {win ? win->individual : 0, 0};
+  running run = {win ? win->individual : 0, 0, 0};
   {
     int32_t y0;
     char jan1[16];
@@ -481,11 +484,19 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
   int64_t wm = pol_answer_wait_months(ev), wd = pol_answer_wait_days(ev);
   int32_t start = pol_answer_start(ev), end = pol_answer_end(ev);
   if (win && (wm || wd) && pol_answer_payable(ev)) {
-    json_t *o = step(steps, "wait", fmt("benefits start %s + %" PRId64 " %s of waiting = %s",
-                                        day_text(run.start, d1), wm ? wm : wd,
-                                        wm ? "months" : "days", day_text(start, d2)));
+    /* the unit the wait counts in: a wait stated in one unit and counted in the other
+     * (`wait 3 months counted as 90 days`) counts the second */
+    int days = run.counted_in == 1 || (run.counted_in == 0 && !wm);
+    int64_t n = days ? wd : wm;
+    char stated[64] = "";
+    if (run.counted_in)
+      snprintf(stated, sizeof stated, " (stated as %" PRId64 " %s)", days ? wm : wd,
+               days ? "months" : "days");
+    json_t *o = step(steps, "wait", fmt("benefits start %s + %" PRId64 " %s of waiting%s = %s",
+                                        day_text(run.start, d1), n, days ? "days" : "months",
+                                        stated, day_text(start, d2)));
     set_before_text(o, "from", cli_date(run.start));
-    set_before_text(o, wm ? "months" : "days", json_integer(wm ? wm : wd));
+    set_before_text(o, days ? "days" : "months", json_integer(n));
     set_before_text(o, "start", cli_date(start));
   }
   int payable = pol_answer_payable(ev);
