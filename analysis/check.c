@@ -396,7 +396,19 @@ static void final_findings(chk *c) {
                   "resident whose payment is accepted",
                   prg_str(p, p->addons[i].key), prg_str(p, p->sources[p->addons[i].paid_by].key));
   for (uint32_t r = 0; r < p->nrules && !c->incomplete_ids; r++)
-    if (!c->rule_applied[r])
+    if (!c->rule_applied[r] && c->rule_held[r]) {
+      /* its `when` holds, but always with a rule that overrides it */
+      sbuf who = {0};
+      for (uint32_t o = r + 1; o < p->nrules; o++)
+        for (uint32_t k = 0; k < p->rules[o].ovr_count; k++)
+          if (p->overrides[p->rules[o].ovr_first + k] == r)
+            chk_sb(&who, "%s`%s`", who.s ? ", " : "", prg_str(p, p->rules[o].key));
+      chk_add_finding(c, DIAG_WARNING, "dates", p->rules[r].pos, 0, 0, 0, NULL,
+                  "rule `%s` never applies: wherever its `when` holds, a rule that overrides it "
+                  "applies (%s)",
+                  prg_str(p, p->rules[r].key), who.s ? who.s : "");
+      free(who.s);
+    } else if (!c->rule_applied[r])
       chk_add_finding(c, DIAG_WARNING, "dates", p->rules[r].pos, 0, 0, 0, NULL,
                   "rule `%s` never applies: no resident and payment date satisfy its `when`",
                   prg_str(p, p->rules[r].key));
@@ -451,6 +463,7 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
   case 7: return st == POL_OK && ev->window == f->a;
   case 13: return st == POL_OK && ev->window == f->a;
   case 14: return st == POL_OK && ev->matched[f->a] && !ev->payable;
+  case 15: return st == POL_OK; /* the figures are the effect's own at this resident */
   case 11: return st == POL_OK && ev->payable && ev->window == f->a && ev->applied[f->b];
   case 12: return st == POL_OK && ev->window == f->a && f->date >= p->windows[f->b].lo && f->date <= p->windows[f->b].hi;
   default: (void)p; return false;
@@ -590,6 +603,9 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
   c->rule_on_payable = calloc(p->nrules ? p->nrules : 1, 1);
   c->cat_partial = calloc(n ? n : 1, 1);
   c->late_start_done = calloc(p->nwindows + 1, 1);
+  c->counted_done = calloc(p->neffects ? p->neffects : 1, 1);
+  c->rule_applies = calloc(p->nrules ? p->nrules : 1, 1);
+  c->rule_held = calloc(p->nrules ? p->nrules : 1, 1);
   c->lose_res = calloc(n ? n : 1, sizeof *c->lose_res);
   c->lose_date = calloc(n ? n : 1, sizeof *c->lose_date);
   c->pair_done = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
@@ -600,7 +616,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
       !c->cat_holds || !c->cat_chosen || !c->amount_done || !c->cat_loses_to || !c->pair_done ||
       !c->rule_applied || !c->rule_pair_done || !c->rule_info || !c->rule_when ||
       !c->rule_eff || !c->blet || !c->lose_res || !c->lose_date || !c->rule_on_payable || !c->cat_partial ||
-      !c->late_start_done || !c->win_pair_done || !c->cat_holds_acc || !c->cat_chosen_acc ||
+      !c->late_start_done || !c->counted_done || !c->rule_applies || !c->rule_held || !c->win_pair_done || !c->cat_holds_acc || !c->cat_chosen_acc ||
       !c->held_res || !c->held_date || !c->addon_acc || n > 256)
     goto done;
   if (!chk_make_dims(c)) goto done;
@@ -703,6 +719,7 @@ done:
   free(c->held_res); free(c->held_date); free(c->cat_holds_acc); free(c->cat_chosen_acc); free(c->addon_acc);
   free(c->lose_res); free(c->lose_date); free(c->rule_on_payable); free(c->cat_partial); free(c->late_start_done);
   free(c->rule_info); free(c->rule_when); free(c->rule_eff); free(c->blet); free(c->moved);
+  free(c->counted_done); free(c->rule_applies); free(c->rule_held);
   info_free(&c->A);
   info_free(&c->win_info);
   info_free(&c->B);

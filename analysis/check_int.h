@@ -123,7 +123,7 @@ typedef struct {
 } centry;
 
 /* One effect value a rule sets (stage B). */
-typedef struct { int kind; int64_t v; bool set; } effv;
+typedef struct { int kind; int64_t v; bool set; int64_t counted; } effv; /* counted: EFF_WAIT_*_AS_* */
 enum { NEFF = 6 }; /* start, end, wait, surcharge, free, payability */
 
 typedef struct {
@@ -136,7 +136,9 @@ typedef struct {
   /* replay: what must hold */
   int rk;         /* 0 none, 1 overlap, 2 missing, 3 amounts, 4 loses, 5 rules, 6 nowindow, 7 window,
                      8 untested identity, 9 restate, 10 buys nothing, 11 window overlap with a rule,
-                     12 window overlap with different effects, 13 window overlap (no effect) */
+                     12 window overlap with different effects, 13 window overlap (no effect),
+                     15 a wait counted as an implausible number of days (no replay: the
+                     figures are the effect's own) */
   uint32_t a, b;
   uint32_t rel;   /* the second party's declaration (overlaps, conflicts) when has_rel */
   bool has_rel;
@@ -195,6 +197,9 @@ typedef struct {
   int32_t *lose_date;
   uint8_t *pair_done;    /* ncats*ncats: best severity reported so far +1 */
   uint8_t *amount_done;
+  uint8_t *counted_done; /* neffects: a `counted as` figure already reported */
+  uint8_t *rule_applies; /* nrules: scratch, the rules that apply at this point (overrides) */
+  uint8_t *rule_held;    /* nrules: its `when` held at some point (applied or overridden) */
   bool missing_done;
   uint8_t *rule_applied;
   uint8_t *rule_on_payable; /* applied where the window accepts the date or the answer is payable */

@@ -531,6 +531,27 @@ static centry *stage_a(chk *c, bool new_paid) {
 
 /* ---- stage B: windows and rules ---------------------------------------------------------- */
 
+/* `wait N months counted as D days` (or D days counted as N months) at the current point:
+ * N calendar months last 28N .. 31N days, so a D outside that span is a misread figure of
+ * the notice ("3个月(按9天计算)"); reported once per effect, at its window or rule. */
+static void counted_plausible(chk *c, uint32_t i, int64_t v, int64_t n, uint32_t pos) {
+  const prg_effect *e = &c->p->effects[i];
+  if ((e->kind != EFF_WAIT_MONTHS_AS_DAYS && e->kind != EFF_WAIT_DAYS_AS_MONTHS) ||
+      c->counted_done[i] || v == INT64_MIN)
+    return;
+  bool mo = e->kind == EFF_WAIT_MONTHS_AS_DAYS;
+  int64_t months = mo ? v : n, days = mo ? n : v;
+  if (months < 0 || days < 0 || months > 12000 || (days >= 28 * months && days <= 31 * months))
+    return;
+  c->counted_done[i] = 1;
+  chk_add_finding(c, DIAG_WARNING, "dates", pos, 15, i, 0, c->ev->slots,
+                  "the wait is stated as %lld %s but counted as %lld %s: %lld months last "
+                  "%lld .. %lld days; check the figures against the notice",
+                  (long long)(mo ? months : days), mo ? "months" : "days",
+                  (long long)(mo ? days : months), mo ? "days" : "months", (long long)months,
+                  (long long)(28 * months), (long long)(31 * months));
+}
+
 /* The effects one rule sets at the current point, by what they set: 0 start, 1 end,
  * 2 wait, 3 surcharge, 4 free, 5 payability; kind and value as the program has them
  * (v INT64_MIN: the value cannot be evaluated). */
@@ -540,12 +561,16 @@ static void rule_effects(chk *c, uint32_t r, effv out[NEFF]) {
   const prg_rule *ru = &p->rules[r];
   for (uint32_t k = 0; k < ru->eff_count; k++) {
     const prg_effect *e = &p->effects[ru->eff_first + k];
-    int64_t v = 0;
-    if (e->kind <= EFF_SURCHARGE && vm_run(c->ev, e->value, &v) != POL_OK) v = INT64_MIN;
+    int64_t v = 0, n = 0;
+    if (prg_effect_valued(e->kind) && vm_run(c->ev, e->value, &v) != POL_OK) v = INT64_MIN;
+    if ((e->kind == EFF_WAIT_MONTHS_AS_DAYS || e->kind == EFF_WAIT_DAYS_AS_MONTHS) &&
+        vm_run(c->ev, e->counted, &n) != POL_OK)
+      v = INT64_MIN;
+    counted_plausible(c, ru->eff_first + k, v, n, ru->pos);
     int slot = e->kind == EFF_START ? 0 : e->kind == EFF_END ? 1
-               : e->kind == EFF_WAIT_MONTHS || e->kind == EFF_WAIT_DAYS ? 2
+               : prg_effect_is_wait(e->kind) ? 2
                : e->kind == EFF_SURCHARGE ? 3 : e->kind == EFF_FREE ? 4 : 5;
-    out[slot] = (effv){e->kind, v, true};
+    out[slot] = (effv){e->kind, v, true, n};
   }
 }
 
@@ -569,16 +594,21 @@ static int64_t dim_value(const chk *c, const int64_t *slots, uint32_t di) {
  * them); false if one cannot be evaluated. */
 static bool window_effects(chk *c, uint32_t w, int32_t paid, eval_effects *e, bool *payable) {
   const pol_program *p = c->p;
-  *e = (eval_effects){cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false};
+  *e = (eval_effects){cal_from_ymd(p->year, 1, 1), cal_from_ymd(p->year, 12, 31), 0, 0, 0, false,
+                      WAIT_COUNTS_BOTH};
   *payable = w != PRG_NONE && vm_in_window(&p->windows[w], paid);
   if (w == PRG_NONE) return true;
   const prg_window *win = &p->windows[w];
   for (uint32_t k = 0; k < win->eff_count; k++) {
     const prg_effect *x = &p->effects[win->eff_first + k];
-    int64_t v = 0;
-    if (x->kind <= EFF_SURCHARGE && vm_run(c->ev, x->value, &v) != POL_OK) return false;
+    int64_t v = 0, n = 0;
+    if (prg_effect_valued(x->kind) && vm_run(c->ev, x->value, &v) != POL_OK) return false;
+    if ((x->kind == EFF_WAIT_MONTHS_AS_DAYS || x->kind == EFF_WAIT_DAYS_AS_MONTHS) &&
+        vm_run(c->ev, x->counted, &n) != POL_OK)
+      return false;
+    counted_plausible(c, win->eff_first + k, v, n, win->pos);
     if (x->kind == EFF_PAYABLE || x->kind == EFF_NOT_PAYABLE) *payable = x->kind == EFF_PAYABLE;
-    else eval_effect(e, x->kind, v);
+    else eval_effect(e, x->kind, v, n);
   }
   return true;
 }
@@ -617,7 +647,8 @@ static void window_conflicts(chk *c, uint32_t w, int32_t paid, const eval_effect
     bool xpay;
     bool differ = r < 0 && window_effects(c, x, paid, &ex, &xpay) && (payable || xpay) &&
                   (xpay != payable || ex.start != e->start || ex.end != e->end || ex.wait_months != e->wait_months ||
-                   ex.wait_days != e->wait_days || ex.surcharge != e->surcharge || ex.free != e->free);
+                   ex.wait_days != e->wait_days || ex.wait_counts != e->wait_counts ||
+                   ex.surcharge != e->surcharge || ex.free != e->free);
     if (r < 0 && !differ) continue;
     if (r >= 0 && !accepted) continue;
     *done = 1;
@@ -659,17 +690,41 @@ static void answer_dates(chk *c, const uint32_t *applied, uint32_t na) {
       if (x[s].v == INT64_MIN) return;
       if (s == 0 || s == 2) cause = (int32_t)applied[k];
       if (s == 5) payable = x[s].kind == EFF_PAYABLE;
-      else eval_effect(&e, (uint8_t)x[s].kind, x[s].v);
+      else eval_effect(&e, (uint8_t)x[s].kind, x[s].v, x[s].counted);
     }
   }
   payable = payable && c->ev->slots[SLOT_CATEGORY] >= 0;
-  c->last_payable = payable;
   window_conflicts(c, w, paid, &e0, wpay, payable, applied, na);
   for (uint32_t k = 0; k < na; k++)
     if (open || payable) c->rule_on_payable[applied[k]] = 1;
   int32_t start;
+  bool dated = eval_benefit_start(&e, &start);
+  /* the rules that read the answer's dates, as pol_quote runs them (after_rules): each
+   * may only refuse */
+  if (dated) {
+    bool any = false;
+    for (uint32_t r = 0; r < p->nrules; r++) {
+      int64_t h = 1;
+      if (!p->rules[r].after) continue;
+      c->ev->start = start;
+      c->ev->end = e.end;
+      c->ev->wait_months = e.wait_months;
+      c->ev->wait_days = e.wait_days;
+      if (!chk_absent_sec(p->rules[r].when) && vm_run(c->ev, p->rules[r].when, &h) != POL_OK) h = 0;
+      c->rule_applies[r] = h != 0;
+      if (h) c->rule_held[r] = 1, any = true;
+    }
+    if (any && p->noverrides > 0) eval_overrides(p, c->rule_applies);
+    for (uint32_t r = 0; any && r < p->nrules; r++) {
+      if (!p->rules[r].after || !c->rule_applies[r]) continue;
+      c->rule_applied[r] = 1;
+      if (open || payable) c->rule_on_payable[r] = 1;
+      if (p->rules[r].eff_count > 0) payable = false;
+    }
+  }
+  c->last_payable = payable;
   uint8_t *done = &c->late_start_done[w == PRG_NONE ? 0 : w + 1];
-  if (!payable || *done || !eval_benefit_start(&e, &start) || start <= e.end) return;
+  if (!payable || *done || !dated || start <= e.end) return;
   *done = 1;
   char a[11], b[11], d[11];
   cal_format(paid, d);
@@ -726,6 +781,10 @@ static void stage_b_point(chk *c, const dset *moved) {
   uint32_t applied[256], na = 0;
   for (uint32_t i = 0; i < p->nrules; i++) {
     effv *eff = c->rule_eff + (size_t)i * NEFF;
+    if (p->rules[i].after) { /* run by answer_dates, once the dates are known */
+      changed = changed || chk_stale(&c->rule_info[i], &g);
+      continue;
+    }
     if (chk_stale(&c->rule_info[i], &g)) {
       int64_t h = 1;
       if (!chk_absent_sec(p->rules[i].when) && vm_run(c->ev, p->rules[i].when, &h) != POL_OK) h = 0;
@@ -735,11 +794,19 @@ static void stage_b_point(chk *c, const dset *moved) {
       c->rule_when[i] = h;
       memcpy(eff, now, sizeof now);
     }
-    if (c->rule_when[i]) {
+  }
+  /* the rules that apply: those whose `when` holds, less those a rule that applies
+   * overrides (as pol_quote resolves them) */
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    c->rule_applies[i] = !p->rules[i].after && c->rule_when[i] != 0;
+    if (c->rule_applies[i] && inside) c->rule_held[i] = 1;
+  }
+  if (p->noverrides > 0) eval_overrides(p, c->rule_applies);
+  for (uint32_t i = 0; i < p->nrules; i++)
+    if (c->rule_applies[i]) {
       if (inside) c->rule_applied[i] = 1;
       if (na < 256) applied[na++] = i;
     }
-  }
   c->b_skipped = !inside;
   if (!inside) return; /* the caches above are kept current; nothing is concluded here */
   if (changed) answer_dates(c, applied, na);
@@ -761,7 +828,9 @@ static void stage_b_point(chk *c, const dset *moved) {
       if (*done) continue;
       const effv *e1 = c->rule_eff + (size_t)r1 * NEFF, *e2 = c->rule_eff + (size_t)r2 * NEFF;
       for (int k = 0; k < NEFF; k++) {
-        if (!e1[k].set || !e2[k].set || (e1[k].kind == e2[k].kind && e1[k].v == e2[k].v)) continue;
+        if (!e1[k].set || !e2[k].set ||
+            (e1[k].kind == e2[k].kind && e1[k].v == e2[k].v && e1[k].counted == e2[k].counted))
+          continue;
         *done = 1;
         finding *f = chk_add_finding(c, DIAG_ERROR, "dates", p->rules[r2].pos, 5, r1, r2, c->ev->slots,
                     "rules `%s` and `%s` both apply and set `%s` differently; the later one, `%s`, wins "

@@ -174,6 +174,9 @@ static bool lift_range(lift_ctx *b, uint32_t pc, uint32_t end, int32_t *st, uint
        * is not lifted: a leaf of it would drop its arguments from the tree */
       if (vm_ops[op].kind == OPK_EXTERN)
         return false;
+      /* the answer's dates are no input: an after rule's `when` is never lifted */
+      if (vm_ops[op].kind == OPK_ANSWER)
+        return false;
       break;
     }
     pops = vm_ops[op].pops;

@@ -270,6 +270,11 @@ static void attribute(chk *c, prg_section s) {
       PUSH(z);
       break;
     }
+    case OP_ANSWER: { /* the answer's dates: no dimension, not known */
+      aent r = {{{0}}, false, 0, 0, 0};
+      PUSH(r);
+      break;
+    }
     case OP_CALL: { /* a host function's result: unknown, depending on every argument */
       aent r = {{{0}}, false, 0, 0, 0};
       for (uint32_t n = p->externs[b].arg_count; n > 0; n--) {
@@ -309,7 +314,10 @@ static void attribute_all(chk *c) {
     attribute(c, cat->worth);
     for (uint32_t k = 0; k < cat->part_count; k++) attribute(c, p->parts[cat->part_first + k].value);
   }
-  for (uint32_t i = 0; i < p->neffects; i++) attribute(c, p->effects[i].value);
+  for (uint32_t i = 0; i < p->neffects; i++) {
+    attribute(c, p->effects[i].value);
+    attribute(c, p->effects[i].counted);
+  }
   for (uint32_t i = 0; i < p->nrules; i++) attribute(c, p->rules[i].when);
   for (uint32_t i = 0; i < p->naddons; i++) attribute(c, p->addons[i].paid_when);
 }
@@ -330,14 +338,18 @@ void chk_scan_program(chk *c) {
     info_merge(&c->A, in);
   }
   for (uint32_t i = 0; i < p->nwindows; i++)
-    for (uint32_t k = 0; k < p->windows[i].eff_count; k++)
+    for (uint32_t k = 0; k < p->windows[i].eff_count; k++) {
       scan_section(c, p->effects[p->windows[i].eff_first + k].value, &c->win_info);
+      scan_section(c, p->effects[p->windows[i].eff_first + k].counted, &c->win_info);
+    }
   info_merge(&c->B, &c->win_info);
   for (uint32_t i = 0; i < p->nrules; i++) {
     info *in = &c->rule_info[i];
     scan_section(c, p->rules[i].when, in);
-    for (uint32_t k = 0; k < p->rules[i].eff_count; k++)
+    for (uint32_t k = 0; k < p->rules[i].eff_count; k++) {
       scan_section(c, p->effects[p->rules[i].eff_first + k].value, in);
+      scan_section(c, p->effects[p->rules[i].eff_first + k].counted, in);
+    }
     info_merge(&c->B, in);
   }
   for (uint32_t i = 0; i < p->naddons; i++) {

@@ -204,13 +204,17 @@ static const char *choose_what(const pol_program *p, const prg_choose_key *k) {
  * of a window or rule did for this answer. */
 static void effects_text(pol_eval *ev, msg *m, uint32_t first, uint32_t count) {
   const pol_program *p = ev->p;
+  uint32_t said = 0;
   for (uint32_t i = 0; i < count; i++) {
     const prg_effect *e = &p->effects[first + i];
     int64_t v;
     char t[MONEY_MAX_TEXT > 11 ? MONEY_MAX_TEXT : 11];
+    /* a refused answer has no benefit period: `why` states none */
+    if (!ev->payable && (e->kind == EFF_START || e->kind == EFF_END))
+      continue;
     if (eval_effect_value(ev, first + i, &v) != POL_OK)
       return;
-    msg_add(m, "%s", i ? ", " : ": ");
+    msg_add(m, "%s", said++ ? ", " : ": ");
     switch (e->kind) {
     case EFF_START:
     case EFF_END:
@@ -222,6 +226,16 @@ static void effects_text(pol_eval *ev, msg *m, uint32_t first, uint32_t count) {
       break;
     case EFF_WAIT_MONTHS: msg_add(m, "waits %lld months", (long long)v); break;
     case EFF_WAIT_DAYS: msg_add(m, "waits %lld days", (long long)v); break;
+    case EFF_WAIT_MONTHS_AS_DAYS:
+    case EFF_WAIT_DAYS_AS_MONTHS: {
+      int64_t n;
+      if (eval_effect_counted(ev, first + i, &n) != POL_OK)
+        return;
+      bool months = e->kind == EFF_WAIT_MONTHS_AS_DAYS;
+      msg_add(m, "waits %lld %s (counted as %lld %s)", (long long)v, months ? "months" : "days",
+              (long long)n, months ? "days" : "months");
+      break;
+    }
     case EFF_SURCHARGE:
       money_format(v, t);
       msg_add(m, "surcharge %s yuan", t);

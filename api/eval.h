@@ -142,6 +142,8 @@ void eval_resident_given(pol_eval *ev, uint32_t attr, int64_t v);
 pol_status eval_matched(pol_eval *ev);
 /* The value of effect i for the last quote's resident and date (0 for effects without). */
 pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v);
+/* The value of an effect's `counted` section (EFF_WAIT_*_AS_*; 0 for other kinds). */
+pol_status eval_effect_counted(pol_eval *ev, uint32_t effect, int64_t *v);
 
 /* Calls extern i with args[arity] (bool 0/1; int, money, date, enum as int64) and stores
  * its result in *out, which may be args (the VM's stack: the result replaces them).  False, with a sentence in why, when the host answers a value
@@ -174,17 +176,36 @@ typedef struct { int64_t worth, individual, funding; } eval_amounts;
 pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *funding,
                          bool *bad);
 
+/* The benefit start and end of a refused answer (docs/QUERY.md: a refused payment buys
+ * no benefit period; JSON null, accessors INT32_MIN). */
+#define EVAL_NO_DATE INT32_MIN
+
 /* What the window and the rules decide; a later effect replaces an earlier one. */
 typedef struct {
   int32_t start, end;
   int64_t wait_months, wait_days, surcharge;
   bool free;
+  /* What the benefit start counts: WAIT_COUNTS_BOTH (a plain wait: one of the two is 0),
+   * or only the days / only the months of a wait stated in one unit and counted in the
+   * other (`wait 3 months counted as 90 days`: months 3 and days 90 are both reported). */
+  uint8_t wait_counts;
 } eval_effects;
+enum { WAIT_COUNTS_BOTH, WAIT_COUNTS_DAYS, WAIT_COUNTS_MONTHS };
 
-/* Applies one effect value to e (a later effect replaces an earlier one).  PAYABLE and
+/* Applies one effect value to e (a later effect replaces an earlier one; any wait
+ * replaces the whole earlier wait, both units).  v is the effect's value, counted the
+ * value of its `counted` section (EFF_WAIT_*_AS_*; else ignored).  PAYABLE and
  * NOT_PAYABLE are left to the caller.  The one place effects are interpreted: pol_quote
  * and `polc check` both call it. */
-void eval_effect(eval_effects *e, uint8_t kind, int64_t v);
+void eval_effect(eval_effects *e, uint8_t kind, int64_t v, int64_t counted);
+
+/* `overrides`: clears applies[o] for every rule o overridden by a rule that applies.
+ * applies[nrules] holds 1 for each rule whose `when` holds; a rule overrides only rules
+ * before it, so from the last rule to the first each is final when it is reached.  The
+ * one place overrides are resolved: pol_quote, the plan and `polc check` all call it. */
+void eval_overrides(const pol_program *p, uint8_t *applies);
+/* The same on a mask of at most 64 rules (bit r: rule r). */
+uint64_t eval_overrides_mask(const pol_program *p, uint64_t applies);
 
 /* The window that answers `date`: the first whose range holds it, or PRG_NONE. */
 uint32_t eval_window_at(const pol_program *p, int32_t date);

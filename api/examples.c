@@ -13,7 +13,13 @@
 #include "money.h"
 
 static void fmt_money(int64_t fen, char *buf) { money_format(fen, buf); }
-static void fmt_date(int64_t d, char *buf) { cal_format((int32_t)d, buf); }
+/* A date, or "none" (a refused answer's benefit start and end) */
+static void fmt_date(int64_t d, char *buf) {
+  if (d == EVAL_NO_DATE)
+    snprintf(buf, 64, "none (a refused answer has no benefit period)");
+  else
+    cal_format((int32_t)d, buf);
+}
 
 typedef struct { FILE *f; const pol_program *p; const prg_example *ex; int fails; } run;
 
@@ -42,7 +48,7 @@ static void check_int(run *r, const char *what, int64_t want, int64_t got) {
 
 static void check_date(run *r, const char *what, int64_t want, int64_t got) {
   if (want == got) return;
-  char a[16], b[16];
+  char a[64], b[64];
   fmt_date(want, a);
   fmt_date(got, b);
   fail(r, what, a, b);

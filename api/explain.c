@@ -215,11 +215,25 @@ pol_status pol_answer_effect(pol_eval *ev, uint32_t i, pol_effect *kind, int64_t
   *rule = owner == PRG_NONE ? POL_NO_RULE : owner;
   if (reason)
     *reason = e->kind == EFF_NOT_PAYABLE ? prg_str(p, e->reason) : "";
-  if (e->kind <= EFF_SURCHARGE) {
+  if (prg_effect_valued(e->kind)) {
     if ((st = lets(ev)) != POL_OK || (st = vm_run(ev, e->value, value)) != POL_OK)
       return st;
   }
   return POL_OK;
+}
+
+pol_status pol_answer_effect_counted(pol_eval *ev, uint32_t i, int64_t *counted) {
+  uint32_t eff, owner;
+  pol_status st;
+  *counted = 0;
+  if (!answered(ev) || !nth_effect(ev, i, &eff, &owner))
+    return POL_EINPUT;
+  const prg_effect *e = &ev->p->effects[eff];
+  if (e->kind != EFF_WAIT_MONTHS_AS_DAYS && e->kind != EFF_WAIT_DAYS_AS_MONTHS)
+    return POL_OK;
+  if ((st = lets(ev)) != POL_OK)
+    return st;
+  return vm_run(ev, e->counted, counted);
 }
 
 /* ---- text of money ---------------------------------------------------------- */

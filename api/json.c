@@ -371,6 +371,11 @@ static json_t *date(int32_t day) {
   return json_string(buf);
 }
 
+/* A benefit date of the answer: null for a refused answer, which has none. */
+static json_t *benefit_date(int32_t day) {
+  return day == EVAL_NO_DATE ? json_null() : date(day);
+}
+
 /* Sets obj[key] = v, stealing v; a NULL v (out of memory) or a failed set clears *ok. */
 static void put(json_t *obj, const char *key, json_t *v, bool *ok) {
   if (v == NULL || json_object_set_new(obj, key, v) != 0)
@@ -564,8 +569,8 @@ char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
     put(o, "matched", matched_keys(ev), &ok);
     put(o, "category", category, &ok);
     put(o, "label", label, &ok);
-    put(o, "benefit_start", date(ev->start), &ok);
-    put(o, "benefit_end", date(ev->end), &ok);
+    put(o, "benefit_start", benefit_date(ev->start), &ok);
+    put(o, "benefit_end", benefit_date(ev->end), &ok);
     put(o, "waiting_months", json_integer(ev->wait_months), &ok);
     put(o, "waiting_days", json_integer(ev->wait_days), &ok);
     put(o, "waiting", json_boolean(pol_answer_waiting(ev)), &ok);
@@ -581,8 +586,8 @@ char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
       put(funding, prg_str(p, p->sources[s].key), money(ev->funding[s]), &ok);
   put(o, "funding", funding, &ok);
   put(o, "addons", addons_array(ev), &ok);
-  put(o, "benefit_start", date(ev->start), &ok);
-  put(o, "benefit_end", date(ev->end), &ok);
+  put(o, "benefit_start", benefit_date(ev->start), &ok);
+  put(o, "benefit_end", benefit_date(ev->end), &ok);
   put(o, "waiting_months", json_integer(ev->wait_months), &ok);
   put(o, "waiting", json_boolean(pol_answer_waiting(ev)), &ok);
   put(o, "matched", matched_keys(ev), &ok);

@@ -696,7 +696,7 @@ static void effect_values(builder *b) {
   pol_plan *pl = b->pl;
   for (uint32_t i = 0; i < p->neffects; i++) {
     const prg_effect *e = &p->effects[i];
-    if (e->kind > EFF_SURCHARGE)
+    if (!prg_effect_valued(e->kind))
       continue;
     int32_t n = lift_section(&b->lx, e->value);
     if (n < 0)
@@ -722,8 +722,10 @@ static void effect_values(builder *b) {
 static bool may_fail(builder *b, uint32_t i) {
   const pol_program *p = b->p;
   const prg_effect *e = &p->effects[i];
-  if (e->kind > EFF_SURCHARGE)
+  if (!prg_effect_valued(e->kind))
     return false;
+  if (e->kind == EFF_WAIT_MONTHS_AS_DAYS || e->kind == EFF_WAIT_DAYS_AS_MONTHS)
+    return true; /* its `counted` section is always run as bytecode */
   int64_t v = b->pl->effval[i];
   switch (b->pl->effkind[i]) {
   case 1: return (e->kind == EFF_START || e->kind == EFF_END) && (v < CAL_MIN_DAY || v > CAL_MAX_DAY);
@@ -745,7 +747,9 @@ static void resolve_one(builder *b, uint32_t i, plan_effects *fx, bool *ok) {
   case EFF_START: slot = &fx->start; break;
   case EFF_END: slot = &fx->end; break;
   case EFF_WAIT_MONTHS:
-  case EFF_WAIT_DAYS: slot = &fx->wait; break;
+  case EFF_WAIT_DAYS:
+  case EFF_WAIT_MONTHS_AS_DAYS:
+  case EFF_WAIT_DAYS_AS_MONTHS: slot = &fx->wait; break;
   case EFF_SURCHARGE: slot = &fx->surcharge; break;
   case EFF_FREE: fx->free = true; return;
   case EFF_PAYABLE: fx->payable = 1; return;
@@ -839,8 +843,11 @@ static bool build(builder *b) {
     }
     ok = (cat_f[c] = formula_of(b, lift_section(&b->lx, p->categories[c].when))) >= 0;
   }
+  /* an after rule (it reads the answer's dates) is never in a cell: the quote runs its
+   * `when` once the dates are known, on both paths (quote.c after_rules) */
   for (uint32_t r = 0; ok && r < p->nrules; r++)
-    ok = (rule_f[r] = p->rules[r].when.start >= p->rules[r].when.end
+    ok = (rule_f[r] = p->rules[r].after ? fm_const(b, false)
+                      : p->rules[r].when.start >= p->rules[r].when.end
                           ? fm_const(b, true)
                           : formula_of(b, lift_section(&b->lx, p->rules[r].when))) >= 0;
   for (uint32_t a = 0; ok && a < p->naddons; a++) {
@@ -934,6 +941,10 @@ static bool build(builder *b) {
     if (ok && nk > 0) /* no child: both arrays may be NULL */
       memcpy(pl->kids, mdd_children(b->m), nk * sizeof *pl->kids);
   }
+  /* a cell holds the rules that apply: those overridden by one that applies are dropped
+   * (the cell table is not searched after this) */
+  for (uint32_t c = 0; ok && p->noverrides > 0 && c < pl->ncells; c++)
+    pl->cells[c].rules = eval_overrides_mask(p, pl->cells[c].rules);
   if (ok)
     ok = resolve_effects(b) && day_table(b);
   free(cat_f);

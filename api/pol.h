@@ -246,6 +246,8 @@ pol_status pol_answer_amounts(pol_eval *ev, pol_handle category, int64_t *worth,
 /* The effects the last answer applied, in the order applied (the window's, then those of
  * every rule that applied, in file order; a later effect of a kind replaces an earlier):
  * the kind, its value (START, END: a day number; WAIT_MONTHS, WAIT_DAYS: a count;
+ * WAIT_MONTHS_AS_DAYS, WAIT_DAYS_AS_MONTHS — a wait stated in one unit and counted in the
+ * other — the stated count (pol_answer_wait_months and pol_answer_wait_days give both);
  * SURCHARGE: fen; 0 for the others), the rule that states it (POL_NO_RULE: the window)
  * and for NOT_PAYABLE the rule's reason. */
 typedef enum {
@@ -256,12 +258,17 @@ typedef enum {
   POL_EFFECT_SURCHARGE,
   POL_EFFECT_FREE,
   POL_EFFECT_PAYABLE,
-  POL_EFFECT_NOT_PAYABLE
+  POL_EFFECT_NOT_PAYABLE,
+  POL_EFFECT_WAIT_MONTHS_AS_DAYS,  /* `wait 3 months counted as 90 days` */
+  POL_EFFECT_WAIT_DAYS_AS_MONTHS   /* `wait 90 days counted as 3 months` */
 } pol_effect;
 #define POL_NO_RULE UINT32_MAX
 uint32_t pol_answer_effect_count(const pol_eval *ev);
 pol_status pol_answer_effect(pol_eval *ev, uint32_t i, pol_effect *kind, int64_t *value,
                              uint32_t *rule, const char **reason);
+/* Effect i's count in the unit the wait is counted in (WAIT_MONTHS_AS_DAYS: the days,
+ * WAIT_DAYS_AS_MONTHS: the months; 0 for other kinds).  POL_EINPUT past the last. */
+pol_status pol_answer_effect_counted(pol_eval *ev, uint32_t i, int64_t *counted);
 
 /* Fen as yuan in the shortest exact decimal ("80", "80.5"), as the answers print them
  * (dates: pol_date_format). */

@@ -261,12 +261,22 @@ static int better(const pol_program *p, const eval_amounts *c, const int64_t *cf
 
 typedef eval_effects effects;
 
-void eval_effect(eval_effects *e, uint8_t kind, int64_t v) {
+void eval_effect(eval_effects *e, uint8_t kind, int64_t v, int64_t counted) {
   switch (kind) {
   case EFF_START: e->start = (int32_t)v; break;
   case EFF_END: e->end = (int32_t)v; break;
-  case EFF_WAIT_MONTHS: e->wait_months = v; e->wait_days = 0; break;
-  case EFF_WAIT_DAYS: e->wait_days = v; e->wait_months = 0; break;
+  case EFF_WAIT_MONTHS: e->wait_months = v; e->wait_days = 0; e->wait_counts = WAIT_COUNTS_BOTH; break;
+  case EFF_WAIT_DAYS: e->wait_days = v; e->wait_months = 0; e->wait_counts = WAIT_COUNTS_BOTH; break;
+  case EFF_WAIT_MONTHS_AS_DAYS:
+    e->wait_months = v;
+    e->wait_days = counted;
+    e->wait_counts = WAIT_COUNTS_DAYS;
+    break;
+  case EFF_WAIT_DAYS_AS_MONTHS:
+    e->wait_days = v;
+    e->wait_months = counted;
+    e->wait_counts = WAIT_COUNTS_MONTHS;
+    break;
   case EFF_SURCHARGE: e->surcharge = v; break;
   case EFF_FREE: e->free = true; break;
   default: break;
@@ -296,9 +306,17 @@ static pol_status run(pol_eval *ev, prg_section s, int64_t *v) {
 pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v) {
   const prg_effect *eff = &ev->p->effects[effect];
   *v = 0;
-  if (eff->kind > EFF_SURCHARGE || (ev->plan && plan_effect_value(ev->plan, ev, effect, v)))
+  if (!prg_effect_valued(eff->kind) || (ev->plan && plan_effect_value(ev->plan, ev, effect, v)))
     return POL_OK;
   return run(ev, eff->value, v);
+}
+
+pol_status eval_effect_counted(pol_eval *ev, uint32_t effect, int64_t *v) {
+  const prg_effect *eff = &ev->p->effects[effect];
+  *v = 0;
+  if (eff->kind != EFF_WAIT_MONTHS_AS_DAYS && eff->kind != EFF_WAIT_DAYS_AS_MONTHS)
+    return POL_OK;
+  return run(ev, eff->counted, v);
 }
 
 static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, uint32_t first,
@@ -306,11 +324,13 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
   const pol_program *p = ev->p;
   for (uint32_t i = 0; i < count; i++) {
     const prg_effect *eff = &p->effects[first + i];
-    int64_t v = 0;
+    int64_t v = 0, counted = 0;
     pol_status st;
-    if (eff->kind <= EFF_SURCHARGE &&
+    if (prg_effect_valued(eff->kind) &&
         !(ev->plan && plan_effect_value(ev->plan, ev, first + i, &v)) &&
         (st = run(ev, eff->value, &v)) != POL_OK)
+      return st;
+    if ((st = eval_effect_counted(ev, first + i, &counted)) != POL_OK)
       return st;
     switch (eff->kind) {
     case EFF_START:
@@ -318,13 +338,15 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
       if (!is_day(v))
         return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what, prg_str(p, who),
                     eff->kind == EFF_START ? "start" : "end");
-      eval_effect(e, eff->kind, v);
+      eval_effect(e, eff->kind, v, 0);
       break;
     case EFF_WAIT_MONTHS:
     case EFF_WAIT_DAYS:
+    case EFF_WAIT_MONTHS_AS_DAYS:
+    case EFF_WAIT_DAYS_AS_MONTHS:
     case EFF_SURCHARGE:
     case EFF_FREE:
-      eval_effect(e, eff->kind, v);
+      eval_effect(e, eff->kind, v, counted);
       break;
     case EFF_PAYABLE:
       ev->payable = true;
@@ -341,6 +363,26 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
     }
   }
   return POL_OK;
+}
+
+/* ---- overrides ---------------------------------------------------------------------- */
+
+void eval_overrides(const pol_program *p, uint8_t *applies) {
+  for (uint32_t r = p->nrules; r-- > 0;)
+    if (applies[r])
+      for (uint32_t k = 0; k < p->rules[r].ovr_count; k++)
+        applies[p->overrides[p->rules[r].ovr_first + k]] = 0;
+}
+
+uint64_t eval_overrides_mask(const pol_program *p, uint64_t applies) {
+  for (uint32_t r = p->nrules < 64 ? p->nrules : 64; r-- > 0;)
+    if ((applies >> r) & 1)
+      for (uint32_t k = 0; k < p->rules[r].ovr_count; k++) {
+        uint32_t o = p->overrides[p->rules[r].ovr_first + k];
+        if (o < 64)
+          applies &= ~((uint64_t)1 << o);
+      }
+  return applies;
 }
 
 /* ---- windows ------------------------------------------------------------------------ */
@@ -561,9 +603,11 @@ static pol_status resolved_effects(pol_eval *ev, const plan_cell *cell, eval_eff
     if (idx[k] == PRG_NONE)
       continue;
     const prg_effect *eff = &p->effects[idx[k]];
-    int64_t v;
+    int64_t v, counted;
     pol_status st;
     if (!plan_effect_value(ev->plan, ev, idx[k], &v) && (st = run(ev, eff->value, &v)) != POL_OK)
+      return st;
+    if ((st = eval_effect_counted(ev, idx[k], &counted)) != POL_OK)
       return st;
     if ((eff->kind == EFF_START || eff->kind == EFF_END) && !is_day(v)) {
       const char *what;
@@ -572,7 +616,7 @@ static pol_status resolved_effects(pol_eval *ev, const plan_cell *cell, eval_eff
       return fail(ev, POL_ERUNTIME, "%s %s: benefit %s is not a date", what, prg_str(p, who),
                   eff->kind == EFF_START ? "start" : "end");
     }
-    eval_effect(e, eff->kind, v);
+    eval_effect(e, eff->kind, v, counted);
   }
   e->free = fx->free;
   for (uint64_t m = cell->rules; m; m &= m - 1)
@@ -586,7 +630,7 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
                                const plan_cell *cell) {
   const pol_program *p = ev->p;
   pol_status st;
-  *e = (effects){ev->year_start, ev->year_end, 0, 0, 0, false};
+  *e = (effects){ev->year_start, ev->year_end, 0, 0, 0, false, WAIT_COUNTS_BOTH};
   if (cell && cell->fx)
     return resolved_effects(ev, cell, e);
   if (cell) {
@@ -601,17 +645,65 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
     if ((st = apply_effects(ev, "window", w->key, w->eff_first, w->eff_count, e)) != POL_OK)
       return st;
   }
+  /* With overrides, every `when` first, then the overridden rules dropped (the plan's
+   * cells hold the resolved set), then the effects in file order.  Without, one pass. */
+  bool two_pass = p->noverrides > 0 && !cell;
+  for (uint32_t pass = two_pass ? 0 : 1; pass < 2; pass++) {
+    if (pass == 1 && two_pass)
+      eval_overrides(p, ev->applied);
+    for (uint32_t i = 0; i < p->nrules; i++) {
+      const prg_rule *r = &p->rules[i];
+      int64_t holds = 1;
+      if (r->after)
+        continue; /* after_rules, once the dates are known */
+      if (pass == 1 && two_pass)
+        holds = ev->applied[i];
+      else if (cell)
+        holds = (cell->rules >> i) & 1;
+      else if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
+        return st;
+      if (!holds)
+        continue;
+      ev->applied[i] = 1;
+      if (pass == 0)
+        continue;
+      if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, e)) != POL_OK)
+        return st;
+    }
+  }
+  return POL_OK;
+}
+
+/* A wait counted in days adds only its days, one counted in months only its months; a
+ * plain wait has one of the two 0. */
+/* The rules that read the answer's dates (prg_rule.after), in file order, after every
+ * other rule: ev->start, end, wait_months and wait_days hold the answer's (OP_ANSWER reads
+ * them).  They may only refuse (the compiler and the verifier see to it), so the dates
+ * they read are final. */
+static pol_status after_rules(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  bool any = false;
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
     int64_t holds = 1;
-    if (cell)
-      holds = (cell->rules >> i) & 1;
-    else if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
-      return st;
-    if (!holds)
+    pol_status st;
+    if (!r->after)
       continue;
-    ev->applied[i] = 1;
-    if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, e)) != POL_OK)
+    if (!absent(r->when) && (st = run(ev, r->when, &holds)) != POL_OK)
+      return st;
+    ev->applied[i] = holds != 0;
+    any = any || holds;
+  }
+  if (!any)
+    return POL_OK;
+  eval_overrides(p, ev->applied); /* after rules override only after rules */
+  for (uint32_t i = 0; i < p->nrules; i++) {
+    const prg_rule *r = &p->rules[i];
+    pol_status st;
+    if (!r->after || !ev->applied[i])
+      continue;
+    effects unused = {0, 0, 0, 0, 0, false, WAIT_COUNTS_BOTH}; /* only not payable */
+    if ((st = apply_effects(ev, "rule", r->key, r->eff_first, r->eff_count, &unused)) != POL_OK)
       return st;
   }
   return POL_OK;
@@ -620,8 +712,10 @@ static pol_status window_rules(pol_eval *ev, int32_t date, eval_effects *e,
 bool eval_benefit_start(const eval_effects *e, int32_t *start) {
   int32_t after_months = e->start;
   int64_t s;
-  if ((e->wait_months != 0 && !cal_add_months(e->start, e->wait_months, &after_months)) ||
-      !add_ok(after_months, e->wait_days, &s) || !is_day(s))
+  int64_t months = e->wait_counts == WAIT_COUNTS_DAYS ? 0 : e->wait_months;
+  int64_t days = e->wait_counts == WAIT_COUNTS_MONTHS ? 0 : e->wait_days;
+  if ((months != 0 && !cal_add_months(e->start, months, &after_months)) ||
+      !add_ok(after_months, days, &s) || !is_day(s))
     return false;
   *start = (int32_t)s;
   return true;
@@ -679,7 +773,16 @@ static pol_status quote(pol_eval *ev, int32_t date) {
   if ((st = window_rules(ev, date, &e, planned)) != POL_OK)
     return st;
 
-  /* h. amounts and benefit dates */
+  /* h. benefit dates, then the rules that read them, then amounts */
+  int32_t start;
+  if (!eval_benefit_start(&e, &start))
+    return fail(ev, POL_ERUNTIME, "the benefit start after the waiting period is not a date");
+  ev->start = start;
+  ev->end = e.end;
+  ev->wait_months = e.wait_months;
+  ev->wait_days = e.wait_days;
+  if ((st = after_rules(ev)) != POL_OK)
+    return st;
   if (ev->category == PRG_NONE) {
     ev->payable = false;
     ev->rsn_kind = RSN_NO_CATEGORY;
@@ -691,17 +794,16 @@ static pol_status quote(pol_eval *ev, int32_t date) {
              !add_ok(ev->worth, e.surcharge, &ev->worth)) {
     return fail(ev, POL_ERUNTIME, "the surcharge overflows");
   }
-  int32_t start;
-  if (!eval_benefit_start(&e, &start))
-    return fail(ev, POL_ERUNTIME, "the benefit start after the waiting period is not a date");
-  ev->start = start;
-  ev->end = e.end;
-  ev->wait_months = e.wait_months;
-  ev->wait_days = e.wait_days;
 
   /* i. add-ons: none without a category, whose answer is negative */
   if (ev->category != PRG_NONE && (st = eval_addons(ev, planned)) != POL_OK)
     return st;
+  /* j. a refused payment buys no benefit period (QUERY.md "Not payable"): the dates
+   * computed above served the rules that read them, and are not part of the answer */
+  if (!ev->payable) {
+    ev->start = EVAL_NO_DATE;
+    ev->end = EVAL_NO_DATE;
+  }
   ev->has_answer = true;
   return POL_OK;
 }

@@ -794,8 +794,11 @@ static long check_batch_output(const char *out_path, const roster_resident *r, s
       got.funding[0] = yuan_fen(field[col[MA]]);
       got.funding[1] = yuan_fen(field[col[DF]]);
       got.funding[2] = yuan_fen(field[col[LF]]);
-      ok = pol_date_parse(field[col[START]], &got.start) == POL_OK &&
-           pol_date_parse(field[col[END]], &got.end) == POL_OK;
+      /* a refused answer's benefit start and end are empty cells (INT32_MIN, as the hand
+       * C has them) */
+      got.start = got.end = INT32_MIN;
+      ok = (field[col[START]][0] == 0 || pol_date_parse(field[col[START]], &got.start) == POL_OK) &&
+           (field[col[END]][0] == 0 || pol_date_parse(field[col[END]], &got.end) == POL_OK);
       got.wait_months = atoll(field[col[WAIT]]);
     }
     /* batch rows carry no matched list, window or refusal: compare the rest */

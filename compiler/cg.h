@@ -15,7 +15,8 @@
 typedef enum {
   SYM_CONST, SYM_LET, SYM_ATTR, SYM_IDENTITY, SYM_SOURCE, SYM_CATEGORY, SYM_WINDOW,
   SYM_COLLECTION, SYM_ENUMVAL, SYM_ADDON, SYM_PAID_ON, SYM_BENEFIT_YEAR, SYM_SUBSIDIZED,
-  SYM_CHOSEN, SYM_EXTERN, SYM_ASSUME
+  SYM_CHOSEN, SYM_EXTERN, SYM_ASSUME,
+  SYM_ANSWER /* benefit_start, benefit_end, waiting_months, waiting_days: index = OP_ANSWER's A */
 } sym_kind;
 
 /* A static type: the VM's value kind plus, for enums, which attribute declares it. */
@@ -47,7 +48,7 @@ typedef struct {
   uint32_t cap_strings, cap_consts, cap_code, cap_attrs, cap_enum, cap_ids, cap_srcs, cap_lets,
       cap_cats, cap_parts, cap_choose, cap_wins, cap_rules, cap_effs, cap_addons, cap_tiers,
       cap_examples, cap_givens, cap_buys, cap_expects, cap_unlisted, cap_restates,
-      cap_externs, cap_ext_args, cap_assumes;
+      cap_externs, cap_ext_args, cap_overrides, cap_assumes;
   /* Symbols live in fixed-size chunks that never move, so a sym* stays valid while more
    * names are declared (a pointer into a realloc'd array did not: #16). */
   sym **sym_chunks; uint32_t nsyms, cap_chunks;
@@ -56,6 +57,8 @@ typedef struct {
   uint32_t src;     /* the policy's diag source (0 is the prelude) */
   bool in_rule;     /* `category` and `subsidized` are visible */
   bool in_assume;   /* an assumption: only the resident, `paid_on` and `benefit_year` */
+  bool in_rule_when; /* the answer's dates (SYM_ANSWER) are visible: a rule's `when` */
+  const char *read_answer; /* the first SYM_ANSWER the rule being compiled reads, or NULL */
   bool oom;
   uint32_t let_limit; /* lets with index < let_limit may be referenced */
   uint32_t depth;     /* gen_expr/gen_literal/const_operand frames active: <= AST_MAX_DEPTH */
@@ -91,7 +94,7 @@ const char *sym_suggest(cg *c, const char *name, uint32_t kinds, const char *ext
 #define SYM_VALUES                                                                             \
   ((1u << SYM_CONST) | (1u << SYM_LET) | (1u << SYM_ATTR) | (1u << SYM_IDENTITY) |              \
    (1u << SYM_ENUMVAL) | (1u << SYM_PAID_ON) | (1u << SYM_BENEFIT_YEAR) |                     \
-   (1u << SYM_SUBSIDIZED) | (1u << SYM_CHOSEN))
+   (1u << SYM_SUBSIDIZED) | (1u << SYM_CHOSEN) | (1u << SYM_ANSWER))
 const char *ty_name(const cg *c, ty t);
 
 /* Growable tables.  cg_grow returns `arr` grown to hold one more of `size` beyond n (cap

@@ -302,8 +302,8 @@ static prg_section amount(cg *c, ast_node *e, const char *what) {
 static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
   uint32_t first = c->p.neffects;
   for (ast_node *e = list; e; e = e->next) {
-    prg_effect eff = {0, {0, 0}, PRG_NONE};
-    ty t;
+    prg_effect eff = {0, {0, 0}, PRG_NONE, {0, 0}};
+    ty t, u;
     switch (e->op) {
     case 0: eff.kind = EFF_START; eff.value = gen_section(c, e->a, TY_DATE, "'start'"); break;
     case 1: eff.kind = EFF_END; eff.value = gen_section(c, e->a, TY_DATE, "'end'"); break;
@@ -313,6 +313,23 @@ static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
       if (t.t != TY_DAYS && t.t != TY_MONTHS && t.t != TY_ERR)
         cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
                  ty_name(c, t));
+      break;
+    case 3:
+      /* `wait 3 months counted as 90 days` ("3个月(按90天计算)"): the answer reports both
+       * units; the benefit start counts the second */
+      eff.value = gen_section_infer(c, e->a, &t);
+      eff.counted = gen_section_infer(c, e->b, &u);
+      if (t.t != TY_DAYS && t.t != TY_MONTHS && t.t != TY_ERR)
+        cg_error(c, e->a->loc, "'wait' takes a duration such as '3 months' or '90 days', not %s",
+                 ty_name(c, t));
+      else if (u.t != TY_DAYS && u.t != TY_MONTHS && u.t != TY_ERR)
+        cg_error(c, e->b->loc, "'counted as' takes a duration such as '90 days', not %s",
+                 ty_name(c, u));
+      else if (t.t == u.t && t.t != TY_ERR)
+        cg_error(c, e->b->loc, "'counted as' gives the wait in the other unit ('3 months counted "
+                               "as 90 days' or '90 days counted as 3 months'), not in %s again",
+                 t.t == TY_DAYS ? "days" : "months");
+      eff.kind = t.t == TY_DAYS ? EFF_WAIT_DAYS_AS_MONTHS : EFF_WAIT_MONTHS_AS_DAYS;
       break;
     case 4: eff.kind = EFF_SURCHARGE; eff.value = amount(c, e->a, "'surcharge'"); break;
     case 5: eff.kind = EFF_FREE; break;
@@ -457,7 +474,16 @@ static void assume(cg *c, ast_node *d) {
 /* `unlisted { IDENTITY, … }`: identities of the vocabulary the notice does not list; the
  * policy treats their holders as holding no identity, and says so instead of leaving
  * `polc check` to warn. */
-static void unlisted(cg *c, ast_node *d) {
+static void unlisted(cg *c, ast_node *d, ast_node **others) {
+  if (d->op) { /* `unlisted others`: resolved once all code is generated (unlisted_untested) */
+    if (*others) {
+      uint32_t line, col;
+      diag_locate(&c->diags->sources[(*others)->loc.src], (*others)->loc.start, &line, &col);
+      cg_error(c, d->loc, "'unlisted others' is already declared on line %u", line);
+    }
+    *others = d;
+    return;
+  }
   for (ast_node *n = d->list; n; n = n->next) {
     sym *s = sym_find(c, n->name);
     if (!s || s->kind != SYM_IDENTITY) {
@@ -477,6 +503,31 @@ static void unlisted(cg *c, ast_node *d) {
   }
 }
 
+/* Whether identity i is tested by some code of the policy (OP_IDENT). */
+static bool identity_tested(const cg *c, uint32_t i) {
+  for (uint32_t pc = 0; pc < c->p.ncode; pc++)
+    if (INSN_OP(c->p.code[pc]) == OP_IDENT && INSN_A(c->p.code[pc]) == i) return true;
+  return false;
+}
+
+/* `unlisted others`: every identity (the prelude's and the policy's) that no condition
+ * tests and no `unlisted { … }` lists joins the unlisted ones.  Covering none is a
+ * warning: the declaration says nothing. */
+static void unlisted_others(cg *c, ast_node *others) {
+  uint32_t added = 0;
+  for (uint32_t i = 0; i < c->p.nidentities; i++) {
+    bool listed = false;
+    for (uint32_t k = 0; k < c->p.nunlisted; k++) listed = listed || c->p.unlisted[k] == i;
+    if (listed || identity_tested(c, i)) continue;
+    uint32_t *p = CG_PUSH(c, c->p.unlisted, c->p.nunlisted, c->cap_unlisted);
+    if (p) *p = i;
+    added++;
+  }
+  if (!added)
+    cg_warn(c, others->loc, "'unlisted others' covers no identity: the policy tests every "
+                            "identity or lists the others already");
+}
+
 /* An identity declared unlisted must not be tested anywhere (run after all code). */
 static void unlisted_untested(cg *c, ast_node *decls) {
   for (ast_node *d = decls; d; d = d->next) {
@@ -484,11 +535,8 @@ static void unlisted_untested(cg *c, ast_node *decls) {
     for (ast_node *n = d->list; n; n = n->next) {
       sym *s = sym_find(c, n->name);
       if (!s || s->kind != SYM_IDENTITY) continue;
-      for (uint32_t pc = 0; pc < c->p.ncode; pc++)
-        if (INSN_OP(c->p.code[pc]) == OP_IDENT && INSN_A(c->p.code[pc]) == s->index) {
-          cg_error(c, n->loc, "identity '%s' is declared unlisted, but the policy tests it", n->name);
-          break;
-        }
+      if (identity_tested(c, s->index))
+        cg_error(c, n->loc, "identity '%s' is declared unlisted, but the policy tests it", n->name);
     }
   }
 }
@@ -505,14 +553,87 @@ static void window(cg *c, ast_node *d, uint32_t idx) {
   c->p.windows[idx] = w;
 }
 
+/* `overrides a, b`: each a rule declared above this one (so overrides never form a cycle:
+ * a cycle needs a rule that overrides one below it), of the same kind (both read the
+ * answer's dates or neither), named once.  Run after `r->after` is known. */
+static void overrides(cg *c, ast_node *d, prg_rule *r) {
+  r->ovr_first = c->p.noverrides;
+  for (ast_node *n = d->b ? d->b->list : NULL; n; n = n->next) {
+    uint32_t found = PRG_NONE, count = 0;
+    for (uint32_t i = 0; i < c->p.nrules; i++)
+      if (strcmp(prg_str(&c->p, c->p.rules[i].key), n->name) == 0) found = i, count++;
+    if (strcmp(n->name, d->name) == 0) {
+      cg_error(c, n->loc, "rule '%s' cannot override itself", d->name);
+      continue;
+    }
+    if (count == 0) {
+      bool below = false, overrides_back = false;
+      for (ast_node *x = d->next; x && !below; x = x->next)
+        if (x->kind == A_RULE && x->name && strcmp(x->name, n->name) == 0) {
+          below = true;
+          for (ast_node *m = x->b ? x->b->list : NULL; m; m = m->next)
+            overrides_back = overrides_back || strcmp(m->name, d->name) == 0;
+        }
+      if (overrides_back)
+        cg_error(c, n->loc, "rules '%s' and '%s' override each other: overrides may not form "
+                            "a cycle (keep the override in the later rule)",
+                 d->name, n->name);
+      else if (below)
+        cg_error(c, n->loc, "rule '%s' is declared below '%s': a rule overrides only rules "
+                            "declared before it (move the overriding rule after it)",
+                 n->name, d->name);
+      else
+        cg_error(c, n->loc, "'%s' is not a rule declared above '%s'%s", n->name, d->name,
+                 c->p.nrules ? "" : " (it is the first rule)");
+      continue;
+    }
+    if (count > 1) {
+      cg_error(c, n->loc, "%u rules are named '%s': an override must name one", count, n->name);
+      continue;
+    }
+    if (c->p.rules[found].after != r->after) {
+      cg_error(c, n->loc, "rule '%s' %s the answer's dates and '%s' %s: an override joins rules "
+                          "that run together",
+               d->name, r->after ? "reads" : "does not read", n->name,
+               r->after ? "does not" : "does");
+      continue;
+    }
+    bool dup = false;
+    for (uint32_t k = r->ovr_first; k < c->p.noverrides; k++) dup = dup || c->p.overrides[k] == found;
+    if (dup) {
+      cg_error(c, n->loc, "rule '%s' is named twice after 'overrides'", n->name);
+      continue;
+    }
+    uint32_t *p = CG_PUSH(c, c->p.overrides, c->p.noverrides, c->cap_overrides);
+    if (p) *p = found;
+  }
+  r->ovr_count = c->p.noverrides - r->ovr_first;
+}
+
 static void rule(cg *c, ast_node *d) {
   prg_rule r = {0};
   r.key = cg_str(c, d->name);
   r.label = cg_str(c, d->str);
   r.cite = cg_str(c, d->cite);
   r.pos = d->loc.start;
+  c->in_rule_when = true;
+  c->read_answer = NULL;
   r.when = gen_section(c, d->a, TY_BOOL, "the condition of a rule");
+  c->in_rule_when = false;
   r.eff_first = effects(c, d->list, &r.eff_count);
+  /* A rule that reads the answer's dates runs after every other rule, once they are
+   * known; were it to set one (or the surcharge, or payable), what it read would no
+   * longer be the answer's.  So it may only refuse. */
+  if (c->read_answer) {
+    r.after = 1;
+    for (ast_node *e = d->list; e; e = e->next)
+      if (e->op != 7)
+        cg_error(c, e->loc,
+                 "rule '%s' reads '%s' (the answer's dates), so it runs after every other rule "
+                 "and may only refuse ('not payable \"…\"'); set dates in another rule",
+                 d->name, c->read_answer);
+  }
+  overrides(c, d, &r);
   if (!r.eff_count) cg_warn(c, d->loc, "rule '%s' has no effect", d->name);
   prg_rule *p = CG_PUSH(c, c->p.rules, c->p.nrules, c->cap_rules);
   if (p) *p = r;
@@ -601,9 +722,21 @@ static void example_resident(cg *c, ast_node *item, prg_example *ex) {
 
 static void example_expect(cg *c, ast_node *item) {
   static const ty T_MONEY = {TY_MONEY, 0}, T_DATE = {TY_DATE, 0}, T_BOOL = {TY_BOOL, 0};
+  /* `payable false` with a benefit date: a refused answer has none (QUERY.md), so the
+   * expectation could never hold */
+  bool refused = false;
+  for (ast_node *x = item->list; x; x = x->next)
+    refused = refused || (strcmp(x->name, "payable") == 0 && x->a && x->a->kind == A_BOOL &&
+                          x->a->ival == 0);
   for (ast_node *x = item->list; x; x = x->next) {
     int64_t v = 0;
     const char *k = x->name;
+    if (refused && (strcmp(k, "start") == 0 || strcmp(k, "end") == 0)) {
+      cg_error(c, x->loc, "a refused answer ('payable false') has no benefit period: its "
+                          "benefit_start and benefit_end are null; drop '%s' from this 'expect'",
+               k);
+      continue;
+    }
     if (strcmp(k, "payable") == 0) {
       if (gen_literal(c, x->a, T_BOOL, &v)) push_expect(c, EXP_PAYABLE, 0, v);
     } else if (strcmp(k, "subsidized") == 0) {
@@ -616,9 +749,12 @@ static void example_expect(cg *c, ast_node *item) {
     } else if (strcmp(k, "start") == 0 || strcmp(k, "end") == 0) {
       if (gen_literal(c, x->a, T_DATE, &v)) push_expect(c, k[0] == 's' ? EXP_START : EXP_END, 0, v);
     } else if (strcmp(k, "wait") == 0) {
-      bool days = x->a->kind == A_DURATION && x->a->op == 0;
-      if (gen_literal(c, x->a, (ty){days ? TY_DAYS : TY_MONTHS, 0}, &v))
-        push_expect(c, days ? EXP_WAIT_DAYS : EXP_WAIT_MONTHS, 0, v);
+      /* `wait 3 months counted as 90 days` expects both units */
+      for (ast_node *w = x->a; w; w = w == x->a ? x->b : NULL) {
+        bool days = w->kind == A_DURATION && w->op == 0;
+        if (gen_literal(c, w, (ty){days ? TY_DAYS : TY_MONTHS, 0}, &v))
+          push_expect(c, days ? EXP_WAIT_DAYS : EXP_WAIT_MONTHS, 0, v);
+      }
     } else if (strcmp(k, "funding") == 0) {
       push_expect(c, EXP_FUNDING_ALL, 0, 0);
       for (ast_node *f = x->list; f; f = f->next) {
@@ -738,6 +874,10 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
   sym_declare(c, "benefit_year", SYM_BENEFIT_YEAR, 0, NULL);
   sym_declare(c, "subsidized", SYM_SUBSIDIZED, 0, NULL);
   sym_declare(c, "category", SYM_CHOSEN, 0, NULL);
+  sym_declare(c, "benefit_start", SYM_ANSWER, 0, NULL);
+  sym_declare(c, "benefit_end", SYM_ANSWER, 1, NULL);
+  sym_declare(c, "waiting_months", SYM_ANSWER, 2, NULL);
+  sym_declare(c, "waiting_days", SYM_ANSWER, 3, NULL);
 
   ast_node *hdr = NULL;
   for (ast_node *d = decls; d; d = d->next) {
@@ -787,6 +927,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
 
   uint32_t cat = 0, win = 0, add = 0;
   int otherwise = 0, chose = 0;
+  ast_node *others = NULL; /* `unlisted others` */
   for (ast_node *d = decls; d; d = d->next) {
     switch (d->kind) {
     case A_LET: {
@@ -830,7 +971,7 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
       restate(c, d);
       break;
     case A_UNLISTED:
-      unlisted(c, d);
+      unlisted(c, d, &others);
       break;
 
     case A_RULE:
@@ -858,5 +999,6 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
     if (d->kind == A_EXAMPLE) example(c, d);
   if (c->p.rounding == ROUNDING_UNSET) c->p.rounding = ROUND_HALF_UP;
   unlisted_untested(c, decls);
+  if (others) unlisted_others(c, others);
   warn_unused(c);
 }

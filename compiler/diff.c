@@ -210,6 +210,8 @@ static const char *effect_word(pol_effect k) {
   case POL_EFFECT_FREE: return "free";
   case POL_EFFECT_PAYABLE: return "payable";
   case POL_EFFECT_NOT_PAYABLE: return "not payable";
+  case POL_EFFECT_WAIT_MONTHS_AS_DAYS: return "wait months counted as days";
+  case POL_EFFECT_WAIT_DAYS_AS_MONTHS: return "wait days counted as months";
   }
   return "?";
 }
@@ -277,6 +279,13 @@ static void quote(pol_program *p, pol_eval *ev, const char *json, int32_t day, a
     else if (k == POL_EFFECT_START || k == POL_EFFECT_END) setf(t, sizeof t, "%s (a date)", effect_word(k));
     else if (k == POL_EFFECT_WAIT_MONTHS) setf(t, sizeof t, "wait %" PRId64 " months", v);
     else if (k == POL_EFFECT_WAIT_DAYS) setf(t, sizeof t, "wait %" PRId64 " days", v);
+    else if (k == POL_EFFECT_WAIT_MONTHS_AS_DAYS || k == POL_EFFECT_WAIT_DAYS_AS_MONTHS) {
+      int64_t n = 0;
+      int mo = k == POL_EFFECT_WAIT_MONTHS_AS_DAYS;
+      pol_answer_effect_counted(ev, i, &n);
+      setf(t, sizeof t, "wait %" PRId64 " %s counted as %" PRId64 " %s", v, mo ? "months" : "days",
+           n, mo ? "days" : "months");
+    }
     else setf(t, sizeof t, "%s", effect_word(k));
     append(a->effects, sizeof a->effects, t);
   }
@@ -309,8 +318,9 @@ static json_t *answer_json(const answer *a) {
   json_object_set_new(o, "category", *a->category ? json_string(a->category) : json_null());
   json_object_set_new(o, "individual", cli_money(a->individual));
   json_object_set_new(o, "funding", json_string(a->funding));
-  json_object_set_new(o, "benefit_start", cli_date(a->start));
-  json_object_set_new(o, "benefit_end", cli_date(a->end));
+  /* a refused answer has no benefit period: null, as in polc quote */
+  json_object_set_new(o, "benefit_start", a->start == INT32_MIN ? json_null() : cli_date(a->start));
+  json_object_set_new(o, "benefit_end", a->end == INT32_MIN ? json_null() : cli_date(a->end));
   json_object_set_new(o, "waiting_months", json_integer(a->wm));
   json_object_set_new(o, "waiting_days", json_integer(a->wd));
   return o;

@@ -206,6 +206,8 @@ static const char *effect_name(pol_effect k) {
   case POL_EFFECT_FREE: return "free";
   case POL_EFFECT_PAYABLE: return "payable";
   case POL_EFFECT_NOT_PAYABLE: return "not_payable";
+  case POL_EFFECT_WAIT_MONTHS_AS_DAYS: return "wait_months_as_days";
+  case POL_EFFECT_WAIT_DAYS_AS_MONTHS: return "wait_days_as_months";
   }
   return "?";
 }
@@ -214,10 +216,11 @@ static const char *effect_name(pol_effect k) {
 typedef struct {
   int64_t individual; /* the chosen category's individual part, then with the surcharge */
   int32_t start;      /* benefit start before the wait */
+  int counted_in;     /* the last wait: 0 as stated, 1 counted in days, 2 counted in months */
 } running;
 
-static char *effect_phrase(pol_effect k, int64_t v, const char *reason, running *r,
-                           json_t *o) {
+static char *effect_phrase(pol_effect k, int64_t v, int64_t counted, const char *reason,
+                           running *r, json_t *o) {
   char a[32], b[32], d[11];
   json_object_set_new(o, "effect", json_string(effect_name(k)));
   switch (k) {
@@ -230,10 +233,23 @@ static char *effect_phrase(pol_effect k, int64_t v, const char *reason, running 
     return fmt("benefits end %s", day_text((int32_t)v, d));
   case POL_EFFECT_WAIT_MONTHS:
   case POL_EFFECT_WAIT_DAYS:
+    r->counted_in = 0;
     json_object_set_new(o, k == POL_EFFECT_WAIT_MONTHS ? "months" : "days", json_integer(v));
     return fmt("a waiting period of %" PRId64 " %s", v,
                k == POL_EFFECT_WAIT_MONTHS ? (v == 1 ? "month" : "months")
                                            : (v == 1 ? "day" : "days"));
+  case POL_EFFECT_WAIT_MONTHS_AS_DAYS:
+  case POL_EFFECT_WAIT_DAYS_AS_MONTHS: {
+    /* stated in one unit, counted in the other: both are reported, the second counts */
+    int m = k == POL_EFFECT_WAIT_MONTHS_AS_DAYS;
+    r->counted_in = m ? 1 : 2;
+    json_object_set_new(o, "months", json_integer(m ? v : counted));
+    json_object_set_new(o, "days", json_integer(m ? counted : v));
+    json_object_set_new(o, "counted_in", json_string(m ? "days" : "months"));
+    return fmt("a waiting period of %" PRId64 " %s, counted as %" PRId64 " %s", v,
+               m ? (v == 1 ? "month" : "months") : (v == 1 ? "day" : "days"), counted,
+               m ? (counted == 1 ? "day" : "days") : (counted == 1 ? "month" : "months"));
+  }
   case POL_EFFECT_SURCHARGE: {
     json_object_set_new(o, "amount", cli_money(v));
     char c[32];
@@ -372,7 +388,7 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
   }
 
   /* 4. the window of the date, 5. the rules, with their effects in the order applied */
-  running run = {win ? win->individual : 0, 0};
+  running run = {win ? win->individual : 0, 0, 0};
   {
     int32_t y0;
     char jan1[16];
@@ -428,14 +444,18 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
     int64_t v;
     uint32_t r;
     const char *reason = "";
-    if (pol_answer_effect(ev, i, &k, &v, &r, &reason) != POL_OK) {
+    int64_t counted = 0;
+    if (pol_answer_effect(ev, i, &k, &v, &r, &reason) != POL_OK ||
+        pol_answer_effect_counted(ev, i, &counted) != POL_OK) {
       fprintf(stderr, "polc explain: %s\n", pol_eval_error(ev));
       goto fail;
     }
     json_t *owner = r == POL_NO_RULE ? wstep : r < 1024 ? rule_steps[r] : NULL;
     if (!owner) continue;
+    /* a refused answer has no benefit period (QUERY.md): its dates are not stated */
+    if (!pol_answer_payable(ev) && (k == POL_EFFECT_START || k == POL_EFFECT_END)) continue;
     json_t *e = json_object();
-    char *phrase = effect_phrase(k, v, reason, &run, e);
+    char *phrase = effect_phrase(k, v, counted, reason, &run, e);
     json_object_set_new(e, "text", json_string(phrase ? phrase : ""));
     json_array_append_new(json_object_get(owner, "effects"), e);
     /* the step's text gains the effect: "…: benefits start 2026-03-10" */
@@ -463,12 +483,20 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
   /* 6. the benefit start after the wait, and the answer */
   int64_t wm = pol_answer_wait_months(ev), wd = pol_answer_wait_days(ev);
   int32_t start = pol_answer_start(ev), end = pol_answer_end(ev);
-  if (win && (wm || wd)) {
-    json_t *o = step(steps, "wait", fmt("benefits start %s + %" PRId64 " %s of waiting = %s",
-                                        day_text(run.start, d1), wm ? wm : wd,
-                                        wm ? "months" : "days", day_text(start, d2)));
+  if (win && (wm || wd) && pol_answer_payable(ev)) {
+    /* the unit the wait counts in: a wait stated in one unit and counted in the other
+     * (`wait 3 months counted as 90 days`) counts the second */
+    int days = run.counted_in == 1 || (run.counted_in == 0 && !wm);
+    int64_t n = days ? wd : wm;
+    char stated[64] = "";
+    if (run.counted_in)
+      snprintf(stated, sizeof stated, " (stated as %" PRId64 " %s)", days ? wm : wd,
+               days ? "months" : "days");
+    json_t *o = step(steps, "wait", fmt("benefits start %s + %" PRId64 " %s of waiting%s = %s",
+                                        day_text(run.start, d1), n, days ? "days" : "months",
+                                        stated, day_text(start, d2)));
     set_before_text(o, "from", cli_date(run.start));
-    set_before_text(o, wm ? "months" : "days", json_integer(wm ? wm : wd));
+    set_before_text(o, days ? "days" : "months", json_integer(n));
     set_before_text(o, "start", cli_date(start));
   }
   int payable = pol_answer_payable(ev);
@@ -514,8 +542,8 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
   set_before_text(o, "individual", cli_money(pol_answer_individual(ev)));
   set_before_text(o, "funding", f);
   set_before_text(o, "addons", ad);
-  set_before_text(o, "benefit_start", cli_date(start));
-  set_before_text(o, "benefit_end", cli_date(end));
+  set_before_text(o, "benefit_start", payable ? cli_date(start) : json_null());
+  set_before_text(o, "benefit_end", payable ? cli_date(end) : json_null());
   set_before_text(o, "waiting_months", json_integer(wm));
   set_before_text(o, "waiting_days", json_integer(wd));
   free(cands);

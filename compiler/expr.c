@@ -376,6 +376,19 @@ static ty gen_name(cg *c, ast_node *e) {
     }
     emit(c, OP_LOAD, 0, SLOT_CATEGORY);
     return (ty){TY_CATEGORY, 0};
+  case SYM_ANSWER:
+    /* the answer's dates, known once every other rule has applied: only a rule's `when`
+     * reads them, and that rule then runs after the others (decls.c rule) */
+    if (!c->in_rule_when) {
+      cg_error(c, e->loc,
+               "'%s' is the answer's, known only after the rules that set 'start', 'wait' and "
+               "'end': only a rule's 'when' may read it",
+               e->name);
+      return T_ERR;
+    }
+    if (!c->read_answer) c->read_answer = s->name;
+    emit(c, OP_ANSWER, s->index, 0);
+    return s->index < 2 ? T_DATE : T_INT;
   case SYM_ENUMVAL:
     emit(c, OP_CONST, 0, cg_const(c, s->index));
     return s->type;

@@ -131,10 +131,11 @@ static const char *const DECLS[] = {"policy", "const", "let", "attribute", "iden
 /* a line ending with one of these continues on the next */
 static const char *const OPEN_ENDS[] = {"=", "and", "or", "not", "+", "-", "*", "..", "==",
                                         "!=", "<", ">", "<=", ">=", "(", "in", "of", "if",
-                                        "then", "else", NULL};
+                                        "then", "else", "counted", "as", NULL};
 /* a line starting with one of these continues the one before */
 static const char *const CONT_STARTS[] = {"and", "or", "+", "-", "*", "..", "==", "!=", "<",
-                                          ">", "<=", ">=", ")", "then", "else", "of", NULL};
+                                          ">", "<=", ">=", ")", "then", "else", "of", "counted",
+                                          NULL};
 
 /* ---- the layout ----------------------------------------------------------------------- */
 

@@ -149,6 +149,7 @@ static const char *const kind_names[] = {
     [SYM_PAID_ON] = "built-in",     [SYM_BENEFIT_YEAR] = "built-in",
     [SYM_SUBSIDIZED] = "built-in",  [SYM_CHOSEN] = "built-in",
     [SYM_EXTERN] = "host function", [SYM_ASSUME] = "assumption",
+    [SYM_ANSWER] = "built-in",
 };
 
 const char *sym_kind_name(sym_kind k) { return kind_names[k]; }

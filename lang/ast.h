@@ -29,6 +29,7 @@ typedef enum {
   A_CATEGORY, A_PART, A_CHOOSE, A_KEY, A_COLLECTION, A_WINDOW, A_RULE, A_EFFECT, A_ADDON,
   A_TIER, A_EXAMPLE, A_GIVEN, A_EXPECT, A_RESTATE, A_UNLISTED, A_ASSUME,
   A_EXTERN /* name, str label, list: argument types (A_NAME), a: result type, cite */
+  /* A_RULE: name, str label, cite, a when, list effects, b overrides (A_NAMES) or NULL */
 } ast_kind;
 
 /* A_BINARY operators */

@@ -117,6 +117,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token RESIDENT "resident" EXPECT "expect" FUNDING "funding" MATCHED "matched" CITE "cite"
 %token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted" EXTERN "extern" ARROW "->"
 %token ASSUME "assume"
+%token COUNTED "counted" AS "as" OVERRIDES "overrides" OTHERS "others"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -124,7 +125,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %type <node> names name_list type enum_vals enum_val attr_default cat_body parts part
 %type <node> keys key days_opt effects_opt effects effect tiers tier paid_opt
 %type <node> example_items example_item givens given buys buy expects expect_item funding_items
-%type <node> funding_item accepted_opt ext_types
+%type <node> funding_item accepted_opt ext_types overrides_opt
 %type <str> cite_opt
 
 %start file
@@ -179,8 +180,11 @@ decl: POLICY '{' header_fields '}'
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
     | UNLISTED names cite_opt
         { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->list = $2 ? $2->list : NULL; $$->cite = $3; } }
-    | RULE IDENT STRING cite_opt WHEN expr '{' effects '}'
-        { $$ = named(st, A_RULE, $2, $3, @$); if ($$) { $$->cite = $4; $$->a = $6; $$->list = $8; } }
+      /* `unlisted others`: every identity no condition tests */
+    | UNLISTED OTHERS cite_opt
+        { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->op = 1; $$->cite = $3; } }
+    | RULE IDENT STRING cite_opt overrides_opt WHEN expr '{' effects '}'
+        { $$ = named(st, A_RULE, $2, $3, @$); if ($$) { $$->cite = $4; $$->b = $5; $$->a = $7; $$->list = $9; } }
     | ADDON IDENT STRING cite_opt '{' TIERS tiers paid_opt '}'
         { $$ = named(st, A_ADDON, $2, $3, @$); if ($$) { $$->cite = $4; $$->list = $7; $$->a = $8; } }
     | EXAMPLE STRING '{' example_items '}'
@@ -213,6 +217,11 @@ label_opt: %empty   { $$ = NULL; }
 accepted_opt: %empty                { $$ = NULL; }
             | ACCEPTED STRING       { $$ = named(st, A_FIELD, "accepted", $2, @$); }
             ;
+
+/* `overrides a, b`: when this rule applies, rules a and b (declared above) do not */
+overrides_opt: %empty                { $$ = NULL; }
+             | OVERRIDES name_list   { $$ = NODE(A_NAMES, @$); if ($$) $$->list = $2; }
+             ;
 
 cite_opt: %empty      { $$ = NULL; }
         | CITE STRING { $$ = $2; }
@@ -273,6 +282,8 @@ effects: %empty                          { $$ = NULL; }
 effect: START expr                       { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 0; $$->a = $2; } }
       | END expr                         { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 1; $$->a = $2; } }
       | WAIT expr                        { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 2; $$->a = $2; } }
+      /* `wait 3 months counted as 90 days`: stated in one unit, counted in the other */
+      | WAIT expr COUNTED AS expr        { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 3; $$->a = $2; $$->b = $5; } }
       | SURCHARGE expr                   { $$ = NODE(A_EFFECT, @$); if ($$) { $$->op = 4; $$->a = $2; } }
       | FREE                             { $$ = NODE(A_EFFECT, @$); if ($$) $$->op = 5; }
       | PAYABLE                          { $$ = NODE(A_EFFECT, @$); if ($$) $$->op = 6; }
@@ -320,6 +331,7 @@ expect_item: PAYABLE expr                { $$ = named(st, A_EXPECT, "payable", N
            | START expr                  { $$ = named(st, A_EXPECT, "start", NULL, @$); if ($$) $$->a = $2; }
            | END expr                    { $$ = named(st, A_EXPECT, "end", NULL, @$); if ($$) $$->a = $2; }
            | WAIT expr                   { $$ = named(st, A_EXPECT, "wait", NULL, @$); if ($$) $$->a = $2; }
+           | WAIT expr COUNTED AS expr   { $$ = named(st, A_EXPECT, "wait", NULL, @$); if ($$) { $$->a = $2; $$->b = $5; } }
            | IDENT expr                  { $$ = named(st, A_EXPECT, $1, NULL, @$); if ($$) $$->a = $2; }
            | FUNDING '{' funding_items '}' { $$ = named(st, A_EXPECT, "funding", NULL, @$); if ($$) $$->list = $3; }
            | FUNDING '{' '}'             { $$ = named(st, A_EXPECT, "funding", NULL, @$); }

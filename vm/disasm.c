@@ -86,6 +86,13 @@ static void print_insn(FILE *f, const pol_program *p, uint32_t pc) {
     fprintf(f, "%-9s %-5s ; %s", info->name, operand, sig);
     break;
   }
+  case OPK_ANSWER: {
+    static const char *const fig[ANSWER_FIGURES] = {"benefit_start", "benefit_end",
+                                                    "waiting_months", "waiting_days"};
+    snprintf(operand, sizeof operand, "%u", (unsigned)a);
+    fprintf(f, "%-9s %-5s ; %s", info->name, operand, a < ANSWER_FIGURES ? fig[a] : "?");
+    break;
+  }
   case OPK_MODE:
     snprintf(operand, sizeof operand, "%u", (unsigned)a);
     fprintf(f, "%-9s %-5s ; %s", info->name, operand, a <= ROUND_UP ? rounding_names[a] : "?");

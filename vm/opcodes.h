@@ -21,7 +21,7 @@
  * Operand kinds: NONE, K (B indexes the constant pool), SLOT (B indexes the context),
  * BIT (A is an identity bit), JUMP (B is a forward offset), WINDOW (B indexes the
  * window table), MODE (A is a rounding mode), CONST2 (A and B index two constants),
- * EXTERN (B indexes the extern table).
+ * EXTERN (B indexes the extern table), ANSWER (A names a figure of the answer).
  *
  * CALL is the one instruction whose pops are not a constant: it pops the arity of the
  * extern B (its `arg_count`, at most PRG_MAX_EXTERN_ARGS), the last argument on top, and
@@ -67,7 +67,9 @@
   X(ANDJ,     JUMP,   1, 1, "if !x: pc += b (x stays) else pop x")              \
   X(ORJ,      JUMP,   1, 1, "if x: pc += b (x stays) else pop x")               \
   X(RET,      NONE,   1, 0, "end the section with result x")                    \
-  X(CALL,     EXTERN, 0, 1, "pop the arguments of extern E[b]; push its result")
+  X(CALL,     EXTERN, 0, 1, "pop the arguments of extern E[b]; push its result") \
+  X(ANSWER,   ANSWER, 0, 1, "push the answer's figure a: 0 benefit_start, 1 benefit_end, " \
+                            "2 waiting_months, 3 waiting_days (an after rule's when only)")
 
 typedef enum {
 #define POL_OP_ENUM(name, kind, pops, pushes, doc) OP_##name,
@@ -77,8 +79,10 @@ typedef enum {
 } pol_opcode;
 
 typedef enum {
-  OPK_NONE, OPK_K, OPK_SLOT, OPK_BIT, OPK_JUMP, OPK_WINDOW, OPK_MODE, OPK_CONST2, OPK_EXTERN
+  OPK_NONE, OPK_K, OPK_SLOT, OPK_BIT, OPK_JUMP, OPK_WINDOW, OPK_MODE, OPK_CONST2, OPK_EXTERN,
+  OPK_ANSWER /* A: which figure of the answer, 0..ANSWER_FIGURES-1 */
 } pol_operand_kind;
+#define ANSWER_FIGURES 4
 
 #define INSN(op, a, b) ((uint32_t)(op) | ((uint32_t)(a) << 8) | ((uint32_t)(b) << 16))
 #define INSN_OP(i) ((i) & 0xffu)

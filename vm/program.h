@@ -28,7 +28,7 @@
 #include "calendar.h"
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 6
+#define PRG_VERSION 7
 #define PRG_STACK_MAX 32
 /* The benefit year: year - 1 and year + 1 are calendar years too (calendar.h: 1..9999). */
 #define PRG_YEAR_MIN 1900
@@ -90,16 +90,35 @@ typedef struct {
   uint32_t pos;        /* byte offset of the declaration in the policy source */
 } prg_category;
 
+/* The order is pol_effect's (api/pol.h), so kinds are only ever appended. */
 typedef enum {
   EFF_START, EFF_END, EFF_WAIT_MONTHS, EFF_WAIT_DAYS, EFF_SURCHARGE, EFF_FREE,
-  EFF_PAYABLE, EFF_NOT_PAYABLE
+  EFF_PAYABLE, EFF_NOT_PAYABLE,
+  /* `wait N months counted as D days` ("3个月(按90天计算)"): value the stated months,
+   * counted the days the benefit start counts */
+  EFF_WAIT_MONTHS_AS_DAYS,
+  /* `wait D days counted as N months`: value the stated days, counted the months */
+  EFF_WAIT_DAYS_AS_MONTHS
 } prg_effect_kind;
+#define EFF__COUNT (EFF_WAIT_DAYS_AS_MONTHS + 1)
 
 typedef struct {
   uint8_t kind;        /* prg_effect_kind */
   prg_section value;   /* absent for FREE, PAYABLE, NOT_PAYABLE */
   prg_strref reason;   /* NOT_PAYABLE */
+  prg_section counted; /* EFF_WAIT_*_AS_*: the wait in the unit it is counted in; else absent */
 } prg_effect;
+
+/* The effect has a value section (every kind but FREE, PAYABLE, NOT_PAYABLE). */
+static inline int prg_effect_valued(uint8_t kind) {
+  return kind <= EFF_SURCHARGE || kind == EFF_WAIT_MONTHS_AS_DAYS ||
+         kind == EFF_WAIT_DAYS_AS_MONTHS;
+}
+/* The effect sets the wait (either unit, counted or not). */
+static inline int prg_effect_is_wait(uint8_t kind) {
+  return kind == EFF_WAIT_MONTHS || kind == EFF_WAIT_DAYS || kind == EFF_WAIT_MONTHS_AS_DAYS ||
+         kind == EFF_WAIT_DAYS_AS_MONTHS;
+}
 
 typedef struct {
   prg_strref key, label, cite;
@@ -109,11 +128,19 @@ typedef struct {
   uint32_t pos;
 } prg_window;
 
+/* A rule whose `when` reads the answer's dates (benefit_start, benefit_end,
+ * waiting_months, waiting_days: OP_ANSWER) is an *after* rule: it runs after every other
+ * rule, once the answer's dates are known, and may only refuse (EFF_NOT_PAYABLE); no
+ * other section reads OP_ANSWER (docs/LANGUAGE.md "Rules that read the answer"). */
 typedef struct {
   prg_strref key, label, cite;
   prg_section when;
   uint32_t eff_first, eff_count;
   uint32_t pos;
+  uint8_t after;        /* 1: reads the answer's dates, runs after the other rules */
+  /* `overrides a, b`: rules (indices in prg.overrides, each below this rule's own, so
+   * overrides never form a cycle) that do not apply when this one applies */
+  uint32_t ovr_first, ovr_count;
 } prg_rule;
 
 typedef enum {
@@ -216,6 +243,7 @@ typedef struct pol_program {
   prg_choose_key *choose; uint32_t nchoose;
   prg_window *windows; uint32_t nwindows;
   prg_rule *rules; uint32_t nrules;
+  uint32_t *overrides; uint32_t noverrides; /* rule indices: prg_rule.ovr_first/ovr_count */
   prg_effect *effects; uint32_t neffects;
   prg_addon *addons; uint32_t naddons;
   prg_tier *tiers; uint32_t ntiers;

@@ -53,14 +53,16 @@ static bool fail(vfy *v, const char *fmt, ...) {
 
 /* ---- sections ---------------------------------------------------------------------- */
 
-static const char *const effect_names[] = {"start",     "end",  "wait_months", "wait_days",
-                                           "surcharge", "free", "payable",     "not_payable"};
+static const char *const effect_names[EFF__COUNT] = {
+    "start", "end", "wait_months", "wait_days", "surcharge", "free", "payable", "not_payable",
+    "wait_months_as_days", "wait_days_as_months"};
 
 typedef struct {
   const pol_program *p;
   bool (*fn)(void *ud, const vfy_section *s);
   void *ud;
   uint32_t next; /* number of the next present section */
+  bool reads_answer; /* the section visited now is an after rule's `when` */
 } walk;
 
 static bool visit(walk *w, prg_section s, const char *owner, prg_strref key, bool required,
@@ -73,6 +75,7 @@ static bool visit(walk *w, prg_section s, const char *owner, prg_strref key, boo
   snprintf(vs.role, sizeof vs.role, "%s%s%s", role, role_arg ? " " : "",
            role_arg ? role_arg : "");
   vs.number = (s.start == 0 && s.end == 0) ? PRG_NONE : w->next++;
+  vs.reads_answer = w->reads_answer;
   return w->fn(w->ud, &vs);
 }
 
@@ -81,16 +84,21 @@ static bool visit_effects(walk *w, const char *owner, prg_strref key, uint32_t f
   const pol_program *p = w->p;
   for (uint32_t i = 0; i < count; i++) {
     const prg_effect *e = &p->effects[first + i];
-    bool valued = e->kind <= EFF_SURCHARGE;
-    const char *name = e->kind <= EFF_NOT_PAYABLE ? effect_names[e->kind] : "?";
+    bool valued = prg_effect_valued(e->kind);
+    bool counted = e->kind == EFF_WAIT_MONTHS_AS_DAYS || e->kind == EFF_WAIT_DAYS_AS_MONTHS;
+    const char *name = e->kind < EFF__COUNT ? effect_names[e->kind] : "?";
     if (!visit(w, e->value, owner, key, valued, "effect", name)) return false;
+    char as[40];
+    snprintf(as, sizeof as, "%s counted as", name);
+    if (counted && !visit(w, e->counted, owner, key, true, "effect", as))
+      return false;
   }
   return true;
 }
 
 bool vfy_each_section(const pol_program *p, bool (*fn)(void *ud, const vfy_section *s),
                       void *ud) {
-  walk w = {p, fn, ud, 0};
+  walk w = {p, fn, ud, 0, false};
   for (uint32_t i = 0; i < p->nlets; i++) {
     const prg_let *l = &p->lets[i];
     if (!visit(&w, l->value, "let", l->key, true, "value", NULL)) return false;
@@ -114,8 +122,10 @@ bool vfy_each_section(const pol_program *p, bool (*fn)(void *ud, const vfy_secti
   }
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
-    if (!visit(&w, r->when, "rule", r->key, true, "when", NULL) ||
-        !visit_effects(&w, "rule", r->key, r->eff_first, r->eff_count))
+    w.reads_answer = r->after != 0;
+    bool ok = visit(&w, r->when, "rule", r->key, true, "when", NULL);
+    w.reads_answer = false;
+    if (!ok || !visit_effects(&w, "rule", r->key, r->eff_first, r->eff_count))
       return false;
   }
   for (uint32_t i = 0; i < p->naddons; i++) {
@@ -593,9 +603,14 @@ static bool check_tables(vfy *v) {
   }
   for (uint32_t i = 0; i < p->neffects; i++) {
     const prg_effect *e = &p->effects[i];
-    if (e->kind > EFF_NOT_PAYABLE)
+    if (e->kind >= EFF__COUNT)
       return fail(v, "effects[%u]: kind %u out of range", (unsigned)i, e->kind);
-    if (e->kind > EFF_SURCHARGE && (e->value.start != 0 || e->value.end != 0))
+    bool counted = e->kind == EFF_WAIT_MONTHS_AS_DAYS || e->kind == EFF_WAIT_DAYS_AS_MONTHS;
+    if (!counted && (e->counted.start != 0 || e->counted.end != 0))
+      return fail(v, "effects[%u]: a %s effect is not counted in another unit, but section "
+                  "%u..%u is given", (unsigned)i, effect_names[e->kind],
+                  (unsigned)e->counted.start, (unsigned)e->counted.end);
+    if (!prg_effect_valued(e->kind) && (e->value.start != 0 || e->value.end != 0))
       return fail(v, "effects[%u]: a %s effect has no value, but section %u..%u is given",
                   (unsigned)i, effect_names[e->kind], (unsigned)e->value.start,
                   (unsigned)e->value.end);
@@ -632,6 +647,32 @@ static bool check_tables(vfy *v) {
       return fail(v, "rules[%u] (%s): effects %u+%u outside the %u effects", (unsigned)i,
                   prg_str(p, r->key), (unsigned)r->eff_first, (unsigned)r->eff_count,
                   (unsigned)p->neffects);
+    if (r->after > 1)
+      return fail(v, "rules[%u] (%s): after %u is not 0 or 1", (unsigned)i, prg_str(p, r->key),
+                  (unsigned)r->after);
+    if (!range_ok(r->ovr_first, r->ovr_count, p->noverrides))
+      return fail(v, "rules[%u] (%s): overrides %u+%u outside the %u overrides", (unsigned)i,
+                  prg_str(p, r->key), (unsigned)r->ovr_first, (unsigned)r->ovr_count,
+                  (unsigned)p->noverrides);
+    /* a rule overrides only rules before it (so overrides form no cycle and the quote
+     * resolves them last to first), of its own kind (after or not) */
+    for (uint32_t k = 0; k < r->ovr_count; k++) {
+      uint32_t o = p->overrides[r->ovr_first + k];
+      if (o >= i)
+        return fail(v, "rules[%u] (%s): overrides rule %u, which is not before it", (unsigned)i,
+                    prg_str(p, r->key), (unsigned)o);
+      if (p->rules[o].after != r->after)
+        return fail(v, "rules[%u] (%s): overrides rule %u (%s), which runs %s it", (unsigned)i,
+                    prg_str(p, r->key), (unsigned)o, prg_str(p, p->rules[o].key),
+                    r->after ? "before" : "after");
+    }
+    /* a rule that reads the answer's dates may only refuse: it runs once they are set */
+    for (uint32_t k = 0; r->after && k < r->eff_count; k++)
+      if (p->effects[r->eff_first + k].kind != EFF_NOT_PAYABLE)
+        return fail(v, "rules[%u] (%s): a rule that runs after the others has a %s effect; "
+                    "it may only be not_payable", (unsigned)i, prg_str(p, r->key),
+                    p->effects[r->eff_first + k].kind < EFF__COUNT
+                        ? effect_names[p->effects[r->eff_first + k].kind] : "?");
   }
   for (uint32_t i = 0; i < p->naddons; i++) {
     const prg_addon *a = &p->addons[i];
@@ -727,8 +768,8 @@ static bool check_operands(sec_ctx *c, uint32_t start, uint32_t end) {
     if (op >= OP__COUNT)
       return insn_fail(c, pc, op, "unknown opcode %u (there are %d)", (unsigned)op, OP__COUNT);
     uint8_t kind = vm_ops[op].kind;
-    bool uses_a = kind == OPK_BIT || kind == OPK_MODE || kind == OPK_CONST2;
-    bool uses_b = kind != OPK_NONE && kind != OPK_BIT && kind != OPK_MODE;
+    bool uses_a = kind == OPK_BIT || kind == OPK_MODE || kind == OPK_CONST2 || kind == OPK_ANSWER;
+    bool uses_b = kind != OPK_NONE && kind != OPK_BIT && kind != OPK_MODE && kind != OPK_ANSWER;
     if (!uses_a && a != 0)
       return insn_fail(c, pc, op, "unused operand A is %u, must be 0", (unsigned)a);
     if (!uses_b && b != 0)
@@ -768,6 +809,11 @@ static bool check_operands(sec_ctx *c, uint32_t start, uint32_t end) {
       if (b >= p->nexterns)
         return insn_fail(c, pc, op, "extern %u out of range (%u externs)", (unsigned)b,
                          (unsigned)p->nexterns);
+      break;
+    case OPK_ANSWER:
+      if (a >= ANSWER_FIGURES)
+        return insn_fail(c, pc, op, "answer figure %u out of range (0..%d)", (unsigned)a,
+                         ANSWER_FIGURES - 1);
       break;
     case OPK_MODE:
       if (a > ROUND_UP)
@@ -858,6 +904,11 @@ static bool check_section(void *ud, const vfy_section *s) {
   if (end > ncode)
     return fail(c.v, "%s: code range %u..%u outside the %u instructions", c.name,
                 (unsigned)start, (unsigned)end, (unsigned)ncode);
+  if (!s->reads_answer)
+    for (uint32_t pc = start; pc < end; pc++)
+      if (INSN_OP(c.v->p->code[pc]) == OP_ANSWER)
+        return fail(c.v, "%s, pc %u (ANSWER): only the `when` of a rule that runs after the "
+                    "others (after 1) reads the answer's dates", c.name, (unsigned)pc);
   if (!check_operands(&c, start, end) || !check_stack(&c, start, end)) return false;
   /* an assumption runs before lets and the category exist: it loads attributes and the
    * payment date only (program.h, prg_assume) */

@@ -320,6 +320,12 @@ pol_status vm_exec(pol_eval *ev, const uint32_t *code, uint32_t start, int64_t *
         sp++;
         VM_NEXT();
       }
+      VM_CASE(ANSWER) {
+        /* the answer's dates, set by the quote before it runs the after rules (the
+         * verifier allows ANSWER in their `when` only) */
+        *sp++ = A == 0 ? ev->start : A == 1 ? ev->end : A == 2 ? ev->wait_months : ev->wait_days;
+        VM_NEXT();
+      }
       VM_CASE(RET) {
         assert(sp == stack + 1);
         *out = X;

@@ -70,8 +70,8 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   F(u8, .dhi) F(u32, .eff_first) F(u32, .eff_count) F(u32, .pos)
 #define PRG_RULE_FIELDS(F)                                                            \
   F(str, .key) F(str, .label) F(str, .cite) F(sec, .when) F(u32, .eff_first)          \
-  F(u32, .eff_count) F(u32, .pos)
-#define PRG_EFFECT_FIELDS(F) F(u8, .kind) F(sec, .value) F(str, .reason)
+  F(u32, .eff_count) F(u32, .pos) F(u8, .after) F(u32, .ovr_first) F(u32, .ovr_count)
+#define PRG_EFFECT_FIELDS(F) F(u8, .kind) F(sec, .value) F(str, .reason) F(sec, .counted)
 #define PRG_ADDON_FIELDS(F)                                                           \
   F(str, .key) F(str, .label) F(str, .cite) F(u32, .tier_first) F(u32, .tier_count)   \
   F(u32, .paid_by) F(sec, .paid_when) F(u32, .pos)
@@ -120,6 +120,7 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   T(restates, nrestates, prg_restate, PRG_RESTATE_FIELDS)                             \
   T(externs, nexterns, prg_extern, PRG_EXTERN_FIELDS)                                 \
   T(ext_args, next_args, prg_ext_type, PRG_EXT_TYPE_FIELDS)                           \
+  T(overrides, noverrides, uint32_t, PRG_U32_FIELDS)                                  \
   T(assumes, nassumes, prg_assume, PRG_ASSUME_FIELDS)
 
 /* ---- sections ---------------------------------------------------------------------- */
@@ -134,6 +135,7 @@ typedef struct {
   const char *owner;  /* "let", "category", "window", "rule", "addon" */
   const char *key;    /* owner's key ("" if none) */
   char role[80];      /* "value", "when", "worth", "part individual", "effect start", ... */
+  bool reads_answer;  /* may read the answer's dates (OP_ANSWER): an after rule's `when` */
 } vfy_section;
 
 /* Calls fn for every section slot of p (present or absent) in canonical order: lets,

@@ -260,8 +260,9 @@ void ps_quote(const ps_resident *r, int32_t paid_on, ps_answer *a) {
   a->funding[PS_SRC_MEDICAL_ASSISTANCE] = ma;
   a->funding[PS_SRC_DISABILITY_FUND] = dis;
   a->funding[PS_SRC_LOCAL_FINANCE] = local;
-  a->start = start;
-  a->end = YEAR_END;
+  /* a refused payment buys no benefit period (docs/QUERY.md): no start, no end */
+  a->start = payable ? start : INT32_MIN;
+  a->end = payable ? YEAR_END : INT32_MIN;
   a->wait_months = wait;
 }
 

@@ -80,7 +80,8 @@ typedef struct {
   ps_refusal refusal;
   int64_t individual;     /* fen, surcharge included */
   int64_t funding[PS_NSOURCES]; /* fen */
-  int32_t start, end;     /* benefit start (wait included) and end, day numbers */
+  int32_t start, end;     /* benefit start (wait included) and end, day numbers; INT32_MIN
+                             when not payable (a refused payment has no benefit period) */
   int64_t wait_months;
 } ps_answer;
 

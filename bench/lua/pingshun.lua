@@ -50,6 +50,7 @@ end
 local COLLECTION_OPEN, MAIN_END = ymd(2025, 10, 17), ymd(2025, 12, 31)
 local YEAR_START, EXTENDED_END = ymd(2026, 1, 1), ymd(2026, 2, 25)
 local YEAR_END, PREV_YEAR_START = ymd(2026, 12, 31), ymd(2025, 1, 1)
+local NO_DATE = -2147483648 -- INT32_MIN: the none of a refused answer's dates
 local INFANT_BORN_FROM = ymd(2023, 1, 1)
 
 -- identity bits (prelude order)
@@ -144,7 +145,10 @@ local function quote(birth, ids, grade, lapsed, registered, paid_normal, paid_on
     local sy, sm, sd = civil(start)
     start = add_months(sy, sm, sd, wait)
   end
+  -- a refused payment buys no benefit period (docs/QUERY.md): no start, no end
+  local finish = YEAR_END
+  if not payable then start, finish = NO_DATE, NO_DATE end
   return payable, cat, matched, subsidized, win, refusal,
-    individual, ma, dis, loc, start, YEAR_END, wait
+    individual, ma, dis, loc, start, finish, wait
 end
 return quote

@@ -201,13 +201,69 @@ static void test_typed_equals_json(void **state) {
   assert_int_equal(pol_quote(ev, day("2025-11-27")), POL_OK);
   assert_int_equal(pol_answer_payable(ev), 0);
   assert_string_equal(pol_answer_reason(ev), "payments are accepted on days 1\u201325 of each month");
+  /* a refused answer has no benefit period: "none" through the accessors, null in JSON
+   * (the keys kept), while the category and amounts are still those that would apply */
+  assert_int_equal(pol_answer_start(ev), INT32_MIN);
+  assert_int_equal(pol_answer_end(ev), INT32_MIN);
+  assert_int_equal(pol_answer_individual(ev), 40000);
+  char *r = pol_answer_json(ev, POL_ANSWER_QUOTE);
+  assert_non_null(r);
+  json_t *rj = json_loads(r, 0, NULL);
+  assert_non_null(json_object_get(rj, "benefit_start"));
+  assert_true(json_is_null(json_object_get(rj, "benefit_start")));
+  assert_true(json_is_null(json_object_get(rj, "benefit_end")));
+  json_decref(rj);
+  free(r);
+  r = pol_answer_json(ev, POL_ANSWER_ELIGIBLE);
+  rj = json_loads(r, 0, NULL);
+  assert_true(json_is_null(json_object_get(rj, "benefit_start")));
+  assert_true(json_is_null(json_object_get(rj, "benefit_end")));
+  json_decref(rj);
+  free(r);
   pol_eval_free(ev);
   pol_eval_free(jv);
   pol_program_free(p);
 }
 
+/* `wait 3 months counted as 90 days`: both units through the typed accessors, the
+ * benefit start counted in days, and the effect with its counted figure. */
+static void test_wait_counted(void **state) {
+  (void)state;
+  pol_program *p = open_ok("examples/patterns/wait-counted-in-days.pol");
+  pol_eval *ev = pol_eval_new(p);
+  assert_int_equal(pol_resident_clear(ev), POL_OK);
+  assert_int_equal(pol_set(ev, pol_find(p, POL_ATTRIBUTE, "birth_date"), day("1980-05-05")), POL_OK);
+  assert_int_equal(pol_quote(ev, day("2026-01-31")), POL_OK);
+  assert_int_equal(pol_answer_payable(ev), 1);
+  assert_int_equal(pol_answer_wait_months(ev), 3);
+  assert_int_equal(pol_answer_wait_days(ev), 90);
+  assert_int_equal(pol_answer_waiting(ev), 1);
+  assert_int_equal(pol_answer_start(ev), day("2026-05-01")); /* +90 days, not +3 months */
+  pol_effect k;
+  int64_t v, counted;
+  uint32_t rule;
+  assert_int_equal(pol_answer_effect_count(ev), 2);
+  assert_int_equal(pol_answer_effect(ev, 1, &k, &v, &rule, NULL), POL_OK);
+  assert_int_equal(k, POL_EFFECT_WAIT_MONTHS_AS_DAYS);
+  assert_int_equal(v, 3);
+  assert_int_equal(rule, POL_NO_RULE);
+  assert_int_equal(pol_answer_effect_counted(ev, 1, &counted), POL_OK);
+  assert_int_equal(counted, 90);
+  assert_int_equal(pol_answer_effect_counted(ev, 0, &counted), POL_OK); /* start: none */
+  assert_int_equal(counted, 0);
+  assert_int_equal(pol_answer_effect_counted(ev, 2, &counted), POL_EINPUT);
+  /* on time: no wait in either unit */
+  assert_int_equal(pol_quote(ev, day("2025-11-10")), POL_OK);
+  assert_int_equal(pol_answer_wait_months(ev), 0);
+  assert_int_equal(pol_answer_wait_days(ev), 0);
+  assert_int_equal(pol_answer_waiting(ev), 0);
+  pol_eval_free(ev);
+  pol_program_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_wait_counted),
       cmocka_unit_test(test_handles),
       cmocka_unit_test(test_foreign_handles),
       cmocka_unit_test(test_set_misuse),

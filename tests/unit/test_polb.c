@@ -134,12 +134,12 @@ static pol_program *sample(void) {
   p->windows[1] = (prg_window){intern(p, "late"), PRG_NONE, PRG_NONE, D(2026, 2, 26),
                                D(2026, 12, 31), 1, 31, 1, 1, 0};
   TABLE(p, effects, neffects, 3);
-  p->effects[0] = (prg_effect){EFF_START, {18, 22}, PRG_NONE};
-  p->effects[1] = (prg_effect){EFF_SURCHARGE, {29, 31}, PRG_NONE};
-  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期")};
+  p->effects[0] = (prg_effect){EFF_START, {18, 22}, PRG_NONE, {0, 0}};
+  p->effects[1] = (prg_effect){EFF_SURCHARGE, {29, 31}, PRG_NONE, {0, 0}};
+  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
   p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, intern(p, "温馨提示"),
-                           {22, 29}, 1, 2, 4000};
+                           {22, 29}, 1, 2, 4000, 0, 0, 0};
 
   TABLE(p, addons, naddons, 2);
   p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {31, 33}, 5};
@@ -278,7 +278,7 @@ static void test_empty_program(void **state) {
   unsigned char *b1, *b2;
   size_t n1, n2;
   write_ok(p, &b1, &n1);
-  assert_int_equal(n1, TABLES_AT + 25 * 4 + CHECKSUM_BYTES);
+  assert_int_equal(n1, TABLES_AT + 26 * 4 + CHECKSUM_BYTES);
   pol_program *q = NULL;
   char err[256];
   if (!polb_read(b1, n1, &q, err, sizeof err)) fail_msg("read: %s", err);
@@ -364,16 +364,16 @@ static void test_every_truncation(void **state) {
   free(t);
   /* the assumptions (the prelude's, 24-byte records) are the last table */
   size_t tail = 4 + 24 * (size_t)p->nassumes;
-  /* the last byte of the restatement (before the externs' and ext_args' counts and the
-   * assumptions) becomes the first byte of the checksum */
+  /* the last byte of the restatement (before the externs', ext_args' and overrides'
+   * counts and the assumptions) becomes the first byte of the checksum */
   snprintf(msg, sizeof msg,
            "offset %zu: restates: count 1 of 30-byte records exceeds the 29 bytes left",
-           n - CHECKSUM_BYTES - 8 - 34 - tail);
-  t = sealed_prefix(b, n - 9 - tail);
-  read_fails(t, n - 9 - tail, msg);
+           n - CHECKSUM_BYTES - 12 - 34 - tail);
+  t = sealed_prefix(b, n - 13 - tail);
+  read_fails(t, n - 13 - tail, msg);
   free(t);
-  /* the last byte of ext_args' count becomes the first byte of the checksum */
-  snprintf(msg, sizeof msg, "offset %zu: ext_args: count: expected 4 bytes, 3 left",
+  /* the last byte of overrides' count becomes the first byte of the checksum */
+  snprintf(msg, sizeof msg, "offset %zu: overrides: count: expected 4 bytes, 3 left",
            n - CHECKSUM_BYTES - 4 - tail);
   t = sealed_prefix(b, n - 1 - tail);
   read_fails(t, n - 1 - tail, msg);
@@ -394,13 +394,14 @@ static void test_every_truncation(void **state) {
 
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
-  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 32, 13, 36, 16, 36, 12, 12, 13, 4, 30,
-                        29, 5, 24};
+  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 41, 21, 36, 16, 36, 12, 12, 13, 4, 30,
+                        29, 5, 4, 24};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,
                             p->nchoose,   p->nwindows,  p->nrules,   p->neffects, p->naddons,
                             p->ntiers,    p->nexamples, p->ngivens,  p->nbuys,    p->nexpects,
-                            p->nunlisted, p->nrestates, p->nexterns, p->next_args, p->nassumes};
+                            p->nunlisted, p->nrestates, p->nexterns, p->next_args,
+                            p->noverrides, p->nassumes};
   size_t off = TABLES_AT;
   for (int i = 0; i < which; i++) off += 4 + rec[i] * count[i];
   return off;
@@ -414,7 +415,7 @@ static void test_table_offsets(void **state) {
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_int_equal(table_offset(p, 24) + 4 + 24 * p->nassumes + CHECKSUM_BYTES, n);
+  assert_int_equal(table_offset(p, 25) + 4 + 24 * p->nassumes + CHECKSUM_BYTES, n);
   free(b);
   prg_free(p);
 }
@@ -457,17 +458,17 @@ static void test_flipped_count(void **state) {
   size_t ex = table_offset(p, 21);
   put32(b + ex, 2);
   snprintf(msg, sizeof msg,
-           "offset %zu: restates: count 2 of 30-byte records exceeds the 42 bytes left", ex);
+           "offset %zu: restates: count 2 of 30-byte records exceeds the 46 bytes left", ex);
   sealed_fails(b, n, msg);
   put32(b + ex, 0);
-  /* the restatement's first 12 bytes (zeroed) are read as the last three tables' counts */
-  unsigned char saved[12];
-  memcpy(saved, b + ex + 4, 12);
-  memset(b + ex + 4, 0, 12);
+  /* the restatement's first 16 bytes (zeroed) are read as the last four tables' counts */
+  unsigned char saved[16];
+  memcpy(saved, b + ex + 4, 16);
+  memset(b + ex + 4, 0, 16);
   snprintf(msg, sizeof msg, "offset %zu: 30 bytes between the last table and the checksum",
            left_end - 30);
   sealed_fails(b, n, msg);
-  memcpy(b + ex + 4, saved, 12);
+  memcpy(b + ex + 4, saved, 16);
   put32(b + ex, p->nrestates);
 
   /* restored and sealed: reads again */
@@ -568,7 +569,7 @@ static void test_verifier_runs(void **state) {
   write_ok(p, &b, &n);
   size_t code = table_offset(p, 2) + 4;
   b[code + 4 * 1] = 200; /* opcode of pc 1 */
-  sealed_fails(b, n, "section 0 (let age_paid: value), pc 1: unknown opcode 200 (there are 36)");
+  sealed_fails(b, n, "section 0 (let age_paid: value), pc 1: unknown opcode 200 (there are 37)");
   b[code + 4 * 1] = OP_LOAD;
   size_t cat = table_offset(p, 8) + 4;
   /* categories[0].part_count: key, label, cite (12), otherwise (1), when, worth (16),

@@ -131,11 +131,11 @@ static pol_program *base(void) {
   p->windows[0] = (prg_window){intern(p, "main"), PRG_NONE, intern(p, "二、3"),
                                D(2025, 10, 17), D(2025, 12, 31), 1, 25, 0, 1, 0};
   TABLE(p, effects, neffects, 3);
-  p->effects[0] = (prg_effect){EFF_START, {12, 14}, PRG_NONE};
-  p->effects[1] = (prg_effect){EFF_SURCHARGE, {21, 23}, PRG_NONE};
-  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期")};
+  p->effects[0] = (prg_effect){EFF_START, {12, 14}, PRG_NONE, {0, 0}};
+  p->effects[1] = (prg_effect){EFF_SURCHARGE, {21, 23}, PRG_NONE, {0, 0}};
+  p->effects[2] = (prg_effect){EFF_NOT_PAYABLE, {0, 0}, intern(p, "逾期"), {0, 0}};
   TABLE(p, rules, nrules, 1);
-  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0};
+  p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0, 0, 0, 0};
 
   TABLE(p, addons, naddons, 1);
   p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {23, 25}, 0};
@@ -229,11 +229,11 @@ static void test_bad_opcode(void **state) {
   (void)state;
   pol_program *p = base();
   p->code[1] = 200; /* op 200, A 0, B 0 */
-  rejects(p, LET ", pc 1: unknown opcode 200 (there are 36)");
+  rejects(p, LET ", pc 1: unknown opcode 200 (there are 37)");
   p = base();
   p->code[5] = OP__COUNT; /* the first opcode past the table, in category when */
-  rejects(p, "section 1 (category subsistence_allowance: when), pc 5: unknown opcode 36 "
-             "(there are 36)");
+  rejects(p, "section 1 (category subsistence_allowance: when), pc 5: unknown opcode 37 "
+             "(there are 37)");
 }
 
 static void test_const_out_of_range(void **state) {
@@ -473,6 +473,9 @@ static void test_section_missing(void **state) {
   p->effects[1].value = (prg_section){0, 0};
   rejects(p, "rule late_surcharge: effect surcharge: missing (no code)");
   p = base();
+  p->effects[1].kind = EFF_WAIT_MONTHS_AS_DAYS; /* `wait … counted as …` needs both sections */
+  rejects(p, "rule late_surcharge: effect wait_months_as_days counted as: missing (no code)");
+  p = base();
   p->categories[1].rest_part = PRG_NONE;
   rejects(p, "category ordinary: part individual: missing (no code)");
 }
@@ -601,8 +604,8 @@ static void test_indices(void **state) {
   p->givens[0].value = 1;
   rejects(p, "givens[0]: value 1 of birth_date outside its 1 enum values");
   p = base();
-  p->effects[0].kind = 9;
-  rejects(p, "effects[0]: kind 9 out of range");
+  p->effects[0].kind = 10;
+  rejects(p, "effects[0]: kind 10 out of range");
 }
 
 /* ---- values (issue #16: fields the evaluator and `polc check` read) ------------------- */
@@ -827,6 +830,57 @@ static void test_example_values(void **state) {
   rejects(p, "expects[0]: add-on amount 5 is not 0 in the list's opening entry");
 }
 
+/* OP_ANSWER (the answer's dates) only in the `when` of a rule marked after, which may
+ * only refuse; its figure in range. */
+static void test_answer(void **state) {
+  (void)state;
+  pol_program *p = base();
+  p->code[12] = IA(ANSWER, 0); /* the window's start reads benefit_start */
+  rejects(p, "section 6 (window main: effect start), pc 12 (ANSWER): only the `when` of a rule "
+             "that runs after the others (after 1) reads the answer's dates");
+  p = base();
+  p->code[18] = IA(ANSWER, 2); /* the rule's when: not subsidized -> not waiting_months */
+  rejects(p, "section 7 (rule late_surcharge: when), pc 18 (ANSWER): only the `when` of a rule "
+             "that runs after the others (after 1) reads the answer's dates");
+  p = base();
+  p->rules[0].after = 2;
+  rejects(p, "rules[0] (late_surcharge): after 2 is not 0 or 1");
+  p = base();
+  p->rules[0].after = 1; /* its effects: surcharge, not payable */
+  rejects(p, "rules[0] (late_surcharge): a rule that runs after the others has a surcharge "
+             "effect; it may only be not_payable");
+  p = base();
+  p->rules[0].after = 1;
+  p->rules[0].eff_first = 2;
+  p->rules[0].eff_count = 1;
+  p->code[18] = IA(ANSWER, 4);
+  rejects(p, "section 7 (rule late_surcharge: when), pc 18 (ANSWER): answer figure 4 out of "
+             "range (0..3)");
+  p = base();
+  p->rules[0].after = 1;
+  p->rules[0].eff_first = 2;
+  p->rules[0].eff_count = 1;
+  p->code[18] = IA(ANSWER, 3);
+  char err[256] = "";
+  bool ok = vfy_program(p, err, sizeof err);
+  prg_free(p);
+  if (!ok) fail_msg("rejected: %s", err);
+}
+
+/* `overrides`: in range, and only of rules before the overriding one (no cycle). */
+static void test_overrides(void **state) {
+  (void)state;
+  pol_program *p = base();
+  p->rules[0].ovr_first = 0;
+  p->rules[0].ovr_count = 1;
+  rejects(p, "rules[0] (late_surcharge): overrides 0+1 outside the 0 overrides");
+  p = base();
+  TABLE(p, overrides, noverrides, 1);
+  p->overrides[0] = 0; /* itself */
+  p->rules[0].ovr_count = 1;
+  rejects(p, "rules[0] (late_surcharge): overrides rule 0, which is not before it");
+}
+
 static void test_encodings(void **state) {
   (void)state;
   pol_program *p = base();
@@ -835,6 +889,9 @@ static void test_encodings(void **state) {
   p = base();
   p->effects[0].reason = 0;
   rejects(p, "effects[0]: a start effect has no reason, but string 0 is given");
+  p = base();
+  p->effects[0].counted = (prg_section){12, 14};
+  rejects(p, "effects[0]: a start effect is not counted in another unit, but section 12..14 is given");
   p = base();
   p->choose[1].source = 0;
   rejects(p, "choose[1]: source 0 on a key that names no source");
@@ -948,6 +1005,8 @@ int main(void) {
     cmocka_unit_test(test_attr_values),
     cmocka_unit_test(test_example_values),
     cmocka_unit_test(test_encodings),
+    cmocka_unit_test(test_answer),
+    cmocka_unit_test(test_overrides),
     cmocka_unit_test(test_expect_headers),
     cmocka_unit_test(test_nidentities_64),
     cmocka_unit_test(test_small_err_buffer),

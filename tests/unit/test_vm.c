@@ -622,7 +622,9 @@ static void test_absent_section(void **state) {
 static void test_opinfo(void **state) {
   (void)state;
   /* the table is the X-macro: names and stack effects line up with the enum */
-  assert_int_equal(OP__COUNT, 36);
+  assert_int_equal(OP__COUNT, 37);
+  assert_int_equal(vm_ops[OP_ANSWER].kind, OPK_ANSWER);
+  assert_int_equal(vm_ops[OP_ANSWER].pushes, 1);
   assert_string_equal(vm_ops[OP_CONST].name, "CONST");
   assert_string_equal(vm_ops[OP_RET].name, "RET");
   assert_int_equal(vm_ops[OP_MKDATE].pops, 3);
@@ -634,7 +636,7 @@ static void test_opinfo(void **state) {
 static void test_doc_table(void **state) {
   (void)state;
   static const char *const kinds[] = {"NONE", "K", "SLOT", "BIT", "JUMP", "WINDOW", "MODE",
-                                      "CONST2", "EXTERN"};
+                                      "CONST2", "EXTERN", "ANSWER"};
   FILE *f = fopen("docs/BYTECODE.md", "r");
   if (f == NULL) {
     skip(); /* not run from the repository root */
