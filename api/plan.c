@@ -66,7 +66,20 @@ typedef struct {
   uint32_t base;       /* children in kids[base ..] */
 } walk_node;
 
+/* An assumption the quote need not run (plan_assumed): when each of its triggers — the
+ * attributes with a default or optional that it loads — holds its default (absent for an
+ * optional), it holds whatever the other inputs are (`lapsed_years == 0 or …`,
+ * `not present(exited_scheme_on) or …`), decided at build time on its lifted tree. */
+#define PLAN_TRIGGERS 4
+typedef struct {
+  bool shortcut;
+  uint32_t ntrig;
+  uint32_t slot[PLAN_TRIGGERS];
+  int64_t dflt[PLAN_TRIGGERS];
+} plan_assume;
+
 struct pol_plan {
+  plan_assume *assume;   /* per assumption */
   walk_node *nodes;
   mdd_ref *kids;
   mdd_ref root;
@@ -957,6 +970,96 @@ static bool build(builder *b) {
   return ok;
 }
 
+/* The triggers of tree n (see plan_assume) into a; false: a slot that is no attribute,
+ * or more than PLAN_TRIGGERS of them. */
+static bool triggers(const builder *b, int32_t n, plan_assume *a) {
+  const lx *x = &b->lx.t[n];
+  uint32_t op = lift_op(x);
+  if (x->known) return true;
+  if (op == OP_LOAD || op == OP_PRESENT) {
+    uint32_t s = INSN_B(x->insn);
+    for (uint32_t i = 0; i < b->p->nattrs; i++) {
+      const prg_attr *at = &b->p->attrs[i];
+      if (at->slot != s) continue;
+      if (at->presence != PRESENCE_DEFAULT && at->presence != PRESENCE_OPTIONAL) return true; /* not a trigger */
+      for (uint32_t k = 0; k < a->ntrig; k++)
+        if (a->slot[k] == s) return true;
+      if (a->ntrig == PLAN_TRIGGERS) return false;
+      a->slot[a->ntrig] = s;
+      a->dflt[a->ntrig++] = at->presence == PRESENCE_OPTIONAL ? PRG_ABSENT : at->dflt;
+      return true;
+    }
+    return true; /* the payment date, identities: not triggers */
+  }
+  for (int k = 0; k < 3; k++)
+    if (x->kid[k] >= 0 && !triggers(b, x->kid[k], a)) return false;
+  return true;
+}
+
+/* Does tree n read only the triggers of a (and constants)? */
+static bool only_triggers(const builder *b, int32_t n, const plan_assume *a) {
+  const lx *x = &b->lx.t[n];
+  uint32_t op = lift_op(x);
+  if (x->known) return true;
+  if (op == OP_LOAD || op == OP_PRESENT) {
+    for (uint32_t k = 0; k < a->ntrig; k++)
+      if (a->slot[k] == INSN_B(x->insn)) return true;
+    return false;
+  }
+  if (op == OP_IDENT || op == OP_CALL) return false;
+  for (int k = 0; k < 3; k++)
+    if (x->kid[k] >= 0 && !only_triggers(b, x->kid[k], a)) return false;
+  return true;
+}
+
+/* Tree n with every trigger at its default: 1 true, 0 false, -1 unknown (depends on the
+ * other inputs).  and/or/not are decided three-valued; a subtree reading only triggers
+ * is run on the VM. */
+static int at_defaults(builder *b, int32_t n, const plan_assume *a) {
+  const lx *x = &b->lx.t[n];
+  uint32_t op = lift_op(x);
+  if (x->known) return x->val != 0;
+  if (op == OP_NOT) {
+    int v = at_defaults(b, x->kid[0], a);
+    return v < 0 ? -1 : !v;
+  }
+  if (op == OP_ANDJ || op == OP_ORJ) {
+    int l = at_defaults(b, x->kid[0], a), r = at_defaults(b, x->kid[1], a);
+    int absorb = op == OP_ORJ; /* or: true decides; and: false decides */
+    if (l == absorb || r == absorb) return absorb;
+    return l < 0 || r < 0 ? -1 : !absorb;
+  }
+  if (!only_triggers(b, n, a)) return -1;
+  uint32_t mark = b->lx.ncode;
+  int64_t start = lift_emit(&b->lx, n), v = 0;
+  if (start < 0) return -1;
+  for (uint32_t k = 0; k < a->ntrig; k++) b->lx.ev->slots[a->slot[k]] = a->dflt[k];
+  pol_status st = vm_exec(b->lx.ev, b->lx.code, (uint32_t)start, &v);
+  b->lx.ncode = mark;
+  return st == POL_OK ? v != 0 : -1;
+}
+
+/* The shortcuts of p's assumptions (plan_assume); false when out of memory. */
+static bool assume_shortcuts(builder *b) {
+  const pol_program *p = b->p;
+  b->pl->assume = calloc(p->nassumes ? p->nassumes : 1, sizeof *b->pl->assume);
+  if (!b->pl->assume) return false;
+  for (uint32_t i = 0; i < p->nassumes; i++) {
+    plan_assume *a = &b->pl->assume[i];
+    int32_t t = lift_section(&b->lx, p->assumes[i].holds);
+    a->shortcut = t >= 0 && triggers(b, t, a) && a->ntrig > 0 && at_defaults(b, t, a) == 1;
+  }
+  return true;
+}
+
+bool plan_assumed(const pol_plan *pl, uint32_t i, const int64_t *slots) {
+  const plan_assume *a = &pl->assume[i];
+  if (!a->shortcut) return false;
+  for (uint32_t k = 0; k < a->ntrig; k++)
+    if (slots[a->slot[k]] != a->dflt[k]) return false;
+  return true;
+}
+
 pol_plan *plan_build(const pol_program *p) {
   /* host functions (`extern`) are opaque: never tabulated, the interpreter calls them
    * (lift_range could not lift CALL anyway: its pops are its extern's arity) */
@@ -973,7 +1076,7 @@ pol_plan *plan_build(const pol_program *p) {
   if (ok) {
     b.pl->effkind = calloc(p->neffects ? p->neffects : 1, 1);
     b.pl->effval = calloc(p->neffects ? p->neffects : 1, sizeof *b.pl->effval);
-    ok = b.pl->effkind && b.pl->effval && build(&b) && !b.lx.fail;
+    ok = b.pl->effkind && b.pl->effval && assume_shortcuts(&b) && build(&b) && !b.lx.fail;
   }
   if (ok) { /* the pieces of bytecode the features run */
     b.pl->code = b.lx.code;
@@ -1023,6 +1126,7 @@ void plan_free(pol_plan *pl) {
   for (uint32_t i = 0; i < pl->nfeats; i++)
     free(pl->feats[i].cuts);
   free(pl->feats);
+  free(pl->assume);
   free(pl->nodes);
   free(pl->kids);
   free(pl->code);

@@ -56,6 +56,11 @@ const pol_plan *plan_of(const pol_program *p);
 /* Frees a plan (NULL and plan_none() are ignored). */
 void plan_free(pol_plan *pl);
 
+/* Assumption i holds for these slots without running it: its triggers are at their
+ * defaults, where it holds whatever the other inputs are (decided at build time).  False:
+ * run it. */
+bool plan_assumed(const pol_plan *pl, uint32_t i, const int64_t *slots);
+
 /* Walk the plan for ev's slots (inputs set, lets not needed).  False: take the slow
  * path (input outside the guard, or a bytecode feature failed). */
 bool plan_decide(const pol_plan *pl, pol_eval *ev, plan_cell *out);

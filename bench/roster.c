@@ -101,6 +101,11 @@ void roster_generate(roster_resident *out, size_t n, uint64_t seed, int Y) {
       r->disability_grade = between(&g, 1, 4);
     int l = below(&g, 100);
     r->lapsed_years = l < 88 ? 0 : l < 94 ? 1 : l < 97 ? 2 : l < 99 ? 3 : between(&g, 4, 10);
+    { /* within the years since birth (the prelude's assumption lapsed_since_birth) */
+      int by, bm, bd;
+      cal_to_ymd(r->birth_date, &by, &bm, &bd);
+      if (r->lapsed_years > Y - by) r->lapsed_years = Y - by > 0 ? Y - by : 0;
+    }
     r->local_hukou = chance(&g, 900);
     r->paid_normal_rate = chance(&g, r->identities ? 100 : 20);
 
