@@ -695,7 +695,8 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
       free(w.s);
     }
   }
-  rc = c->oom || d->oom ? POL_ENOMEM : pol_diags_count(d, 1) ? POL_NEGATIVE : POL_OK;
+  /* a partial analysis cannot show the policy clean: negative, like an error */
+  rc = c->oom || d->oom ? POL_ENOMEM : pol_diags_count(d, 1) || d->incomplete ? POL_NEGATIVE : POL_OK;
 done:
   for (uint32_t i = 0; i < c->nf; i++) { free(c->f[i].msg); free(c->f[i].resident); }
   free(c->f);

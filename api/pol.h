@@ -57,6 +57,9 @@ typedef enum { POL_FMT_TEXT, POL_FMT_JSON, POL_FMT_SARIF } pol_format;
 size_t pol_diags_count(const pol_diags *d, int errors_only);
 char *pol_diags_render(const pol_diags *d, pol_format fmt);
 void pol_diags_free(pol_diags *d);
+/* NULL when every analysis recorded in d was complete; else what was not covered (owned
+ * by d), as every output format says it. */
+const char *pol_diags_not_covered(const pol_diags *d);
 
 /* ---- querying ----------------------------------------------------------------------- */
 
@@ -365,7 +368,8 @@ pol_status pol_test_counted(const pol_program *p, char **report, uint32_t *examp
  * the choice rule settles, as notes.
  * If *out is not NULL (e.g. the warnings of pol_compile: unused declarations), the
  * findings are appended to it; else a new list is made.  Either way the caller frees *out.
- * POL_OK no errors, POL_NEGATIVE errors found. */
+ * POL_OK no errors, POL_NEGATIVE errors found or the analysis was partial (what it did not
+ * cover: pol_diags_not_covered). */
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose,
                      pol_diags **out);
 #define POL_CHECK_NOTES 1    /* also list overlaps the choice rule settles, as notes */

@@ -484,6 +484,8 @@ char *pol_diags_render(const pol_diags *d, pol_format fmt) {
   return out;
 }
 
+const char *pol_diags_not_covered(const pol_diags *d) { return d ? d->incomplete : NULL; }
+
 void pol_diags_free(pol_diags *d) {
   if (!d) return;
   for (uint32_t i = 0; i < d->nsources; i++) {

@@ -140,6 +140,40 @@ static void test_check_policies(void **state) {
   each_policy("tests/check");
 }
 
+/* pol_check's status and pol_diags_not_covered on a partial, an exact large and an exact
+ * clean analysis. */
+static pol_status check_file(const char *path, const char **not_covered, pol_diags **d) {
+  size_t len = 0;
+  char *src = slurp(path, &len);
+  assert_non_null(src);
+  pol_program *p = NULL;
+  *d = NULL;
+  assert_int_equal(pol_compile(path, src, len, &p, d), POL_OK);
+  pol_status st = pol_check(p, src, len, 0, d);
+  *not_covered = pol_diags_not_covered(*d);
+  pol_program_free(p);
+  free(src);
+  return st;
+}
+
+static void test_partial_is_negative(void **state) {
+  (void)state;
+  const char *nc;
+  pol_diags *d;
+  assert_int_equal(check_file("tests/check/coverage-identities.pol", &nc, &d), POL_NEGATIVE);
+  assert_non_null(nc);
+  assert_non_null(strstr(nc, "`needy`"));
+  assert_int_equal(pol_diags_count(d, 1), 0); /* negative for the partial analysis alone */
+  pol_diags_free(d);
+  assert_int_equal(check_file("tests/check/coverage-chained-40.pol", &nc, &d), POL_NEGATIVE);
+  assert_null(nc);
+  assert_int_equal(pol_diags_count(d, 1), 1); /* `four`'s amounts */
+  pol_diags_free(d);
+  assert_int_equal(check_file("tests/check/coverage-identities-let.pol", &nc, &d), POL_OK);
+  assert_null(nc);
+  pol_diags_free(d);
+}
+
 static void test_given_files(void **state) {
   (void)state;
   char *list = strdup(getenv("POL_DD_FILES"));
@@ -159,6 +193,7 @@ int main(void) {
       cmocka_unit_test(test_bundled_policies),
       cmocka_unit_test(test_pattern_policies),
       cmocka_unit_test(test_check_policies),
+      cmocka_unit_test(test_partial_is_negative),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
