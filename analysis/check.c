@@ -672,6 +672,20 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
   }
 
   if (p->nexterns) host_findings(c, h != NULL);
+  /* answered by stand-ins, findings about what a host function decides are guesses: the
+   * analysis is partial (with the plugin bound, its real answers are used: a note says
+   * what check cannot see) */
+  if (!h && ((c->A.ext | c->B.ext) != 0)) {
+    sbuf m = {0};
+    chk_sb(&m, "%s: host functions answered by stand-ins, not by the host (pass the plugin with "
+           "--plugin): ", prg_str(p, p->file));
+    for (uint32_t x = 0, k = 0; x < p->nexterns; x++)
+      if ((c->A.ext | c->B.ext) & (1ull << (x < 63 ? x : 63)))
+        chk_sb(&m, "%s`%s`", k++ ? ", " : "", prg_str(p, p->externs[x].key));
+    chk_sb(&m, "; findings that depend on their answers may be missing or wrong");
+    if (m.s) diag_incomplete(d, m.s);
+    free(m.s);
+  }
 
   /* replay, sort, emit */
   uint32_t k = 0;
