@@ -18,7 +18,9 @@
 #   tests/batch/*.test.sh     scripts (run with POLC) that exit non-zero on a failure
 #   tests/fuzz/regress/H/     inputs that once broke fuzz harness H (and seeds/H/), replayed
 #                             through it without libFuzzer (BUILD/fuzz/replay_H)
-#   BUILD/fuzz/oom            allocation-failure injection (tests/fuzz/oom.c)
+#   BUILD/fuzz/oom            allocation-failure injection (tests/fuzz/oom.c): every
+#                             operation on a bundled policy, and check alone on policies
+#                             of tests/check with every allocation failing in turn
 #
 # POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
 set -u
@@ -114,6 +116,15 @@ done
 
 if [ -x "$BUILD/fuzz/oom" ]; then
   if out=$("$BUILD/fuzz/oom" 2>&1); then ok; else bad "allocation-failure injection ($BUILD/fuzz/oom)" "$out"; fi
+  # check with every allocation failing in turn (OOM_FULL), on policies whose findings
+  # take each path of check: overlaps, amounts, dates, rules, restatements, losers,
+  # refused dates, missing residents, a witness with a 19-digit number
+  for p in overlap-order-last amounts-sum dates-window-overlap-rule dates-restate-window \
+           dates-start-after-end-rule dead-loses dead-refused-dates missing-no-otherwise \
+           int-max-const; do
+    if out=$(OOM_FULL=1 "$BUILD/fuzz/oom" "tests/check/$p.pol" check 2>&1); then ok
+    else bad "allocation-failure injection, check: tests/check/$p.pol" "$out"; fi
+  done
 fi
 
 total=$((pass + fail))
