@@ -18,6 +18,7 @@
 #   tests/batch/*.test.sh     scripts (run with POLC) that exit non-zero on a failure
 #   tests/fuzz/regress/H/     inputs that once broke fuzz harness H (and seeds/H/), replayed
 #                             through it without libFuzzer (BUILD/fuzz/replay_H)
+#   tests/fuzz/corpora.sh     every harness has regression inputs, all tracked by git
 #   BUILD/fuzz/oom            allocation-failure injection (tests/fuzz/oom.c): every
 #                             operation on a bundled policy, and check alone on policies
 #                             of tests/check with every allocation failing in turn
@@ -113,6 +114,9 @@ for r in "$BUILD"/fuzz/replay_*; do
   [ $# -gt 0 ] || continue
   if out=$(FUZZ_CHECK_ALL=1 "$r" "$@" 2>&1); then ok; else bad "fuzz regressions $h" "$out"; fi
 done
+
+# every harness has regression inputs, tracked by git and replayed above
+if out=$(BUILD="$BUILD" sh tests/fuzz/corpora.sh 2>&1); then ok; else bad "tests/fuzz/corpora.sh" "$out"; fi
 
 if [ -x "$BUILD/fuzz/oom" ]; then
   if out=$("$BUILD/fuzz/oom" 2>&1); then ok; else bad "allocation-failure injection ($BUILD/fuzz/oom)" "$out"; fi
