@@ -62,6 +62,8 @@ coverage: | $(DEPS)
 	@find build/coverage -name '*.gcda' -delete 2>/dev/null || true
 	-$(MAKE) B=build/coverage OPT="-O0 -g --coverage -fprofile-update=atomic" LDFLAGS="--coverage" \
 	  check POLC=build/coverage/polc
+	@# the embedding examples are built from elsewhere: gcov cannot find their sources
+	@rm -f build/coverage/examples/*.gcda
 	@for d in $(COV_DIRS); do \
 	  printf '%-10s ' "$$d/"; \
 	  gcovr -r . build/coverage -f "$$d/" --print-summary -o build/coverage/coverage-$$d.txt \
