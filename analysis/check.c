@@ -25,12 +25,14 @@
 
 /* ---- findings ------------------------------------------------------------------------ */
 
-/* The resident at slots as compact JSON: required keys and every value that differs
- * from its default, each rendered as resident JSON by eval_value_json. */
-char *chk_resident_json(chk *c, const int64_t *slots) {
+/* The resident at slots as a resident JSON object: required keys and every value that
+ * differs from its default, each rendered by eval_value_json.  NULL, with c->oom set,
+ * when out of memory. */
+json_t *chk_resident_json(chk *c, const int64_t *slots) {
   const pol_program *p = c->p;
   json_t *o = json_object();
-  for (uint32_t i = 0; o && i < p->nattrs; i++) {
+  bool ok = o != NULL;
+  for (uint32_t i = 0; ok && i < p->nattrs; i++) {
     const prg_attr *a = &p->attrs[i];
     int64_t v = a->is_identities ? slots[SLOT_IDENTITIES] : slots[a->slot];
     if (a->is_identities) {
@@ -42,11 +44,12 @@ char *chk_resident_json(chk *c, const int64_t *slots) {
     } else if (a->presence == PRESENCE_QUERY_DATE && v == slots[SLOT_PAID_ON]) {
       continue;
     }
-    json_object_set_new(o, prg_str(p, a->key), eval_value_json(p, a, v));
+    ok = json_object_set_new(o, prg_str(p, a->key), eval_value_json(p, a, v)) == 0;
   }
-  char *text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+  if (ok) return o;
   json_decref(o);
-  return text;
+  c->oom = true;
+  return NULL;
 }
 
 
@@ -78,7 +81,7 @@ finding *chk_add_finding(chk *c, diag_severity sev, const char *rule, uint32_t p
   f->rk = rk;
   f->a = a;
   f->b = b;
-  if (slots) {
+  if (slots) { /* NULL: c->oom */
     f->resident = chk_resident_json(c, slots);
     f->date = (int32_t)slots[SLOT_PAID_ON];
   }
@@ -86,11 +89,15 @@ finding *chk_add_finding(chk *c, diag_severity sev, const char *rule, uint32_t p
   return f;
 }
 
-/* A resident for date-only findings: required attributes only. */
+/* A resident for date-only findings: required attributes only (NULL, c->oom set, when
+ * out of memory). */
 int64_t *chk_plain_slots(chk *c, int32_t date) {
   const pol_program *p = c->p;
   int64_t *s = calloc(p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots, sizeof *s);
-  if (!s) return NULL;
+  if (!s) {
+    c->oom = true;
+    return NULL;
+  }
   s[SLOT_PAID_ON] = date;
   for (uint32_t i = 0; i < p->nattrs; i++) {
     const prg_attr *a = &p->attrs[i];
@@ -423,12 +430,16 @@ static void final_findings(chk *c) {
 
 /* ---- replay ------------------------------------------------------------------------------ */
 
+/* The witness, decoded as `polc quote --resident` decodes its text (the object itself:
+ * under memory pressure jansson's parser drops a byte it cannot store, or aborts on a
+ * failed assertion in a long number), then quoted. */
 static bool replay(chk *c, pol_eval *ev, finding *f) {
   const pol_program *p = c->p;
   if (f->rk == 0) return true;
   if (f->rk < 0 || !f->resident) return false;
-  if (pol_resident_json(ev, f->resident, f->date) != POL_OK) return false;
+  if (eval_resident_obj(ev, f->resident, f->date) != POL_OK) return false;
   pol_status st = pol_quote(ev, f->date);
+  if (st == POL_ENOMEM) c->oom = true;
   switch (f->rk) {
   case 1:
     return st == POL_OK && ev->matched[f->a] && ev->matched[f->b] &&
@@ -440,7 +451,7 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
     char pre[300];
     snprintf(pre, sizeof pre, "category %s: ", chk_ckey(c, f->a));
     if (st != POL_ERUNTIME || (f->b == 1 && strncmp(ev->error, pre, strlen(pre)) != 0)) return false;
-    sbuf m = {0};
+    sbuf m = {.oom = &c->oom};
     if (f->b == 1) chk_sb(&m, "category `%s`: %s", chk_ckey(c, f->a), ev->error + strlen(pre));
     else chk_sb(&m, "%s: %s", f->msg, ev->error);
     if (m.s) { free(f->msg); f->msg = m.s; }
@@ -456,7 +467,9 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
   case 8: { /* the same category without the identity */
     uint32_t with = ev->category;
     ev->slots[SLOT_IDENTITIES] &= ~(int64_t)(1ull << f->a);
-    return st == POL_OK && pol_quote(ev, f->date) == POL_OK && ev->category == with;
+    pol_status again = st == POL_OK ? pol_quote(ev, f->date) : st;
+    if (again == POL_ENOMEM) c->oom = true;
+    return again == POL_OK && ev->category == with;
   }
   case 5: return st == POL_OK && ev->applied[f->a] && ev->applied[f->b];
   case 6: return st == POL_OK && ev->window == PRG_NONE;
@@ -522,14 +535,14 @@ static void host_findings(chk *c, bool bound) {
     if (!mask) continue;
     char names[256];
     host_names(c, mask, names, sizeof names);
-    sbuf m = {0};
+    sbuf m = {.oom = &c->oom};
     chk_sb(&m, "%s (depends on host function %s)", f->msg, names);
     if (m.s) { free(f->msg); f->msg = m.s; }
   }
   for (uint32_t x = 0; x < p->nexterns; x++) {
     uint64_t bit = 1ull << (x < 63 ? x : 63);
     if (!((c->A.ext | c->B.ext) & bit)) continue;
-    sbuf who = {0};
+    sbuf who = {.oom = &c->oom};
     for (uint32_t l = 0; l < p->nlets; l++)
       if (c->let_info[l].ext & bit) chk_sb(&who, "%slet `%s`", who.s ? ", " : "", prg_str(p, p->lets[l].key));
     for (uint32_t k = 0; k < p->ncategories; k++)
@@ -621,6 +634,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
     goto done;
   if (!chk_make_dims(c)) goto done;
   chk_scan_program(c);
+  if (c->oom || chk_lists_oom(c)) goto done;
   for (uint32_t k = 1; k < c->nd; k++)
     if (ds_has(&c->A.reads, k) && ds_has(&c->B.reads, k)) ds_add(&c->shared, k);
   c->sdims = malloc(MAXD * sizeof *c->sdims);
@@ -636,6 +650,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
   if (!chk_build_components(c)) goto done;
   for (uint32_t i = 0; i < p->neffects; i++) c->rules_pay |= p->effects[i].kind == EFF_PAYABLE;
   chk_paid_candidates(c);
+  if (c->oom || chk_lists_oom(c)) goto done;
 
   static_findings(c);
   date_findings(c);
@@ -647,7 +662,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
 
   /* what was not covered: said in every format (diag_incomplete) and by the exit status */
   if (c->incomplete_ids) {
-    sbuf m = {0};
+    sbuf m = {.oom = &c->oom};
     chk_sb(&m, "%s: residents holding more than 3 of the identities tested together by categories ",
        prg_str(p, p->file));
     for (uint32_t i = 0, k = 0; i < n; i++)
@@ -658,14 +673,14 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
     free(m.s);
   }
   if (c->incomplete_combo) {
-    sbuf m = {0};
+    sbuf m = {.oom = &c->oom};
     chk_sb(&m, "%s: too many combinations of independent categories: overlaps between categories of "
            "different groups were not all analysed (categories, rules and dates were)", prg_str(p, p->file));
     if (m.s) diag_incomplete(d, m.s);
     free(m.s);
   }
   if (c->paid.n == 0) {
-    sbuf m = {0};
+    sbuf m = {.oom = &c->oom};
     chk_sb(&m, "%s: no payment date to analyse: no claim about every payment was made", prg_str(p, p->file));
     if (m.s) diag_incomplete(d, m.s);
     free(m.s);
@@ -691,7 +706,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
   uint32_t k = 0;
   for (uint32_t i = 0; i < c->nf; i++) {
     if (replay(c, rev, &c->f[i])) c->f[k++] = c->f[i];
-    else { free(c->f[i].msg); free(c->f[i].resident); }
+    else { free(c->f[i].msg); json_decref(c->f[i].resident); }
   }
   c->nf = k;
   if (c->nf > 1) qsort(c->f, c->nf, sizeof *c->f, cmp_finding);
@@ -703,16 +718,20 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
     if (f->resident) {
       char date[11];
       cal_format(f->date, date);
-      sbuf w = {0};
-      chk_sb(&w, "polc quote %s --resident '%s' --date %s", prg_str(p, p->file), f->resident, date);
-      if (w.s) diag_witness_fields(d, f->resident, date, w.s);
+      char *res = diag_json_dump(f->resident, JSON_COMPACT | JSON_PRESERVE_ORDER);
+      sbuf w = {.oom = &c->oom};
+      if (res) chk_sb(&w, "polc quote %s --resident '%s' --date %s", prg_str(p, p->file), res, date);
+      else c->oom = true;
+      if (w.s) diag_witness_fields(d, f->resident, res, date, w.s);
       free(w.s);
+      free(res);
     }
   }
   /* a partial analysis cannot show the policy clean: negative, like an error */
-  rc = c->oom || d->oom ? POL_ENOMEM : pol_diags_count(d, 1) || d->incomplete ? POL_NEGATIVE : POL_OK;
+  rc = c->oom || chk_lists_oom(c) || d->oom ? POL_ENOMEM
+       : pol_diags_count(d, 1) || d->incomplete ? POL_NEGATIVE : POL_OK;
 done:
-  for (uint32_t i = 0; i < c->nf; i++) { free(c->f[i].msg); free(c->f[i].resident); }
+  for (uint32_t i = 0; i < c->nf; i++) { free(c->f[i].msg); json_decref(c->f[i].resident); }
   free(c->f);
   for (uint32_t i = 0; i < c->ncomp; i++) {
     free(c->comps[i].cats); free(c->comps[i].dims); free(c->comps[i].moved); free(c->comps[i].vecs);
@@ -729,8 +748,8 @@ done:
   if (c->let_info) for (uint32_t i = 0; i < p->nlets; i++) info_free(&c->let_info[i]);
   if (c->cat_info) for (uint32_t i = 0; i < n; i++) info_free(&c->cat_info[i]);
   if (c->rule_info) for (uint32_t i = 0; i < p->nrules; i++) info_free(&c->rule_info[i]);
-  if (c->lose_res) for (uint32_t i = 0; i < n; i++) free(c->lose_res[i]);
-  if (c->held_res) for (uint32_t i = 0; i < n; i++) free(c->held_res[i]);
+  if (c->lose_res) for (uint32_t i = 0; i < n; i++) json_decref(c->lose_res[i]);
+  if (c->held_res) for (uint32_t i = 0; i < n; i++) json_decref(c->held_res[i]);
   free(c->held_res); free(c->held_date); free(c->cat_holds_acc); free(c->cat_chosen_acc); free(c->addon_acc);
   free(c->lose_res); free(c->lose_date); free(c->rule_on_payable); free(c->cat_partial); free(c->late_start_done);
   free(c->rule_info); free(c->rule_when); free(c->rule_eff); free(c->blet); free(c->moved);

@@ -43,8 +43,9 @@ static inline void ds_or(dset *a, const dset *b) {
   for (int i = 0; i < NW; i++) a->w[i] |= b->w[i];
 }
 
-/* growable int64 list */
-typedef struct { int64_t *v; uint32_t n, cap; } ilist;
+/* growable int64 list; oom: a value could not be added (sticky, merged along; pol_check
+ * answers POL_ENOMEM, see chk_lists_oom) */
+typedef struct { int64_t *v; uint32_t n, cap; bool oom; } ilist;
 
 static inline void il_add(ilist *l, int64_t x) {
   for (uint32_t i = 0; i < l->n; i++)
@@ -52,13 +53,17 @@ static inline void il_add(ilist *l, int64_t x) {
   if (l->n == l->cap) {
     uint32_t cap = l->cap ? l->cap * 2 : 8;
     int64_t *v = realloc(l->v, cap * sizeof *v);
-    if (!v) return;
+    if (!v) {
+      l->oom = true;
+      return;
+    }
     l->v = v;
     l->cap = cap;
   }
   l->v[l->n++] = x;
 }
 static inline void il_merge(ilist *a, const ilist *b) {
+  a->oom |= b->oom;
   for (uint32_t i = 0; i < b->n; i++) il_add(a, b->v[i]);
 }
 static inline void il_free(ilist *l) { free(l->v); l->v = NULL; l->n = l->cap = 0; }
@@ -131,7 +136,7 @@ typedef struct {
   const char *rule;
   uint32_t pos, order;
   char *msg;
-  char *resident; /* JSON or NULL */
+  json_t *resident; /* the witness's resident (chk_resident_json) or NULL */
   int32_t date;
   /* replay: what must hold */
   int rk;         /* 0 none, 1 overlap, 2 missing, 3 amounts, 4 loses, 5 rules, 6 nowindow, 7 window,
@@ -182,7 +187,7 @@ typedef struct {
   /* tracking */
   uint8_t *cat_holds, *cat_chosen;
   uint8_t *cat_holds_acc, *cat_chosen_acc; /* ... at a payment date that may be accepted */
-  char **held_res;       /* per category: a resident for whom it holds on a refused date */
+  json_t **held_res;     /* per category: a resident for whom it holds on a refused date */
   int32_t *held_date;
   bool paid_open;        /* the current payment date may be accepted (see accept_possible) */
   bool rules_pay;        /* some rule can make a date `payable` */
@@ -193,7 +198,7 @@ typedef struct {
                             rule applies, an add-on is paid) that does not without it, or a
                             category's amounts differ */
   uint8_t *cat_loses_to; /* ncats*ncats: loser*n + winner */
-  char **lose_res;       /* per category: a resident for whom it holds and loses (JSON) */
+  json_t **lose_res;     /* per category: a resident for whom it holds and loses */
   int32_t *lose_date;
   uint8_t *pair_done;    /* ncats*ncats: best severity reported so far +1 */
   uint8_t *amount_done;
@@ -228,7 +233,8 @@ static inline int32_t chk_add_months(int32_t d, int64_t n) {
   return cal_add_months(d, n, &r) ? r : d;
 }
 
-typedef struct { char *s; size_t n, cap; } sbuf;
+/* growable text; text that cannot be stored sets *oom (the chk's: POL_ENOMEM) */
+typedef struct { char *s; size_t n, cap; bool *oom; } sbuf;
 void chk_sb(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Incremental evaluation (both stages): a let, category or rule is re-run only when a
@@ -244,6 +250,7 @@ typedef struct {
 /* ---- across files ---------------------------------------------------------------- */
 
 char *chk_xstrdup(const char *s);
+bool chk_lists_oom(const chk *c);
 const char *chk_ckey(const chk *c, uint32_t i);
 void chk_payment_span(chk *c);
 bool chk_make_dims(chk *c);
@@ -267,7 +274,7 @@ void chk_enumerate(chk *c);
 bool chk_beats(const pol_program *p, const int64_t *x, uint32_t ci, const int64_t *y, uint32_t bi);
 uint32_t chk_comp_point(chk *c, comp *m, const int64_t *vec, const int64_t *vals, uint32_t hint);
 bool chk_comp_dd(chk *c, comp *m);
-char *chk_resident_json(chk *c, const int64_t *slots);
+json_t *chk_resident_json(chk *c, const int64_t *slots);
 finding *chk_add_finding(chk *c, diag_severity sev, const char *rule, uint32_t pos, int rk,
                             uint32_t a, uint32_t b, const int64_t *slots, const char *fmt, ...)
     __attribute__((format(printf, 9, 10)));

@@ -203,6 +203,7 @@ static void probe_identities_a(chk *c, const comp *m, const int64_t *vec, uint64
   const pol_program *p = c->p;
   size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
   int64_t *save = malloc(ns * sizeof *save), *row = malloc(m->rowlen * sizeof *row);
+  if (!save || !row) c->oom = true;
   if (save && row) {
     memcpy(save, c->ev->slots, ns * sizeof *save);
     for (uint32_t b = 0; b < 64; b++) {
@@ -233,7 +234,10 @@ static void probe_identities_b(chk *c, uint64_t want) {
   const pol_program *p = c->p;
   size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
   int64_t *save = malloc(ns * sizeof *save);
-  if (!save) return;
+  if (!save) {
+    c->oom = true;
+    return;
+  }
   memcpy(save, c->ev->slots, ns * sizeof *save);
   for (uint32_t b = 0; b < 64; b++) {
     if (!((want >> b) & 1)) continue;
@@ -846,7 +850,10 @@ static void stage_b_point(chk *c, const dset *moved) {
 /* Stage B for every outcome of a stage-A cache entry at the current base. */
 static void stage_b(chk *c, centry *e) {
   uint32_t *idx = calloc(c->nbd ? c->nbd : 1, sizeof *idx);
-  if (!idx) return;
+  if (!idx) {
+    c->oom = true;
+    return;
+  }
   for (uint32_t o = 0; o < e->nouts; o++) {
     const outcome *oc = &e->outs[o];
     point_slots(c, oc->vids);
@@ -954,15 +961,18 @@ void chk_enumerate(chk *c) {
   size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
   uint32_t *idx = calloc(c->nsd ? c->nsd : 1, sizeof *idx);
   int64_t *plain = NULL;
-  if (!idx) return;
+  if (!idx) {
+    c->oom = true;
+    return;
+  }
   for (uint32_t pi = 0; pi < c->paid.n; pi++) {
     int32_t paid = (int32_t)c->paid.v[pi];
     uint32_t w = eval_window_at(p, paid);
     c->paid_open = c->rules_pay || (w != PRG_NONE && vm_in_window(&p->windows[w], paid));
     for (uint32_t d = 1; d < c->nd; d++) chk_dim_candidates(c, d, paid);
     free(plain);
-    plain = chk_plain_slots(c, paid);
-    if (!plain) break;
+    plain = c->oom ? NULL : chk_plain_slots(c, paid);
+    if (!plain) break; /* c->oom */
     memset(idx, 0, (c->nsd ? c->nsd : 1) * sizeof *idx);
     bool new_paid = true;
     for (;;) {

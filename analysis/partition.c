@@ -24,12 +24,29 @@ void chk_sb(sbuf *b, const char *fmt, ...) {
   if (b->n + (size_t)k + 1 > b->cap) {
     size_t cap = (b->cap + (size_t)k + 1) * 2;
     char *s = realloc(b->s, cap);
-    if (!s) return;
+    if (!s) {
+      if (b->oom) *b->oom = true;
+      return;
+    }
     b->s = s;
     b->cap = cap;
   }
   memcpy(b->s + b->n, tmp, (size_t)k + 1);
   b->n += (size_t)k;
+}
+
+static bool info_oom(const info *in) { return in->consts.oom || in->day_offs.oom || in->mon_offs.oom; }
+
+/* A value some list of the partition could not take (il_add): the candidates, and so the
+ * findings, would be incomplete. */
+bool chk_lists_oom(const chk *c) {
+  const pol_program *p = c->p;
+  bool oom = c->paid.oom || info_oom(&c->A) || info_oom(&c->B) || info_oom(&c->win_info);
+  for (uint32_t i = 0; i < c->nd; i++) oom = oom || info_oom(&c->d[i].in) || c->d[i].cand.oom;
+  for (uint32_t i = 0; c->let_info && i < p->nlets; i++) oom = oom || info_oom(&c->let_info[i]);
+  for (uint32_t i = 0; c->cat_info && i < p->ncategories; i++) oom = oom || info_oom(&c->cat_info[i]);
+  for (uint32_t i = 0; c->rule_info && i < p->nrules; i++) oom = oom || info_oom(&c->rule_info[i]);
+  return oom;
 }
 
 const char *chk_ckey(const chk *c, uint32_t i) { return prg_str(c->p, c->p->categories[i].key); }
@@ -179,7 +196,7 @@ static void attribute(chk *c, prg_section s) {
   uint32_t len = s.end - s.start;
   dset *pend = calloc(len + 1, sizeof *pend);
   uint8_t *haspend = calloc(len + 1, 1);
-  if (!pend || !haspend) { free(pend); free(haspend); return; }
+  if (!pend || !haspend) { free(pend); free(haspend); c->oom = true; return; }
 #define PUSH(e) do { if (sp < PRG_STACK_MAX + 4) st[sp++] = (e); } while (0)
 #define POP() (sp ? st[--sp] : (aent){{{0}}, false, 0, 0, 0})
   for (uint32_t pc = s.start; pc < s.end; pc++) {
@@ -456,7 +473,10 @@ void chk_paid_candidates(chk *c) {
   if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, chk_cmp_i64); /* l->v is NULL when empty */
   /* payable dates first, so that witnesses are dates a payment can be made on */
   int64_t *tmp = malloc((l->n ? l->n : 1) * sizeof *tmp);
-  if (!tmp) return;
+  if (!tmp) {
+    c->oom = true;
+    return;
+  }
   uint32_t q = 0;
   for (int pass = 0; pass < 2; pass++)
     for (uint32_t i = 0; i < l->n; i++) {
@@ -489,12 +509,9 @@ static int cmp_okey(const void *a, const void *b) {
   if (x->dist != y->dist) return x->dist < y->dist ? -1 : 1;
   return (x->v > y->v) - (x->v < y->v);
 }
-static void ordinary_first(ilist *l, int64_t o) {
+static bool ordinary_first(ilist *l, int64_t o) {
   okey *k = malloc((l->n ? l->n : 1) * sizeof *k);
-  if (!k) {
-    if (l->n > 1) qsort(l->v, l->n, sizeof *l->v, chk_cmp_i64);
-    return;
-  }
+  if (!k) return false;
   for (uint32_t i = 0; i < l->n; i++) {
     int64_t v = l->v[i];
     /* absent is nearest itself and farthest from any date; no signed overflow */
@@ -505,6 +522,7 @@ static void ordinary_first(ilist *l, int64_t o) {
   qsort(k, l->n, sizeof *k, cmp_okey);
   for (uint32_t i = 0; i < l->n; i++) l->v[i] = k[i].v;
   free(k);
+  return true;
 }
 
 void chk_dim_candidates(chk *c, uint32_t di, int32_t paid) {
@@ -514,6 +532,7 @@ void chk_dim_candidates(chk *c, uint32_t di, int32_t paid) {
   if (d->kind == DK_BIT) {
     il_add(l, 0);
     il_add(l, 1);
+    if (l->oom) c->oom = true;
     return;
   }
   const prg_attr *a = &c->p->attrs[d->attr];
@@ -580,7 +599,7 @@ void chk_dim_candidates(chk *c, uint32_t di, int32_t paid) {
     break;
   }
   if (l->n == 0) il_add(l, a->presence == PRESENCE_DEFAULT ? a->dflt : paid);
-  ordinary_first(l, ordinary_value(a, paid));
+  if (!ordinary_first(l, ordinary_value(a, paid)) || l->oom) c->oom = true;
 }
 
 /* ---- evaluation at a point ---------------------------------------------------------- */

@@ -213,6 +213,11 @@ uint32_t eval_window_at(const pol_program *p, int32_t date);
 /* The benefit start after the wait: false if it is not a date. */
 bool eval_benefit_start(const eval_effects *e, int32_t *start);
 
+/* pol_resident_json on a parsed document (root is not changed): what a caller that built
+ * the resident as JSON itself (polc check's witnesses) decodes without printing and
+ * parsing it again (api/json.c). */
+pol_status eval_resident_obj(pol_eval *ev, const json_t *root, int32_t query_date);
+
 /* A value of attribute a as it is written in resident JSON (api/json.c). */
 json_t *eval_value_json(const pol_program *p, const prg_attr *a, int64_t v);
 

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "calendar.h"
+#include "diag.h"
 #include "eval.h"
 #include "money.h"
 
@@ -228,7 +229,6 @@ static pol_status parse_attr(pol_eval *ev, const prg_attr *a, const json_t *v, i
 pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date) {
   if (ev == NULL)
     return POL_EINPUT;
-  const pol_program *p = ev->p;
   eval_resident_clear(ev);
   ev->has_resident = false;
 
@@ -241,15 +241,22 @@ pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date)
   if (root == NULL)
     return fail(ev, "resident: not valid JSON: %s (line %d, column %d)", jerr.text, jerr.line,
                 jerr.column);
-  if (!json_is_object(root)) {
-    json_decref(root);
+  pol_status st = eval_resident_obj(ev, root, query_date);
+  json_decref(root);
+  return st;
+}
+
+pol_status eval_resident_obj(pol_eval *ev, const json_t *root, int32_t query_date) {
+  const pol_program *p = ev->p;
+  eval_resident_clear(ev);
+  ev->has_resident = false;
+  if (!json_is_object(root))
     return fail(ev, "resident: expected a JSON object");
-  }
 
   pol_status st = POL_OK;
   const char *key;
   json_t *value;
-  json_object_foreach(root, key, value) {
+  json_object_foreach((json_t *)root, key, value) {
     uint32_t a = 0;
     while (a < p->nattrs && strcmp(key, prg_str(p, p->attrs[a].key)) != 0)
       a++;
@@ -272,7 +279,6 @@ pol_status pol_resident_json(pol_eval *ev, const char *json, int32_t query_date)
       break;
     eval_resident_given(ev, a, v);
   }
-  json_decref(root);
   if (st != POL_OK)
     return st;
 
@@ -438,52 +444,11 @@ static char *unquote_money(const char *s) {
   return out;
 }
 
-/* json_dumps, except that a piece of output that cannot be stored fails the whole dump:
- * jansson (2.14) ignores a failed write of an object key, so with json_dumps a transient
- * out-of-memory dropped the key from the answer ("benefit_year": 2025 came out as
- * ": 2025).  Invariant: once `failed`, every later piece is refused too. */
-typedef struct {
-  char *s;
-  size_t n, cap;
-  bool failed;
-} dump_buf;
-
-static int dump_piece(const char *piece, size_t size, void *data) {
-  dump_buf *b = data;
-  if (b->failed)
-    return -1;
-  if (b->n + size + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->n + size + 1)
-      cap *= 2;
-    char *s = realloc(b->s, cap);
-    if (s == NULL) {
-      b->failed = true;
-      return -1;
-    }
-    b->s = s;
-    b->cap = cap;
-  }
-  memcpy(b->s + b->n, piece, size);
-  b->n += size;
-  b->s[b->n] = '\0';
-  return 0;
-}
-
-static char *dump_json(const json_t *root, size_t flags) {
-  dump_buf b = {NULL, 0, 0, false};
-  if (json_dump_callback(root, dump_piece, &b, flags) != 0 || b.failed || b.s == NULL) {
-    free(b.s);
-    return NULL;
-  }
-  return b.s;
-}
-
 /* The tree as 2-space indented JSON in insertion order, money unquoted; consumes root. */
 static char *render(json_t *root, bool ok) {
   char *out = NULL;
   if (ok) {
-    char *s = dump_json(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = diag_json_dump(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (s != NULL)
       out = unquote_money(s);
     free(s);

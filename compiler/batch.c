@@ -1173,7 +1173,9 @@ static const char *jkind_name(jkind k) {
  * syntax error sets j->err as well. */
 static int jvalue(const cfg *c, worker *w, jcur *j, const column *col, int32_t *paydate) {
   jkind k = jpeek(j);
-  if (k == JV_NULL)
+  /* null is "not given" for an optional attribute only, as polc quote reads it (QUERY.md);
+   * for the payment date column it is a missing date.  Elsewhere: "got null" below. */
+  if (k == JV_NULL && (col->kind == K_PAYDATE || pol_unset(w->ev, col->h) == POL_OK))
     return jliteral(j, "null") ? 1 : (snprintf(w->msg, sizeof w->msg, "resident: not valid JSON"), 0);
   int want_string = col->kind == K_DATE || col->kind == K_PAYDATE || col->kind == K_ENUM;
   int ok_kind = want_string           ? k == JV_STRING

@@ -79,8 +79,19 @@ static void program_ready(pol_program *p) {
 }
 
 /* The reader and the verifier answer only valid/invalid, with a message; theirs for a
- * failed allocation say "out of memory" (vm/polb.c, vm/verify.c), which is POL_ENOMEM. */
-static bool said_oom(const char *err) { return strstr(err, "out of memory") != NULL; }
+ * failed allocation (vm/polb.c, vm/verify.c) are POL_ENOMEM.  Matched by their whole
+ * shape, never as a substring: other messages quote the file's own text (a key, an
+ * example's name), which may say "out of memory" (found by the polb fuzzer). */
+static bool said_oom(const char *err) {
+  if (strncmp(err, "out of memory verifying ", 24) == 0) return true; /* verifier */
+  if (strncmp(err, "offset ", 7) != 0) return false;
+  const char *s = err + 7 + strspn(err + 7, "0123456789");
+  if (strncmp(s, ": ", 2) != 0) return false;
+  s += 2;
+  if (strcmp(s, "out of memory") == 0) return true; /* reader: the program */
+  s += strspn(s, "abcdefghijklmnopqrstuvwxyz_"); /* reader: a table's records */
+  return strncmp(s, ": out of memory for ", 20) == 0;
+}
 
 pol_status pol_compile(const char *path, const char *src, size_t len, pol_program **out,
                        pol_diags **diags_out) {

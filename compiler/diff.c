@@ -462,7 +462,9 @@ static int list_changes(pol_program *o, pol_program *n, int years, change *cs, i
   choose_text(n, cb, sizeof cb);
   if (strcmp(ca, cb)) {
     c = add_change(cs, &nc, cap, CH_CHOOSE, "choose", "", 1);
-    if (c) setf(c->what, sizeof c->what, "choose %s -> choose %s", ca, cb);
+    if (c) /* a policy of one category may have no choose */
+      setf(c->what, sizeof c->what, "%s%s -> %s%s", ca[0] ? "choose " : "no choose", ca,
+           cb[0] ? "choose " : "no choose", cb);
   }
   for (uint32_t i = 0; i < pol_count(o, POL_WINDOW); i++) {
     pol_handle h = pol_handle_at(o, POL_WINDOW, i);

@@ -407,7 +407,12 @@ static int cmd_check(int argc, char **argv, const pol_host *h) {
   }
   if (rc == EXIT_OK && (all->incomplete || (werror && diag_count(all, DIAG_WARNING)))) rc = EXIT_NEGATIVE;
   char *out = pol_diags_render(all, fmt);
-  if (out) fputs(out, stdout);
+  if (out) {
+    fputs(out, stdout);
+  } else { /* the only cause left: no memory for the rendering */
+    fprintf(stderr, "polc: out of memory\n");
+    rc = EXIT_BAD;
+  }
   free(out);
   pol_diags_free(all);
   return rc;

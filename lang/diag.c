@@ -116,6 +116,7 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
   x->msg = dup_str(buf);
   x->witness = NULL;
   x->resident = x->date = x->command = NULL;
+  x->resident_obj = NULL;
   x->has_related = 0;
   x->rel_start = x->rel_end = 0;
   if (!x->rule || !x->msg) {
@@ -142,15 +143,19 @@ void diag_witness(pol_diags *d, const char *text) {
   if (text && !x->witness) d->oom = 1;
 }
 
-void diag_witness_fields(pol_diags *d, const char *resident, const char *date, const char *command) {
+void diag_witness_fields(pol_diags *d, json_t *resident, const char *resident_text,
+                         const char *date, const char *command) {
   if (!d || d->n == 0) return;
   diag *x = &d->items[d->n - 1];
   free(x->resident);
   free(x->date);
   free(x->command);
-  x->resident = dup_str(resident);
+  json_decref(x->resident_obj);
+  x->resident_obj = json_incref(resident);
+  x->resident = dup_str(resident_text);
   x->date = dup_str(date);
   x->command = dup_str(command);
+  if ((resident_text && !x->resident) || (date && !x->date) || (command && !x->command)) d->oom = 1;
 }
 
 void diag_related(pol_diags *d, uint32_t start, uint32_t end) {
@@ -213,7 +218,10 @@ void diag_take(pol_diags *dst, pol_diags *src) {
     if (dst->n == dst->cap) {
       uint32_t cap = dst->cap ? dst->cap * 2 : 8;
       diag *items = realloc(dst->items, cap * sizeof *items);
-      if (!items) break;
+      if (!items) {
+        dst->oom = 1;
+        break;
+      }
       dst->items = items;
       dst->cap = cap;
     }
@@ -348,41 +356,133 @@ static char *render_text(const pol_diags *d) {
   return out;
 }
 
-/* The witness as fields: the resident as a JSON object, the date, the replay command
- * (free text witnesses, from other producers, as {"text"}). */
-static json_t *witness_json(const diag *x) {
-  if (x->resident) {
-    json_t *r = json_loads(x->resident, 0, NULL);
-    return json_pack("{s:o,s:s,s:s}", "resident", r ? r : json_string(x->resident), "date", x->date,
-                     "command", x->command);
+/* ---- JSON and SARIF: a rendering that lost a piece is no rendering ----------------
+ * When memory runs out, jansson's setters fail and json_dumps (2.14) drops an object key
+ * it fails to write ("benefit_year": 2025 once came out as ": 2025 in an answer); every
+ * call below clears *ok on failure, and pol_diags_render then answers NULL rather than a
+ * document with a finding or a key missing.  api/json.c dumps answers the same way. */
+
+static void put(json_t *o, const char *key, json_t *v, bool *ok) {
+  if (json_object_set_new(o, key, v) != 0) *ok = false; /* NULL o or v included */
+}
+
+static void push(json_t *a, json_t *v, bool *ok) {
+  if (json_array_append_new(a, v) != 0) *ok = false;
+}
+
+static json_t *need(json_t *v, bool *ok) {
+  if (!v) *ok = false;
+  return v;
+}
+
+/* The length of the well-formed UTF-8 character at s, 0 if there is none. */
+static size_t utf8_len(const unsigned char *s) {
+  unsigned char c = s[0];
+  if (c < 0x80) return 1;
+  int n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+  unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+  if (n == 0 || s[1] < lo || s[1] > hi) return 0;
+  for (int i = 2; i < n; i++)
+    if (!is_cont(s[i])) return 0;
+  return (size_t)n;
+}
+
+/* A JSON string of text that may hold bytes that are not UTF-8 (a path from the command
+ * line, a name from a hostile .polb): each such byte becomes U+FFFD, so that only memory
+ * can make the rendering fail (jansson refuses invalid UTF-8 with the same NULL). */
+static json_t *text_json(const char *s) {
+  if (!s) return NULL;
+  size_t n = strlen(s), bad = 0;
+  for (size_t i = 0, k; i < n; i += k ? k : 1) {
+    k = utf8_len((const unsigned char *)s + i);
+    bad += k == 0;
   }
-  return x->witness ? json_pack("{s:s}", "text", x->witness) : json_null();
+  if (!bad) return json_string(s);
+  char *t = malloc(n + 2 * bad + 1), *w = t;
+  if (!t) return NULL;
+  for (size_t i = 0, k; i < n; i += k ? k : 1) {
+    k = utf8_len((const unsigned char *)s + i);
+    if (k) memcpy(w, s + i, k), w += k;
+    else memcpy(w, "\xef\xbf\xbd", 3), w += 3;
+  }
+  *w = 0;
+  json_t *j = json_string(t);
+  free(t);
+  return j;
+}
+
+typedef struct {
+  char *s;
+  size_t n, cap;
+  bool failed;
+} dump_buf;
+
+static int dump_piece(const char *piece, size_t size, void *data) {
+  dump_buf *b = data;
+  if (b->failed) return -1;
+  if (b->n + size + 2 > b->cap) {
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->n + size + 2) cap *= 2;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+      b->failed = true;
+      return -1;
+    }
+    b->s = s;
+    b->cap = cap;
+  }
+  memcpy(b->s + b->n, piece, size);
+  b->n += size;
+  b->s[b->n] = 0;
+  return 0;
+}
+
+char *diag_json_dump(const json_t *root, size_t flags) {
+  dump_buf b = {NULL, 0, 0, false};
+  if (!root || json_dump_callback(root, dump_piece, &b, flags) != 0 || b.failed || !b.s) {
+    free(b.s);
+    return NULL;
+  }
+  return b.s; /* room for one more byte and a NUL (pol_diags_render's newline) */
+}
+
+/* The witness as fields: the resident as a JSON object, the date, the replay command
+ * (free text witnesses, from other producers, as {"text"}).  The resident is the object
+ * check built, never its text parsed again: under memory pressure jansson's parser drops
+ * a byte it cannot store, or fails an assertion on a long number (abort). */
+static json_t *witness_json(const diag *x, bool *ok) {
+  if (x->resident_obj)
+    return need(json_pack("{s:O,s:s,s:o}", "resident", x->resident_obj, "date", x->date, "command",
+                          text_json(x->command)),
+                ok);
+  return need(x->witness ? json_pack("{s:o}", "text", text_json(x->witness)) : json_null(), ok);
 }
 
 static json_t *place_json(const diag_source *s, uint32_t off) {
   uint32_t line, col;
   diag_locate(s, off, &line, &col);
-  return json_pack("{s:s,s:i,s:i}", "file", s->path, "line", (int)line, "column", (int)col);
+  return json_pack("{s:o,s:i,s:i}", "file", text_json(s->path), "line", (int)line, "column", (int)col);
 }
 
-static json_t *diag_json(const pol_diags *d, const diag *x) {
+static json_t *diag_json(const pol_diags *d, const diag *x, bool *ok) {
   const diag_source *s = source_of(d, x);
   uint32_t line, col, eline, ecol;
   diag_locate(s, x->start, &line, &col);
   diag_locate(s, x->end, &eline, &ecol);
-  json_t *o = json_object();
-  json_object_set_new(o, "file", json_string(s->path));
-  json_object_set_new(o, "line", json_integer(line));
-  json_object_set_new(o, "column", json_integer(col));
-  json_object_set_new(o, "end_line", json_integer(eline));
-  json_object_set_new(o, "end_column", json_integer(ecol));
-  json_object_set_new(o, "severity", json_string(sev_name(x->sev)));
-  json_object_set_new(o, "rule", json_string(x->rule));
-  json_object_set_new(o, "message", json_string(x->msg));
-  json_object_set_new(o, "witness", witness_json(x));
-  json_t *rel = json_array();
-  if (x->has_related) json_array_append_new(rel, place_json(s, x->rel_start));
-  json_object_set_new(o, "related", rel);
+  json_t *o = need(json_object(), ok);
+  put(o, "file", text_json(s->path), ok);
+  put(o, "line", json_integer(line), ok);
+  put(o, "column", json_integer(col), ok);
+  put(o, "end_line", json_integer(eline), ok);
+  put(o, "end_column", json_integer(ecol), ok);
+  put(o, "severity", json_string(sev_name(x->sev)), ok);
+  put(o, "rule", json_string(x->rule), ok);
+  put(o, "message", text_json(x->msg), ok);
+  put(o, "witness", witness_json(x, ok), ok);
+  json_t *rel = need(json_array(), ok);
+  if (x->has_related) push(rel, place_json(s, x->rel_start), ok);
+  put(o, "related", rel, ok);
   return o;
 }
 
@@ -392,17 +492,17 @@ static json_t *sarif_location(const diag_source *s, uint32_t start, uint32_t end
   diag_locate(s, end, &eline, &ecol);
   json_t *region = json_pack("{s:i,s:i,s:i,s:i}", "startLine", (int)line, "startColumn", (int)col,
                              "endLine", (int)eline, "endColumn", (int)ecol);
-  return json_pack("{s:{s:{s:s},s:o}}", "physicalLocation", "artifactLocation", "uri", s->path,
+  return json_pack("{s:{s:{s:o},s:o}}", "physicalLocation", "artifactLocation", "uri", text_json(s->path),
                    "region", region);
 }
 
 /* One SARIF 2.1.0 log with one run for every source of d: rules with their help text,
  * results with the witness as properties and the second party as a related location;
  * an incomplete analysis is a tool execution notification and a run property. */
-static json_t *sarif(const pol_diags *d) {
-  json_t *results = json_array();
-  json_t *rules = json_array();
-  json_t *index = json_object();
+static json_t *sarif(const pol_diags *d, bool *ok) {
+  json_t *results = need(json_array(), ok);
+  json_t *rules = need(json_array(), ok);
+  json_t *index = need(json_object(), ok);
   for (uint32_t i = 0; i < d->n; i++) {
     const diag *x = &d->items[i];
     const diag_source *s = source_of(d, x);
@@ -412,35 +512,37 @@ static json_t *sarif(const pol_diags *d) {
       const char *help = NULL;
       for (uint32_t k = 0; k < d->nrules; k++)
         if (strcmp(d->rules[k].id, rid) == 0) help = d->rules[k].help;
-      json_t *rule = json_pack("{s:s}", "id", rid);
+      json_t *rule = need(json_pack("{s:s}", "id", rid), ok);
       if (help) {
-        json_object_set_new(rule, "shortDescription", json_pack("{s:s}", "text", help));
-        json_object_set_new(rule, "help", json_pack("{s:s}", "text", help));
+        put(rule, "shortDescription", json_pack("{s:s}", "text", help), ok);
+        put(rule, "help", json_pack("{s:s}", "text", help), ok);
       }
       at = json_integer((json_int_t)json_array_size(rules));
-      json_object_set_new(index, rid, at);
-      json_array_append_new(rules, rule);
+      put(index, rid, at, ok);
+      push(rules, rule, ok);
+      if (!*ok) break;
     }
-    json_t *r = json_pack("{s:s,s:I,s:s,s:{s:s},s:[o]}", "ruleId", rid, "ruleIndex",
-                          json_integer_value(at), "level",
-                          x->sev == DIAG_NOTE ? "note" : sev_name(x->sev), "message", "text", x->msg,
-                          "locations", sarif_location(s, x->start, x->end));
+    json_t *r = need(json_pack("{s:s,s:I,s:s,s:{s:o},s:[o]}", "ruleId", rid, "ruleIndex",
+                               json_integer_value(at), "level",
+                               x->sev == DIAG_NOTE ? "note" : sev_name(x->sev), "message", "text",
+                               text_json(x->msg), "locations", sarif_location(s, x->start, x->end)),
+                     ok);
     if (x->has_related) {
-      json_t *rl = sarif_location(s, x->rel_start, x->rel_end);
-      json_object_set_new(rl, "id", json_integer(1));
-      json_object_set_new(rl, "message", json_pack("{s:s}", "text", "the other party of this finding"));
-      json_object_set_new(r, "relatedLocations", json_pack("[o]", rl));
+      json_t *rl = need(sarif_location(s, x->rel_start, x->rel_end), ok);
+      put(rl, "id", json_integer(1), ok);
+      put(rl, "message", json_pack("{s:s}", "text", "the other party of this finding"), ok);
+      put(r, "relatedLocations", json_pack("[o]", rl), ok);
     }
-    json_t *w = witness_json(x);
-    if (json_is_object(w)) json_object_set_new(r, "properties", json_pack("{s:o}", "witness", w));
+    json_t *w = witness_json(x, ok);
+    if (json_is_object(w)) put(r, "properties", json_pack("{s:o}", "witness", w), ok);
     else json_decref(w);
-    json_array_append_new(results, r);
+    push(results, r, ok);
+    if (!*ok) break;
   }
   json_decref(index);
-  json_t *notes = json_array();
+  json_t *notes = need(json_array(), ok);
   if (d->incomplete)
-    json_array_append_new(notes, json_pack("{s:s,s:{s:s}}", "level", "warning", "message", "text",
-                                           d->incomplete));
+    push(notes, json_pack("{s:s,s:{s:o}}", "level", "warning", "message", "text", text_json(d->incomplete)), ok);
   json_t *run = json_pack("{s:{s:{s:s,s:s,s:o}},s:o,s:[{s:b,s:o}],s:{s:b}}", "tool", "driver",
                           "name", "polc", "informationUri", "https://example.invalid/polc", "rules",
                           rules, "results", results, "invocations", "executionSuccessful", 1,
@@ -454,34 +556,33 @@ char *pol_diags_render(const pol_diags *d, pol_format fmt) {
   if (!d) return NULL;
   if (fmt == POL_FMT_TEXT) return render_text(d);
   json_t *root;
+  bool ok = true;
   if (fmt == POL_FMT_SARIF) {
-    root = sarif(d);
+    root = sarif(d, &ok);
   } else {
-    json_t *arr = json_array();
-    for (uint32_t i = 0; i < d->n; i++) json_array_append_new(arr, diag_json(d, &d->items[i]));
-    json_t *files = json_array();
+    json_t *arr = need(json_array(), &ok);
+    for (uint32_t i = 0; i < d->n && ok; i++) push(arr, diag_json(d, &d->items[i], &ok), &ok);
+    json_t *files = need(json_array(), &ok);
     for (uint32_t i = 0; i < d->nsources; i++) { /* each policy once; not the built-in prelude */
       const char *path = d->sources[i].path;
       if (!path) continue; /* not registered: out of memory (d->oom) */
       bool seen = path[0] == '<';
       for (uint32_t k = 0; k < i && !seen; k++)
         seen = d->sources[k].path && strcmp(d->sources[k].path, path) == 0;
-      if (!seen) json_array_append_new(files, json_string(path));
+      if (!seen) push(files, text_json(path), &ok);
     }
     root = json_pack("{s:o,s:o,s:i,s:i,s:i,s:b,s:o}", "files", files, "diagnostics", arr, "errors",
                      (int)d->nerrors, "warnings", (int)diag_count(d, DIAG_WARNING), "notes",
                      (int)diag_count(d, DIAG_NOTE), "complete", d->incomplete == NULL, "not_covered",
-                     d->incomplete ? json_string(d->incomplete) : json_null());
+                     d->incomplete ? text_json(d->incomplete) : json_null());
   }
-  char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  char *s = ok ? diag_json_dump(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
   json_decref(root);
   if (!s) return NULL;
-  size_t n = strlen(s);
-  char *out = realloc(s, n + 2);
-  if (!out) return s;
-  out[n] = '\n';
-  out[n + 1] = 0;
-  return out;
+  size_t n = strlen(s); /* diag_json_dump leaves room for the newline */
+  s[n] = '\n';
+  s[n + 1] = 0;
+  return s;
 }
 
 const char *pol_diags_not_covered(const pol_diags *d) { return d ? d->incomplete : NULL; }
@@ -498,6 +599,7 @@ void pol_diags_free(pol_diags *d) {
     free(d->items[i].msg);
     free(d->items[i].witness);
     free(d->items[i].resident);
+    json_decref(d->items[i].resident_obj);
     free(d->items[i].date);
     free(d->items[i].command);
   }

@@ -13,6 +13,8 @@
 
 #include "pol.h"
 
+struct json_t; /* jansson's */
+
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } diag_severity;
 
 /* A position of a source whose line and column are known: every line start, and every
@@ -36,8 +38,10 @@ typedef struct {
   char *rule;          /* short id, e.g. "syntax", "type", "overlap" */
   char *msg;
   char *witness;       /* NULL or free text printed after the caret */
-  /* a witness as fields (polc check): resident JSON object text, date, `polc quote` line */
+  /* a witness as fields (polc check): resident JSON object text, date, `polc quote` line;
+   * resident_obj: the same resident as a JSON object (a reference held) */
   char *resident, *date, *command;
+  struct json_t *resident_obj;
   /* the second party of an overlap or conflict: a span in the same source */
   int has_related;
   uint32_t rel_start, rel_end;
@@ -64,9 +68,11 @@ void diag_vadd(pol_diags *d, diag_severity sev, uint32_t src, uint32_t start, ui
                const char *rule, const char *fmt, va_list ap);
 /* Attach a witness to the last diagnostic. */
 void diag_witness(pol_diags *d, const char *text);
-/* Attach a witness as fields to the last diagnostic: resident (a JSON object's text),
- * date (YYYY-MM-DD) and the command that replays it.  Text output prints them. */
-void diag_witness_fields(pol_diags *d, const char *resident, const char *date, const char *command);
+/* Attach a witness as fields to the last diagnostic: resident (a JSON object, of which
+ * a reference is taken, and its compact text), date (YYYY-MM-DD) and the command that
+ * replays it.  Text output prints them; JSON and SARIF give the object. */
+void diag_witness_fields(pol_diags *d, struct json_t *resident, const char *resident_text,
+                         const char *date, const char *command);
 /* The last diagnostic's second party (overlaps, conflicts): a span in the same source. */
 void diag_related(pol_diags *d, uint32_t start, uint32_t end);
 /* Describe a rule id (help text for SARIF); the first description of an id is kept. */
@@ -80,5 +86,9 @@ void diag_take(pol_diags *dst, pol_diags *src);
 size_t diag_count(const pol_diags *d, diag_severity sev);
 /* 1-based line and column (counted in UTF-8 code points) of a byte offset. */
 void diag_locate(const diag_source *s, uint32_t off, uint32_t *line, uint32_t *col);
+/* json_dumps, except that the answer is NULL whenever a piece of the output could not be
+ * stored (jansson 2.14's json_dumps drops an object key it fails to write); NULL root:
+ * NULL.  The buffer has room for one more byte after the text. */
+char *diag_json_dump(const struct json_t *root, size_t flags);
 
 #endif

@@ -18,7 +18,10 @@
 #   tests/batch/*.test.sh     scripts (run with POLC) that exit non-zero on a failure
 #   tests/fuzz/regress/H/     inputs that once broke fuzz harness H (and seeds/H/), replayed
 #                             through it without libFuzzer (BUILD/fuzz/replay_H)
-#   BUILD/fuzz/oom            allocation-failure injection (tests/fuzz/oom.c)
+#   tests/fuzz/corpora.sh     every harness has regression inputs, all tracked by git
+#   BUILD/fuzz/oom            allocation-failure injection (tests/fuzz/oom.c): every
+#                             operation on a bundled policy, and check alone on policies
+#                             of tests/check with every allocation failing in turn
 #
 # POLC=path/to/polc selects the binary (default build/polc); BUILD the unit-test folder.
 set -u
@@ -112,8 +115,20 @@ for r in "$BUILD"/fuzz/replay_*; do
   if out=$(FUZZ_CHECK_ALL=1 "$r" "$@" 2>&1); then ok; else bad "fuzz regressions $h" "$out"; fi
 done
 
+# every harness has regression inputs, tracked by git and replayed above
+if out=$(BUILD="$BUILD" sh tests/fuzz/corpora.sh 2>&1); then ok; else bad "tests/fuzz/corpora.sh" "$out"; fi
+
 if [ -x "$BUILD/fuzz/oom" ]; then
   if out=$("$BUILD/fuzz/oom" 2>&1); then ok; else bad "allocation-failure injection ($BUILD/fuzz/oom)" "$out"; fi
+  # check with every allocation failing in turn (OOM_FULL), on policies whose findings
+  # take each path of check: overlaps, amounts, dates, rules, restatements, losers,
+  # refused dates, missing residents, a witness with a 19-digit number
+  for p in overlap-order-last amounts-sum dates-window-overlap-rule dates-restate-window \
+           dates-start-after-end-rule dead-loses dead-refused-dates missing-no-otherwise \
+           int-max-const; do
+    if out=$(OOM_FULL=1 "$BUILD/fuzz/oom" "tests/check/$p.pol" check 2>&1); then ok
+    else bad "allocation-failure injection, check: tests/check/$p.pol" "$out"; fi
+  done
 fi
 
 total=$((pass + fail))

@@ -163,6 +163,39 @@ static bool check_str(vfy *v, prg_strref r, const char *table, uint32_t i, const
               (unsigned)i, field, (unsigned)r, (unsigned)v->p->nstrings);
 }
 
+/* A name as the lexer reads one ([A-Za-z_][A-Za-z0-9_]*). */
+static bool is_name(const char *s) {
+  for (const char *c = s; *c; c++)
+    if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || *c == '_' ||
+          (c > s && *c >= '0' && *c <= '9')))
+      return false;
+  return *s != '\0';
+}
+
+/* The first 40 bytes of s for a message, bytes outside printable ASCII as \xNN (the
+ * message must stay UTF-8: it is rendered as JSON too). */
+static const char *shown(const char *s, char buf[164]) {
+  size_t k = 0;
+  for (size_t i = 0; s[i] && i < 40; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') buf[k++] = (char)c;
+    else k += (size_t)snprintf(buf + k, 5, "\\x%02x", c);
+  }
+  buf[k] = 0;
+  return buf;
+}
+
+/* Every key (a `.key` field, an enum value's key) is a name: keys are JSON object keys
+ * (a resident's attributes, an answer's funding) and words of `polc` command lines, and
+ * a key that is not UTF-8 made every example "cannot be written as JSON" and polc check
+ * answer POL_ENOMEM (jansson refuses it with the -1 of a failed allocation). */
+static bool check_key(vfy *v, prg_strref r, const char *table, uint32_t i, const char *field) {
+  if (strcmp(field, ".key") != 0 || r == PRG_NONE || is_name(prg_str(v->p, r))) return true;
+  char buf[164];
+  return fail(v, "%s[%u]%s: \"%s\" is not a name (letters, digits and _)", table, (unsigned)i,
+              field, shown(prg_str(v->p, r), buf));
+}
+
 /* Every `str` field of every record, driven by the layout lists of vmint.h. */
 static bool check_strings(vfy *v) {
   const pol_program *p = v->p;
@@ -176,7 +209,7 @@ static bool check_strings(vfy *v) {
 #define STR_FIELD_i64(f, field, i, table)
 #define STR_FIELD_sec(f, field, i, table)
 #define STR_FIELD_str(f, field, i, table) \
-  if (!check_str(v, f, table, i, field)) return false;
+  if (!check_str(v, f, table, i, field) || !check_key(v, f, table, i, field)) return false;
 #define STR_FIELD(type, member) STR_FIELD_##type((*r) member, #member, i, tname)
   {
     const pol_program *r = p;
@@ -202,6 +235,12 @@ static bool check_strings(vfy *v) {
 #undef STR_FIELD_i64
 #undef STR_FIELD_sec
 #undef STR_FIELD_str
+  for (uint32_t i = 0; i + 1 < p->nenum_values; i += 2)
+    if (!is_name(prg_str(p, p->enum_values[i]))) {
+      char buf[164];
+      return fail(v, "enum_values[%u]: \"%s\" is not a name (letters, digits and _)",
+                  (unsigned)i, shown(prg_str(p, p->enum_values[i]), buf));
+    }
   return true;
 }
 

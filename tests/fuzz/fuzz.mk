@@ -60,7 +60,10 @@ COV_DIRS := lang compiler vm api analysis
 coverage: | $(DEPS)
 	@command -v gcovr >/dev/null 2>&1 || sh scripts/deps.sh coverage
 	@find build/coverage -name '*.gcda' -delete 2>/dev/null || true
-	-$(MAKE) B=build/coverage OPT="-O0 -g --coverage" check POLC=build/coverage/polc
+	-$(MAKE) B=build/coverage OPT="-O0 -g --coverage -fprofile-update=atomic" LDFLAGS="--coverage" \
+	  check POLC=build/coverage/polc
+	@# the embedding examples are built from elsewhere: gcov cannot find their sources
+	@rm -f build/coverage/examples/*.gcda
 	@for d in $(COV_DIRS); do \
 	  printf '%-10s ' "$$d/"; \
 	  gcovr -r . build/coverage -f "$$d/" --print-summary -o build/coverage/coverage-$$d.txt \

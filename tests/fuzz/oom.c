@@ -13,7 +13,14 @@
  * counted and cannot be failed.  Every counted block is kept in a pointer set, so a leak
  * is found without a leak checker (and under ASan, LeakSanitizer agrees).
  *
- * Usage: oom [POLICY.pol] (default policies/qinyuan-2025.pol under FUZZ_ROOT).
+ * Strict (POL_ENOMEM or the very same answer, for every N tried): compile, load, quote,
+ * plan and check; test and tools are held only to no crash and no leak (OOM_STRICT=1
+ * holds them too).
+ *
+ * Usage: oom [POLICY.pol [OP]] (default policies/qinyuan-2025.pol under FUZZ_ROOT; OP one
+ * of compile, load, quote, plan, check, test, tools).  OOM_FULL=1 tries every N (else
+ * about 400 evenly spaced beyond 400 allocations); OOM_TRACE=N prints the stack of
+ * allocation N; OOM_DEBUG=1 prints what differs.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -461,7 +468,7 @@ int main(int argc, char **argv) {
   /* build the shared program's decision plan now, so that the operations below find it
    * (op_plan injects failures into building it) */
   pol_eval_free(pol_eval_new(program));
-  /* check, test and tools do not yet turn every failed allocation into POL_ENOMEM
+  /* test and tools do not yet turn every failed allocation into POL_ENOMEM
    * (docs/RELIABILITY.md lists where): there they must only not crash and not leak */
   static const struct {
     const char *name;
@@ -469,7 +476,7 @@ int main(int argc, char **argv) {
     bool strict;
   } ops[] = {{"compile", op_compile, true}, {"load", op_load, true},
              {"quote", op_quote, true},     {"plan", op_plan, true},
-             {"check", op_check, false},
+             {"check", op_check, true},
              {"test", op_test, false},      {"tools", op_tools, false}};
   for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
     if (argc <= 2 || strcmp(argv[2], ops[i].name) == 0)
