@@ -580,14 +580,16 @@ void chk_dim_candidates(chk *c, uint32_t di, int32_t paid) {
       for (int64_t v = a->lo; v <= a->hi; v++) il_add(l, v);
     } else {
       il_add(l, a->lo);
-      il_add(l, a->hi);
       if (a->presence == PRESENCE_DEFAULT) il_add(l, a->dflt);
-      /* a ladder of ordinary sizes: thresholds no constant states (`(2 + lapsed_years)
-       * months` past the year's end) are met by a value a person can have, inside the
-       * assumptions (lapsed years within the years since birth), not only by the top */
+      /* a ladder of ordinary sizes instead of the top of the range: a threshold no
+       * constant states (`(2 + lapsed_years) months` past the year's end) is met by a
+       * value a person can have, inside the assumptions (lapsed years within the years
+       * since birth: 200, the top, is nobody's) */
       static const int64_t ladder[] = {10, 100};
+      bool any = false;
       for (size_t i = 0; i < sizeof ladder / sizeof ladder[0]; i++)
-        if (a->lo <= ladder[i] && ladder[i] <= a->hi) il_add(l, ladder[i]);
+        if (a->lo <= ladder[i] && ladder[i] <= a->hi) il_add(l, ladder[i]), any = true;
+      if (!any) il_add(l, a->hi);
       /* each constant and its neighbours, without stepping past the int64 range */
       for (uint32_t i = 0; i < in->consts.n; i++) {
         int64_t k = in->consts.v[i];
