@@ -783,7 +783,7 @@ static pol_status quote(pol_eval *ev, int32_t date) {
   ev->end = e.end;
   ev->wait_months = e.wait_months;
   ev->wait_days = e.wait_days;
-  if ((st = after_rules(ev)) != POL_OK)
+  if (p->has_after && (st = after_rules(ev)) != POL_OK)
     return st;
   if (ev->category == PRG_NONE) {
     ev->payable = false;

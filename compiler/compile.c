@@ -66,7 +66,7 @@ static void free_tables(pol_program *p) {
 }
 
 /* The derived part of a program that has passed the verifier: its stamp, a hash of its
- * names, for handles.  (Its plan is built with its first evaluation context.) */
+ * names, for handles; whether a rule reads the answer's dates (runs after the others).  (Its plan is built with its first evaluation context.) */
 static void program_ready(pol_program *p) {
   uint32_t h = 2166136261u;
   const uint32_t counts[] = {p->nattrs, p->nidentities, p->nsources, p->ncategories,
@@ -76,6 +76,8 @@ static void program_ready(pol_program *p) {
   for (uint32_t i = 0; i < p->nstrings; i++)
     h = (h ^ (unsigned char)p->strings[i]) * 16777619u;
   p->stamp = h ? h : 1;
+  p->has_after = false;
+  for (uint32_t i = 0; i < p->nrules; i++) p->has_after = p->has_after || p->rules[i].after;
 }
 
 /* The reader and the verifier answer only valid/invalid, with a message; theirs for a

@@ -260,6 +260,7 @@ typedef struct pol_program {
   /* Derived, never stored: */
   uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h);
                                 set when the program is made */
+  bool has_after;            /* some rule has `after` (reads the answer's dates); ditto */
   /* The decision structure (api/plan.c): NULL until the first evaluation context is
    * made, then built once (concurrent builders race with a compare-and-swap; the loser
    * frees its copy), or plan_none() when the program has none.  A cache: the program is
