@@ -178,7 +178,9 @@ static void test_given_files(void **state) {
     pol_diags *diags = NULL;
     pol_status st = pol_open(f, &p, &diags);
     pol_diags_free(diags);
-    if (st == POL_OK) {
+    if (st == POL_OK && p->nexterns > 0) { /* host functions: no plan (see each_policy) */
+      pol_program_free(p);
+    } else if (st == POL_OK) {
       uint32_t refused = 0;
       compare_paths(f, p, &refused);
       pol_program_free(p);
