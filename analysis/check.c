@@ -744,6 +744,7 @@ done:
     free(c->cache[i].key);
   }
   free(c->cache);
+  chk_comp_dd_free(c);
   for (uint32_t i = 0; i < c->nd; i++) { info_free(&c->d[i].in); il_free(&c->d[i].cand); }
   if (c->let_info) for (uint32_t i = 0; i < p->nlets; i++) info_free(&c->let_info[i]);
   if (c->cat_info) for (uint32_t i = 0; i < n; i++) info_free(&c->cat_info[i]);

@@ -169,6 +169,7 @@ typedef struct {
   bool bvalid;
   bool b_skipped;      /* the last point of stage B was outside the assumptions */
   bool b_inside;       /* the assumptions hold at stage B's current point */
+  void *lx;            /* compdd.c: the program's lifted trees (lift_ctx), made on first need */
   dset assume_dims;    /* dims the assumptions load (they read no let) */
   dset *moved;         /* stage B's odometer, see chk_moved_sets() */
   int64_t *rule_when;
@@ -274,6 +275,8 @@ void chk_enumerate(chk *c);
 bool chk_beats(const pol_program *p, const int64_t *x, uint32_t ci, const int64_t *y, uint32_t bi);
 uint32_t chk_comp_point(chk *c, comp *m, const int64_t *vec, const int64_t *vals, uint32_t hint);
 bool chk_comp_dd(chk *c, comp *m);
+void chk_comp_dd_free(chk *c);
+void chk_eval_amounts(chk *c, uint32_t i, int64_t *row);
 json_t *chk_resident_json(chk *c, const int64_t *slots);
 finding *chk_add_finding(chk *c, diag_severity sev, const char *rule, uint32_t pos, int rk,
                             uint32_t a, uint32_t b, const int64_t *slots, const char *fmt, ...)

@@ -30,6 +30,7 @@
  * points or the diagram outgrows DD_NODES: the caller then enumerates as before.
  */
 #include "check_int.h"
+#include "lift.h"
 #include "mdd.h"
 
 #define DD_NODES 400000u
@@ -132,7 +133,7 @@ static uint32_t joint_of(void *ud, uint32_t a, uint32_t b) {
   return id;
 }
 
-enum { OP_BEST = 1, OP_JOINT = 2, OP_MASK = 3 };
+enum { OP_BEST = 1, OP_JOINT = 2, OP_MASK = 3, OP_GIVES = 4 };
 
 /* The diagram of a table over own dims (positions own[0..nown) of m, the first most
  * significant in the entry number), built bottom-up, last dim first. */
@@ -281,6 +282,228 @@ out:
 
 static uint32_t dom_of(const ddctx *x, uint32_t var) { return x->c->d[x->m->dims[var]].cand.n; }
 
+/* ---- a category too large to tabulate: its diagram from its lifted condition ---------- */
+
+void chk_comp_dd_free(chk *c) {
+  if (c->lx) lift_fini(c->lx);
+  free(c->lx);
+  c->lx = NULL;
+}
+
+static lift_ctx *lifted(chk *c) {
+  if (!c->lx) {
+    lift_ctx *l = malloc(sizeof *l);
+    if (!l) return NULL;
+    if (!lift_init(l, c->p)) {
+      lift_fini(l);
+      free(l);
+      return NULL;
+    }
+    c->lx = l;
+  }
+  return c->lx;
+}
+
+/* The component positions tree n reads (into own, a set as a flag per position); false if
+ * it reads what no table can stand for (the chosen category, a host function). */
+static bool tree_dims(const chk *c, const comp *m, const lift_ctx *l, int32_t n, uint8_t *own) {
+  const lx *x = &l->t[n];
+  uint32_t op = lift_op(x);
+  if (x->known) return true;
+  int32_t d = -1;
+  if (op == OP_LOAD || op == OP_PRESENT) {
+    uint32_t s = INSN_B(x->insn);
+    if (s == SLOT_CATEGORY || s == SLOT_SUBSIDIZED) return false;
+    if (s < c->p->nslots) d = c->dim_of_slot[s];
+  } else if (op == OP_IDENT && INSN_A(x->insn) < 64) {
+    d = c->dim_of_bit[INSN_A(x->insn)];
+  } else if (op == OP_CALL) {
+    return false;
+  }
+  if (d >= 0)
+    for (uint32_t j = 0; j < m->nd; j++)
+      if (m->dims[j] == (uint32_t)d) own[j] = 1;
+  for (int k = 0; k < 3; k++)
+    if (x->kid[k] >= 0 && !tree_dims(c, m, l, x->kid[k], own)) return false;
+  return true;
+}
+
+/* The table of tree n (run as a piece) over the component positions it reads, as a
+ * diagram; terminal = the value != 0.  MDD_FULL when it cannot (too large, a run-time
+ * error, out of memory). */
+static mdd_ref leaf_dd(ddctx *x, mdd *dd, lift_ctx *l, int32_t n) {
+  chk *c = x->c;
+  comp *m = x->m;
+  size_t ns = c->p->nslots < SLOT__FIXED ? SLOT__FIXED : c->p->nslots;
+  uint8_t *flag = calloc(m->nd ? m->nd : 1, 1);
+  uint32_t *own = malloc((m->nd ? m->nd : 1) * sizeof *own), *idx = calloc(m->nd ? m->nd : 1, sizeof *idx);
+  uint32_t *term = NULL, nown = 0;
+  mdd_ref r = MDD_FULL;
+  uint64_t size = 1;
+  if (!flag || !own || !idx || !tree_dims(c, m, l, n, flag)) goto out;
+  for (uint32_t j = 0; j < m->nd; j++)
+    if (flag[j]) {
+      own[nown++] = j;
+      if ((size *= c->d[m->dims[j]].cand.n) > DD_TABLE_CAP) goto out;
+    }
+  uint32_t mark = l->ncode;
+  int64_t start = lift_emit(l, n);
+  if (start < 0 || !(term = malloc(size * sizeof *term))) goto out;
+  memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
+  for (uint64_t e = 0; e < size; e++) {
+    for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+    int64_t v = 0;
+    if (vm_exec(c->ev, l->code, (uint32_t)start, &v) != POL_OK) goto out; /* errors: tables */
+    term[e] = v != 0;
+    for (uint32_t t = nown; t-- > 0;) {
+      if (++idx[t] < c->d[m->dims[own[t]]].cand.n) break;
+      idx[t] = 0;
+    }
+  }
+  l->ncode = mark;
+  r = table_dd(x, dd, own, nown, size, term);
+out:
+  free(flag);
+  free(own);
+  free(idx);
+  free(term);
+  return r;
+}
+
+/* Condition tree n as a 0/1 diagram: and, or, not and if composed, other subtrees
+ * tabulated over what they read. */
+static mdd_ref cond_dd(ddctx *x, mdd *dd, lift_ctx *l, int32_t n, uint32_t depth) {
+  const lx *t = &l->t[n];
+  uint32_t op = lift_op(t);
+  if (t->known) return MDD_TERM(t->val != 0);
+  if (depth > 256) return MDD_FULL;
+  if (op == OP_NOT) return mdd_not(dd, cond_dd(x, dd, l, t->kid[0], depth + 1));
+  if (op == OP_ANDJ)
+    return mdd_and(dd, cond_dd(x, dd, l, t->kid[0], depth + 1), cond_dd(x, dd, l, t->kid[1], depth + 1));
+  if (op == OP_ORJ)
+    return mdd_or(dd, cond_dd(x, dd, l, t->kid[0], depth + 1), cond_dd(x, dd, l, t->kid[1], depth + 1));
+  if (op == LX_IF)
+    return mdd_ite(dd, cond_dd(x, dd, l, t->kid[0], depth + 1), cond_dd(x, dd, l, t->kid[1], depth + 1),
+                   cond_dd(x, dd, l, t->kid[2], depth + 1));
+  return leaf_dd(x, dd, l, n);
+}
+
+/* Diagram r with variable var fixed to value v (memo: per node, MDD_FULL unset). */
+static mdd_ref restrict_to(const ddctx *x, mdd *dd, mdd_ref r, uint32_t var, uint32_t v, mdd_ref *memo) {
+  if (MDD_IS_TERM(r) || r == MDD_FULL) return r;
+  const mdd_node *nd = &mdd_nodes(dd)[r];
+  if (nd->var > var) return r;
+  if (memo[r] != MDD_FULL) return memo[r];
+  uint32_t base = nd->base, nv = nd->var, dom = x->c->d[x->m->dims[nv]].cand.n;
+  mdd_ref res;
+  if (nv == var) {
+    res = mdd_children(dd)[base + v];
+  } else {
+    mdd_ref kids[dom];
+    res = 0;
+    for (uint32_t i = 0; i < dom && res != MDD_FULL; i++)
+      if ((kids[i] = restrict_to(x, dd, mdd_children(dd)[base + i], var, v, memo)) == MDD_FULL) res = MDD_FULL;
+    if (res != MDD_FULL) res = mdd_node_of(dd, nv, kids);
+  }
+  return memo[r] = res;
+}
+
+/* gives: with the identity the category holds, and without it it does not, or its row
+ * differs, or it fails with it (as probe_identities_a). */
+static uint32_t gives_of(void *ud, uint32_t with, uint32_t without) {
+  ddctx *x = ud;
+  if (!with) return 0;
+  return without != with || pair_row(x, with)[1] != 0;
+}
+
+/* Category cat's diagram from its lifted condition and amounts (a row table over what the
+ * amounts read); notes the identities that give something, exactly, by cofactors.
+ * MDD_FULL: it cannot be built (the caller falls back). */
+static mdd_ref lifted_category_dd(ddctx *x, mdd *dd, uint32_t cat) {
+  chk *c = x->c;
+  comp *m = x->m;
+  const pol_program *p = c->p;
+  const prg_category *k = &p->categories[cat];
+  lift_ctx *l = lifted(c);
+  if (!l) return MDD_FULL;
+  int32_t when = lift_section(l, k->when);
+  if (when < 0) return MDD_FULL;
+  mdd_ref h = cond_dd(x, dd, l, when, 0);
+  if (h == MDD_FULL) return MDD_FULL;
+  /* the amounts: a table over the positions the worth and the parts read */
+  uint8_t *flag = calloc(m->nd ? m->nd : 1, 1);
+  uint32_t *own = malloc((m->nd ? m->nd : 1) * sizeof *own), *idx = calloc(m->nd ? m->nd : 1, sizeof *idx);
+  uint32_t *term = NULL, nown = 0;
+  int64_t *row = malloc(x->rows.len * sizeof *row);
+  mdd_ref r = MDD_FULL;
+  uint64_t size = 1;
+  size_t ns = p->nslots < SLOT__FIXED ? SLOT__FIXED : p->nslots;
+  if (!flag || !own || !idx || !row) goto out;
+  int32_t w = lift_section(l, k->worth);
+  if (w >= 0 ? !tree_dims(c, m, l, w, flag) : !chk_absent_sec(k->worth)) goto out;
+  for (uint32_t i = 0; i < k->part_count; i++) {
+    int32_t t = lift_section(l, p->parts[k->part_first + i].value);
+    if (t >= 0 ? !tree_dims(c, m, l, t, flag) : !chk_absent_sec(p->parts[k->part_first + i].value)) goto out;
+  }
+  for (uint32_t j = 0; j < m->nd; j++)
+    if (flag[j]) {
+      own[nown++] = j;
+      if ((size *= c->d[m->dims[j]].cand.n) > DD_TABLE_CAP) goto out;
+    }
+  if (!(term = malloc(size * sizeof *term))) goto out;
+  memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
+  for (uint64_t e = 0; e < size; e++) {
+    for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+    chg g = {NULL, 0, false, false, (int)(c->nd + 63) / 64};
+    chk_update_lets(c, &g);
+    row[0] = 1;
+    chk_eval_amounts(c, cat, row);
+    uint32_t rid = it_intern(&x->rows, row);
+    int64_t pk[2] = {cat, rid};
+    uint32_t pid = rid == UINT32_MAX ? UINT32_MAX : it_intern(&x->pairs, pk);
+    if (pid == UINT32_MAX) {
+      x->oom = true;
+      goto out;
+    }
+    term[e] = pid + 1;
+    for (uint32_t t = nown; t-- > 0;) {
+      if (++idx[t] < c->d[m->dims[own[t]]].cand.n) break;
+      idx[t] = 0;
+    }
+  }
+  r = mdd_ite(dd, h, table_dd(x, dd, own, nown, size, term), MDD_TERM(0));
+  /* identities that give something: the cofactors with and without each bit */
+  memset(flag, 0, m->nd);
+  if (r != MDD_FULL && !tree_dims(c, m, l, when, flag)) r = MDD_FULL;
+  for (uint32_t j = 0; j < m->nd && r != MDD_FULL; j++) {
+    const dim *d = &c->d[m->dims[j]];
+    if (!flag[j] || d->kind != DK_BIT || ((c->ident_gives >> d->bit) & 1)) continue;
+    /* memo over r's nodes, which all exist now (restriction makes only new ones) */
+    uint32_t n0 = mdd_count(dd);
+    mdd_ref *memo = malloc((n0 + 1) * sizeof *memo);
+    if (!memo) {
+      x->oom = true;
+      r = MDD_FULL;
+      break;
+    }
+    for (uint32_t i = 0; i <= n0; i++) memo[i] = MDD_FULL;
+    mdd_ref with = restrict_to(x, dd, r, j, 1, memo); /* candidates of a bit: 0, 1 */
+    for (uint32_t i = 0; i <= n0; i++) memo[i] = MDD_FULL;
+    mdd_ref without = with == MDD_FULL ? MDD_FULL : restrict_to(x, dd, r, j, 0, memo);
+    free(memo);
+    mdd_ref g = without == MDD_FULL ? MDD_FULL : mdd_apply(dd, OP_GIVES, gives_of, x, with, without);
+    if (g == MDD_FULL) r = MDD_FULL;
+    else if (g != MDD_TERM(0)) c->ident_gives |= 1ull << d->bit;
+  }
+out:
+  free(flag);
+  free(own);
+  free(idx);
+  free(term);
+  free(row);
+  return r;
+}
+
 /* The weight of value index v of variable var: an identity held, or an attribute away
  * from the value the base gives it (its default where that is a candidate). */
 static int32_t weight(const ddctx *x, uint32_t var, uint32_t v) {
@@ -403,9 +626,13 @@ static bool analyse(ddctx *x, mdd *dd) {
       if (ds_has(&c->cat_info[cat].reads, m->dims[j])) {
         own[nown++] = j;
         size *= c->d[m->dims[j]].cand.n;
-        if (size > DD_TABLE_CAP) goto out;
+        if (size > DD_TABLE_CAP) size = UINT64_MAX; /* no table: the lifted condition */
       }
-    rk[k] = category_dd(x, dd, cat, own, nown, size);
+    if (size == UINT64_MAX || (c->verbose & POL_CHECK_LIFTED)) {
+      if ((rk[k] = lifted_category_dd(x, dd, cat)) == MDD_FULL) goto out;
+    } else {
+      rk[k] = category_dd(x, dd, cat, own, nown, size);
+    }
     if (rk[k] == MDD_FULL) goto out;
     w = mdd_apply(dd, OP_BEST, best_of, x, rk[k], w);
     if (w == MDD_FULL) goto out;

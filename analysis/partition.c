@@ -670,6 +670,13 @@ void chk_eval_cat(chk *c, uint32_t i, int64_t *row) {
     if (!v) return;
     row[0] = 1;
   }
+  chk_eval_amounts(c, i, row);
+}
+
+/* Category i's amounts at the point in ev->slots into row (row[0] kept: whether it holds). */
+void chk_eval_amounts(chk *c, uint32_t i, int64_t *row) {
+  const pol_program *p = c->p;
+  memset(row + 1, 0, (3 + p->nsources) * sizeof *row);
   eval_amounts a;
   bool bad;
   if (eval_category(c->ev, i, &a, row + 4, &bad) != POL_OK) {

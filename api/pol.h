@@ -373,6 +373,9 @@ pol_status pol_test_counted(const pol_program *p, char **report, uint32_t *examp
 pol_status pol_check(const pol_program *p, const char *source, size_t len, int verbose,
                      pol_diags **out);
 #define POL_CHECK_NOTES 1    /* also list overlaps the choice rule settles, as notes */
+#define POL_CHECK_LIFTED 4   /* with POL_CHECK_DIAGRAMS: build every category's diagram from
+                              * its lifted condition, as for a category whose own inputs are
+                              * too many to tabulate (differential tests) */
 #define POL_CHECK_DIAGRAMS 2 /* analyse every group of categories through decision diagrams,
                               * not only groups too large to enumerate: the same findings,
                               * witnesses possibly more ordinary (differential tests) */

@@ -4,7 +4,9 @@
  *
  * Every policy of policies/, examples/patterns/ and tests/check/ is checked twice: as
  * usual (groups of categories enumerated point by point where they are small enough) and
- * with POL_CHECK_DIAGRAMS (every group through its diagrams).  Both must give the same
+ * with POL_CHECK_DIAGRAMS (every group through its diagrams), and once more with
+ * POL_CHECK_LIFTED (every category's diagram built from its lifted condition, as for a
+ * category too large to tabulate).  All must give the same
  * status and the same findings: severity, rule, location, second party.  The messages
  * may differ only in figures read off the witness (a diagram's witness is the most
  * ordinary one, the enumeration's the first met), so a finding's message is compared
@@ -69,8 +71,9 @@ static const diag **sorted(const pol_diags *d) {
   return v;
 }
 
-/* Returns 1 when the two analyses of path agree. */
-static int compare(const char *path) {
+/* Returns 1 when the two analyses of path agree (lifted: POL_CHECK_LIFTED, every
+ * category's diagram from its lifted condition instead of its table). */
+static int compare_as(const char *path, int lifted) {
   size_t len = 0;
   char *src = slurp(path, &len);
   assert_non_null(src);
@@ -84,7 +87,7 @@ static int compare(const char *path) {
   pol_diags_free(d);
   pol_diags *a = NULL, *b = NULL;
   pol_status sa = pol_check(p, src, len, POL_CHECK_NOTES, &a);
-  pol_status sb = pol_check(p, src, len, POL_CHECK_NOTES | POL_CHECK_DIAGRAMS, &b);
+  pol_status sb = pol_check(p, src, len, POL_CHECK_NOTES | POL_CHECK_DIAGRAMS | lifted, &b);
   int ok = sa == sb && a->n == b->n && !a->incomplete == !b->incomplete;
   const diag **va = sorted(a), **vb = sorted(b);
   for (uint32_t i = 0; ok && i < a->n; i++) {
@@ -108,6 +111,8 @@ static int compare(const char *path) {
   free(src);
   return ok;
 }
+
+static int compare(const char *path) { return compare_as(path, 0) && compare_as(path, POL_CHECK_LIFTED); }
 
 static void each_policy(const char *dir) {
   DIR *d = opendir(dir);
