@@ -135,6 +135,32 @@ static uint32_t joint_of(void *ud, uint32_t a, uint32_t b) {
 
 enum { OP_BEST = 1, OP_JOINT = 2, OP_MASK = 3, OP_GIVES = 4 };
 
+/* The terminal of category cat with this row: its (category, row) pair id + 1; 0 with
+ * x->oom set when memory runs out. */
+static uint32_t pair_term(ddctx *x, uint32_t cat, const int64_t *row) {
+  uint32_t rid = it_intern(&x->rows, row);
+  int64_t pk[2] = {cat, rid};
+  uint32_t pid = rid == UINT32_MAX ? UINT32_MAX : it_intern(&x->pairs, pk);
+  if (pid == UINT32_MAX) {
+    x->oom = true;
+    return 0;
+  }
+  return pid + 1;
+}
+
+/* The next entry of a table over own dims: idx counts in mixed radix, the last fastest. */
+static void next_entry(const chk *c, const comp *m, const uint32_t *own, uint32_t nown, uint32_t *idx) {
+  for (uint32_t t = nown; t-- > 0;) {
+    if (++idx[t] < c->d[m->dims[own[t]]].cand.n) return;
+    idx[t] = 0;
+  }
+}
+
+/* ev->slots at entry idx of a table over own dims (the other inputs as they are). */
+static void set_entry(chk *c, const comp *m, const uint32_t *own, uint32_t nown, const uint32_t *idx) {
+  for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+}
+
 /* The diagram of a table over own dims (positions own[0..nown) of m, the first most
  * significant in the entry number), built bottom-up, last dim first. */
 static mdd_ref table_dd(ddctx *x, mdd *dd, const uint32_t *own, uint32_t nown, uint64_t size, const uint32_t *term) {
@@ -202,7 +228,7 @@ static mdd_ref assumed_dd(ddctx *x, mdd *dd) {
     memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
     memset(idx, 0, m->nd * sizeof *idx);
     for (uint64_t e = 0; e < size; e++) {
-      for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+      set_entry(c, m, own, nown, idx);
       int64_t v = 0;
       term[e] = vm_run(c->ev, s, &v) == POL_OK && v;
       for (uint32_t t = nown; t-- > 0;) {
@@ -236,25 +262,13 @@ static mdd_ref category_dd(ddctx *x, mdd *dd, uint32_t cat, const uint32_t *own,
   memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
   /* entries in mixed radix, the first own dim most significant */
   for (uint64_t e = 0; e < size; e++) {
-    for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+    set_entry(c, m, own, nown, idx);
     chg g = {NULL, 0, false, false, (int)(c->nd + 63) / 64};
     chk_update_lets(c, &g);
     chk_eval_cat(c, cat, row);
-    term[e] = 0;
-    if (row[0]) {
-      uint32_t rid = it_intern(&x->rows, row);
-      int64_t pk[2] = {cat, rid};
-      uint32_t pid = rid == UINT32_MAX ? UINT32_MAX : it_intern(&x->pairs, pk);
-      if (pid == UINT32_MAX) {
-        x->oom = true;
-        goto out;
-      }
-      term[e] = pid + 1;
-    }
-    for (uint32_t t = nown; t-- > 0;) {
-      if (++idx[t] < c->d[m->dims[own[t]]].cand.n) break;
-      idx[t] = 0;
-    }
+    term[e] = row[0] ? pair_term(x, cat, row) : 0;
+    if (x->oom) goto out;
+    next_entry(c, m, own, nown, idx);
   }
   /* an identity gives something where, held, the category holds and without it the
    * category does not, or its amounts differ, or it fails with it (as probe_identities_a) */
@@ -351,14 +365,11 @@ static mdd_ref leaf_dd(ddctx *x, mdd *dd, lift_ctx *l, int32_t n) {
   if (start < 0 || !(term = malloc(size * sizeof *term))) goto out;
   memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
   for (uint64_t e = 0; e < size; e++) {
-    for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+    set_entry(c, m, own, nown, idx);
     int64_t v = 0;
     if (vm_exec(c->ev, l->code, (uint32_t)start, &v) != POL_OK) goto out; /* errors: tables */
     term[e] = v != 0;
-    for (uint32_t t = nown; t-- > 0;) {
-      if (++idx[t] < c->d[m->dims[own[t]]].cand.n) break;
-      idx[t] = 0;
-    }
+    next_entry(c, m, own, nown, idx);
   }
   l->ncode = mark;
   r = table_dd(x, dd, own, nown, size, term);
@@ -453,23 +464,13 @@ static mdd_ref lifted_category_dd(ddctx *x, mdd *dd, uint32_t cat) {
   if (!(term = malloc(size * sizeof *term))) goto out;
   memcpy(c->ev->slots, c->base, ns * sizeof(int64_t));
   for (uint64_t e = 0; e < size; e++) {
-    for (uint32_t t = 0; t < nown; t++) chk_set_dim(c, c->ev->slots, m->dims[own[t]], c->d[m->dims[own[t]]].cand.v[idx[t]]);
+    set_entry(c, m, own, nown, idx);
     chg g = {NULL, 0, false, false, (int)(c->nd + 63) / 64};
     chk_update_lets(c, &g);
     row[0] = 1;
     chk_eval_amounts(c, cat, row);
-    uint32_t rid = it_intern(&x->rows, row);
-    int64_t pk[2] = {cat, rid};
-    uint32_t pid = rid == UINT32_MAX ? UINT32_MAX : it_intern(&x->pairs, pk);
-    if (pid == UINT32_MAX) {
-      x->oom = true;
-      goto out;
-    }
-    term[e] = pid + 1;
-    for (uint32_t t = nown; t-- > 0;) {
-      if (++idx[t] < c->d[m->dims[own[t]]].cand.n) break;
-      idx[t] = 0;
-    }
+    if (!(term[e] = pair_term(x, cat, row))) goto out;
+    next_entry(c, m, own, nown, idx);
   }
   r = mdd_ite(dd, h, table_dd(x, dd, own, nown, size, term), MDD_TERM(0));
   /* identities that give something: the cofactors with and without each bit */
