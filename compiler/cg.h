@@ -67,7 +67,15 @@ typedef struct {
   bool too_deep;      /* AST_MAX_DEPTH exceeded through constants (reported once) */
   bool code_full;     /* CG_MAX_CODE reached (reported once): constants are no longer expanded */
   bool operand_full;  /* an operand did not fit its instruction field (reported once) */
+  /* Optional attributes (attribute indexes) known to be present where code is being
+   * generated: the right operand of `present(x) and …`, the branch `then` of `if
+   * present(x)`, the effects of a rule `when present(x) …` (expr.c gen_assume).  A stack:
+   * each guarded region pops what it pushed.  Beyond CG_MAX_GUARDS nothing more is
+   * assumed, which only refuses more (the writer is told to guard the value). */
+  uint32_t guard[32];
+  uint32_t nguard;
 } cg;
+#define CG_MAX_GUARDS 32
 
 /* The most instructions a policy compiles to.  Each use of a constant expands its
  * expression, so constants defined through constants can double the code at each step;
@@ -121,6 +129,10 @@ bool gen_constant(cg *c, ast_node *e, ty *t, int64_t *v);
 /* Evaluate a literal (or a constant bound to a literal) of type `want`; false + error
  * if `e` is not one. */
 bool gen_literal(cg *c, ast_node *e, ty want, int64_t *out);
+
+/* Pushes onto c->guard the optional attributes `e` proves present when it evaluates to
+ * `holds`; the caller restores c->nguard after the guarded region. */
+void gen_assume(cg *c, ast_node *e, bool holds);
 
 /* decls.c */
 void sema_program(cg *c, ast_node *decls, const char *id, const char *path);

@@ -620,7 +620,11 @@ static void rule(cg *c, ast_node *d) {
   c->read_answer = NULL;
   r.when = gen_section(c, d->a, TY_BOOL, "the condition of a rule");
   c->in_rule_when = false;
+  /* effects run only when the rule holds: what its condition proves present guards them */
+  uint32_t n = c->nguard;
+  gen_assume(c, d->a, true);
   r.eff_first = effects(c, d->list, &r.eff_count);
+  c->nguard = n;
   /* A rule that reads the answer's dates runs after every other rule, once they are
    * known; were it to set one (or the surcharge, or payable), what it read would no
    * longer be the answer's.  So it may only refuse. */

@@ -5,7 +5,10 @@
  *  - every jump is forward and lands inside the section being emitted;
  *  - an expression leaves exactly one value on the stack;
  *  - a name of an optional attribute is loaded only under `present(x)` or `x in …`,
- *    where the absent marker (PRG_ABSENT) compares false.
+ *    where the absent marker (PRG_ABSENT) compares false, or as a value where code runs
+ *    only when it is present (c->guard: the right of `present(x) and …`, the `then` of
+ *    `if present(x) …`, the effects of a rule `when present(x) …`), so that PRG_ABSENT
+ *    never reaches arithmetic or a comparison.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,6 +293,47 @@ static sym *optional_attr(cg *c, ast_node *e) {
   return s && s->kind == SYM_ATTR && s->optional ? s : NULL;
 }
 
+static bool guarded(const cg *c, const sym *s) {
+  for (uint32_t i = 0; i < c->nguard; i++)
+    if (c->guard[i] == s->index) return true;
+  return false;
+}
+
+static void assume_present(cg *c, sym *s) {
+  if (s && !guarded(c, s) && c->nguard < CG_MAX_GUARDS) c->guard[c->nguard++] = s->index;
+}
+
+/* What `e` evaluating to `holds` proves present: `present(x)` and `x in …` true (an
+ * absent x is in no range or window), both operands of a true `and`, both of a false
+ * `or`, and through `not`.  Nothing else is assumed (an `if`, a let or a constant that
+ * tests presence proves nothing here: the writer guards where the value is used). */
+void gen_assume(cg *c, ast_node *e, bool holds) {
+  if (!e) return;
+  switch (e->kind) {
+  case A_CALL:
+    if (holds && e->name && strcmp(e->name, "present") == 0 && e->list && !e->list->next) {
+      sym *h = sym_find(c, e->name);
+      if (!h || h->kind != SYM_EXTERN) assume_present(c, optional_attr(c, e->list));
+    }
+    break;
+  case A_IN_RANGE:
+  case A_IN_NAME:
+    if (holds) assume_present(c, optional_attr(c, e->a));
+    break;
+  case A_NOT:
+    gen_assume(c, e->a, !holds);
+    break;
+  case A_BINARY:
+    if ((e->op == OPR_AND && holds) || (e->op == OPR_OR && !holds)) {
+      gen_assume(c, e->a, holds);
+      gen_assume(c, e->b, holds);
+    }
+    break;
+  default:
+    break;
+  }
+}
+
 static ty gen_name(cg *c, ast_node *e) {
   sym *s = sym_find(c, e->name);
   if (!s) {
@@ -344,10 +388,12 @@ static ty gen_name(cg *c, ast_node *e) {
       cg_error(c, e->loc, "'identities' is a set; name an identity instead (e.g. 'student')");
       return T_ERR;
     }
-    if (s->optional) {
+    if (s->optional && !guarded(c, s)) {
       cg_error(c, e->loc,
-               "'%s' is optional and may be absent: use present(%s) or '%s in …'", e->name,
-               e->name, e->name);
+               "'%s' is optional and may be absent: use it where present(%s) guards it "
+               "('present(%s) and …', 'if present(%s) then … else …', a rule 'when "
+               "present(%s) …') or test it with '%s in …'",
+               e->name, e->name, e->name, e->name, e->name, e->name);
       return T_ERR;
     }
     emit(c, OP_LOAD, 0, a->slot);
@@ -401,10 +447,15 @@ static ty gen_name(cg *c, ast_node *e) {
 
 /* ---- operators --------------------------------------------------------------------------- */
 
+/* The right operand runs only when the left one is true (`and`) or false (`or`): what
+ * that proves present guards it. */
 static ty gen_logic(cg *c, ast_node *e) {
   expect_ty(c, e->a, gen_expr(c, e->a), TY_BOOL, e->op == OPR_AND ? "'and'" : "'or'");
   uint32_t j = emit(c, e->op == OPR_AND ? OP_ANDJ : OP_ORJ, 0, 0);
+  uint32_t n = c->nguard;
+  gen_assume(c, e->a, e->op == OPR_AND);
   expect_ty(c, e->b, gen_expr(c, e->b), TY_BOOL, e->op == OPR_AND ? "'and'" : "'or'");
+  c->nguard = n;
   patch(c, j, e->loc);
   return T_BOOL;
 }
@@ -728,10 +779,15 @@ static ty gen_node(cg *c, ast_node *e) {
   case A_IF: {
     expect_ty(c, e->a, gen_expr(c, e->a), TY_BOOL, "the condition of 'if'");
     uint32_t jf = emit(c, OP_JMPF, 0, 0);
+    uint32_t n = c->nguard;
+    gen_assume(c, e->a, true);
     ty a = gen_expr(c, e->b);
+    c->nguard = n;
     uint32_t j = emit(c, OP_JMP, 0, 0);
     patch(c, jf, e->loc);
+    gen_assume(c, e->a, false);
     ty b = gen_expr(c, e->c);
+    c->nguard = n;
     patch(c, j, e->loc);
     if (a.t == TY_ERR || b.t == TY_ERR) return T_ERR;
     if (!same(a, b))

@@ -164,8 +164,18 @@ static void test_type_errors(void **state) {
            "'P of M' takes a percentage and money, not ratio and int; write '3 yuan'");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
                 "rule r \"r\" when exited_scheme_on > paid_on { wait 3 months }",
-           "'exited_scheme_on' is optional and may be absent: use present(exited_scheme_on) "
-           "or 'exited_scheme_on in …'");
+           "'exited_scheme_on' is optional and may be absent: use it where "
+           "present(exited_scheme_on) guards it ('present(exited_scheme_on) and …', 'if "
+           "present(exited_scheme_on) then … else …', a rule 'when present(exited_scheme_on) "
+           "…') or test it with 'exited_scheme_on in …'");
+  /* the guard covers the right of `and`, not of `or`, and not code after the rule */
+  error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
+                "rule r \"r\" when present(exited_scheme_on) or exited_scheme_on < paid_on "
+                "{ wait 3 months }",
+           "'exited_scheme_on' is optional and may be absent: use it where "
+           "present(exited_scheme_on) guards it ('present(exited_scheme_on) and …', 'if "
+           "present(exited_scheme_on) then … else …', a rule 'when present(exited_scheme_on) "
+           "…') or test it with 'exited_scheme_on in …'");
   error_is(HEAD "category o \"o\" { when otherwise individual 400 yuan }\n"
                 "rule r \"r\" when min(paid_on, standard) > paid_on { wait 3 months }",
            "min() compares two int, money or date values of one type");
@@ -514,6 +524,33 @@ static void test_optional_present_and_in(void **state) {
   pol_program_free(p);
 }
 
+/* Optional dates as values where present() guards them (#19 B1): the right of `and`,
+ * the right of `not present(x) or`, the `then` of `if present(x)`, a rule's effects. */
+static void test_optional_guarded_values(void **state) {
+  (void)state;
+  pol_program *p = compile_ok(
+      RULES
+      "let since \"断保次日\" = if present(exited_scheme_on) then exited_scheme_on + 1 days "
+      "else paid_on\n"
+      "rule lapse \"断保满3个月\" when present(exited_scheme_on) and since + 3 months < paid_on "
+      "{ wait 3 months }\n"
+      "rule cont \"接续\" when not (not present(exited_scheme_on) or exited_scheme_on >= paid_on)"
+      " { start max(exited_scheme_on + 1 days, 2026-01-01) }\n");
+  query q;
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\"}", "2026-04-10", NULL);
+  assert_string_equal(str(&q, "benefit_start"), "2026-04-10"); /* absent: no rule */
+  unquote(&q);
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\",\"exited_scheme_on\":\"2026-03-15\"}",
+        "2026-04-10", NULL);
+  assert_string_equal(str(&q, "benefit_start"), "2026-03-16"); /* cont only */
+  unquote(&q);
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\",\"exited_scheme_on\":\"2025-12-15\"}",
+        "2026-04-10", NULL);
+  assert_string_equal(str(&q, "benefit_start"), "2026-04-01"); /* lapse + cont: 01-01 + 3 */
+  unquote(&q);
+  pol_program_free(p);
+}
+
 /* ---- add-ons ------------------------------------------------------------------------------ */
 
 static void test_addon_paid_by(void **state) {
@@ -757,6 +794,7 @@ int main(void) {
       cmocka_unit_test(test_of_rounding),
       cmocka_unit_test(test_of_rounding_fraction_percent),
       cmocka_unit_test(test_optional_present_and_in),
+      cmocka_unit_test(test_optional_guarded_values),
       cmocka_unit_test(test_addon_paid_by),
       cmocka_unit_test(test_save_load_same_answer),
       cmocka_unit_test(test_flat_chain_limit),
