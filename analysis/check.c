@@ -397,7 +397,7 @@ static void final_findings(chk *c) {
     }
   }
   for (uint32_t i = 0; i < p->naddons && !c->incomplete_ids; i++)
-    if (!chk_absent_sec(p->addons[i].paid_when) && p->addons[i].paid_by != PRG_NONE && !c->addon_acc[i])
+    if (!chk_absent_sec(p->addons[i].paid_when) && p->addons[i].paid_by != PRG_NONE && !(c->addon_acc[i] & 1))
       chk_add_finding(c, DIAG_WARNING, "dead", p->addons[i].pos, 0, 0, 0, NULL,
                   "add-on `%s`: `%s` pays it for no accepted payment: its `paid when` holds for no "
                   "resident whose payment is accepted",

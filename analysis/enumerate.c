@@ -818,11 +818,38 @@ static void stage_b_point(chk *c, const dset *moved) {
     uint64_t want = (uint64_t)slots[SLOT_IDENTITIES] & c->b_bits & ~c->ident_gives;
     if (want) probe_identities_b(c, want);
   }
-  /* add-ons a source pays: does `paid when` hold for an accepted payment */
+  /* add-ons a source pays: does `paid when` hold for an accepted payment (bit 0) */
   for (uint32_t i = 0; i < p->naddons && c->last_payable; i++) {
     int64_t v = 0;
-    if (c->addon_acc[i] || chk_absent_sec(p->addons[i].paid_when)) continue;
-    if (vm_run(c->ev, p->addons[i].paid_when, &v) == POL_OK && v) c->addon_acc[i] = 1;
+    if ((c->addon_acc[i] & 1) || chk_absent_sec(p->addons[i].paid_when)) continue;
+    if (vm_run(c->ev, p->addons[i].paid_when, &v) == POL_OK && v) c->addon_acc[i] |= 1;
+  }
+  /* a compulsory add-on's `paid by S AMOUNT`: the part must lie within 0 .. each tier's
+   * amount wherever S pays it, or the quote fails (reported once per add-on: bit 1) */
+  for (uint32_t i = 0; i < p->naddons; i++) {
+    const prg_addon *a = &p->addons[i];
+    int64_t v = 1, part = 0;
+    if ((c->addon_acc[i] & 2) || !a->required || chk_absent_sec(a->paid_amount)) continue;
+    if (!chk_absent_sec(a->paid_when) && (vm_run(c->ev, a->paid_when, &v) != POL_OK || !v)) continue;
+    bool failed = vm_run(c->ev, a->paid_amount, &part) != POL_OK;
+    int64_t least = INT64_MAX;
+    for (uint32_t t = 0; t < a->tier_count; t++)
+      if (p->tiers[a->tier_first + t].amount < least) least = p->tiers[a->tier_first + t].amount;
+    if (!failed && part >= 0 && part <= least) continue;
+    c->addon_acc[i] |= 2;
+    char x[MONEY_MAX_TEXT], y[MONEY_MAX_TEXT];
+    money_format(part, x);
+    money_format(least, y);
+    if (failed)
+      chk_add_finding(c, DIAG_ERROR, "amounts", a->pos, 0, 0, 0, c->ev->slots,
+                      "add-on `%s`: the part `%s` pays cannot be evaluated for this resident",
+                      prg_str(p, a->key), prg_str(p, p->sources[a->paid_by].key));
+    else
+      chk_add_finding(c, DIAG_ERROR, "amounts", a->pos, 0, 0, 0, c->ev->slots,
+                      "add-on `%s`: `%s` would pay %s yuan of it, outside 0 .. %s yuan (its "
+                      "amount%s): the quote fails for this resident",
+                      prg_str(p, a->key), prg_str(p, p->sources[a->paid_by].key), x, y,
+                      a->tier_count > 1 ? ", at its cheapest tier" : "");
   }
   if (!changed) return;
   for (uint32_t x = 0; x < na; x++)

@@ -94,6 +94,18 @@ int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer
   return ev->addon_amount[a];
 }
 
+int64_t pol_answer_addon_individual(const pol_eval *ev, pol_handle addon) {
+  uint32_t a;
+  if (!answered(ev) || !eval_handle_index(ev->p, addon, POL_ADDON, &a) || ev->addon_amount[a] < 0)
+    return -1;
+  return ev->addon_individual[a];
+}
+
+int pol_addon_required(const pol_program *p, pol_handle addon) {
+  uint32_t a;
+  return eval_handle_index(p, addon, POL_ADDON, &a) && p->addons[a].required;
+}
+
 /* ---- texts -------------------------------------------------------------------------- */
 
 void eval_msg_add(eval_msg *m, const char *fmt, ...) {

@@ -78,6 +78,7 @@ struct pol_eval {
   uint8_t *applied;    /* nrules: 1 if the rule applied */
   int64_t *addon_amount; /* naddons: fen, -1 if not included */
   uint32_t *addon_payer; /* naddons: source, or PRG_NONE for the individual */
+  int64_t *addon_individual; /* naddons: the resident's share of addon_amount (fen) */
 
   char error[EVAL_MSG];
 

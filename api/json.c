@@ -505,6 +505,20 @@ static json_t *addons_array(const pol_eval *ev) {
                    ? "individual"
                    : prg_str(p, p->sources[ev->addon_payer[i]].key)),
           &ook);
+      if (a->required) { /* QUERY.md: only a compulsory add-on's line has these keys */
+        put(o, "required", json_true(), &ook);
+        put(o, "individual", money(ev->addon_individual[i]), &ook);
+        json_t *f = json_object();
+        bool fok = f != NULL;
+        int64_t part = ev->addon_amount[i] - ev->addon_individual[i];
+        if (fok && part > 0 && ev->addon_payer[i] < p->nsources)
+          put(f, prg_str(p, p->sources[ev->addon_payer[i]].key), money(part), &fok);
+        if (!fok) {
+          json_decref(f);
+          f = NULL;
+        }
+        put(o, "funding", f, &ook);
+      }
     }
     push_object(arr, o, ook, &ok);
   }

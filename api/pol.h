@@ -187,6 +187,13 @@ int pol_answer_waiting(const pol_eval *ev);
 /* An add-on included in the answer: amount in fen (-1: not included) and who pays it
  * (*payer: a POL_SOURCE handle, or null for the individual). */
 int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer);
+/* The resident's share of an included add-on, fen (-1: not included): all of it when the
+ * individual pays, 0 when a source pays it all, the rest of a compulsory add-on a source
+ * pays in part.  The payer's share is pol_answer_addon minus this. */
+int64_t pol_answer_addon_individual(const pol_eval *ev, pol_handle addon);
+/* 1 if the add-on is compulsory (`required`): in every payment, counted in individual,
+ * funding and worth; 0 if voluntary, or for a handle that is not one of p's add-ons. */
+int pol_addon_required(const pol_program *p, pol_handle addon);
 /* Why the date is not payable, one sentence ("" when payable); owned by ev. */
 const char *pol_answer_reason(pol_eval *ev);
 /* The `why` lines: how many, and line i formatted into a buffer owned by ev. */

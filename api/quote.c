@@ -56,7 +56,8 @@ pol_eval *eval_new(const pol_program *p, bool planned) {
   ev->applied = alloc_n(p->nrules, sizeof *ev->applied);
   ev->addon_amount = alloc_n(p->naddons, sizeof *ev->addon_amount);
   ev->addon_payer = alloc_n(p->naddons, sizeof *ev->addon_payer);
-  if (!ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->setters || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
+  ev->addon_individual = alloc_n(p->naddons, sizeof *ev->addon_individual);
+  if (!ev->addon_individual || !ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->setters || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
       !ev->funding || !ev->applied || !ev->addon_amount || !ev->addon_payer) {
     pol_eval_free(ev);
     return NULL;
@@ -101,6 +102,7 @@ void pol_eval_free(pol_eval *ev) {
   free(ev->applied);
   free(ev->addon_amount);
   free(ev->addon_payer);
+  free(ev->addon_individual);
   free(ev->calls);
   free(ev);
 }
@@ -439,6 +441,7 @@ static void reset_answer(pol_eval *ev, int32_t date) {
   for (uint32_t i = 0; i < p->naddons; i++) {
     ev->addon_amount[i] = -1;
     ev->addon_payer[i] = PRG_NONE;
+    ev->addon_individual[i] = 0;
   }
 }
 
@@ -537,20 +540,61 @@ static pol_status choose_category(pol_eval *ev) {
   return POL_OK;
 }
 
+/* A compulsory add-on (`required`, LANGUAGE.md "Add-ons") of `amount` fen: the source
+ * pays its part when `paid` (all of it, or `paid by S AMOUNT`), the resident the rest;
+ * both count in the answer's individual, funding and worth. */
+static pol_status required_addon(pol_eval *ev, uint32_t i, int64_t amount, bool paid) {
+  const pol_program *p = ev->p;
+  const prg_addon *a = &p->addons[i];
+  int64_t part = 0;
+  pol_status st;
+  if (paid && a->paid_by != PRG_NONE) {
+    part = amount;
+    if (!absent(a->paid_amount) && (st = run(ev, a->paid_amount, &part)) != POL_OK)
+      return st;
+    if (part < 0 || part > amount) {
+      char x[MONEY_MAX_TEXT], y[MONEY_MAX_TEXT];
+      money_format(part, x);
+      money_format(amount, y);
+      return fail(ev, POL_ERUNTIME, "add-on %s: the part paid by %s (%s yuan) is not within "
+                  "its amount 0 .. %s yuan", prg_str(p, a->key), source_key(p, a->paid_by), x, y);
+    }
+  }
+  ev->addon_amount[i] = amount;
+  ev->addon_payer[i] = part > 0 ? a->paid_by : PRG_NONE;
+  ev->addon_individual[i] = amount - part;
+  if (!add_ok(ev->individual, amount - part, &ev->individual) ||
+      (part > 0 && !add_ok(ev->funding[a->paid_by], part, &ev->funding[a->paid_by])) ||
+      !add_ok(ev->worth, amount, &ev->worth))
+    return fail(ev, POL_ERUNTIME, "add-on %s: the amounts overflow", prg_str(p, a->key));
+  return POL_OK;
+}
+
 /* Step i: add-ons included for this resident, and who pays them (paid: from the plan,
- * or NULL: run `paid when`). */
-static pol_status eval_addons(pol_eval *ev, const plan_cell *cell) {
+ * or NULL: run `paid when`).  A payment worth nothing (`free`) includes no compulsory
+ * add-on: nothing is paid with it. */
+static pol_status eval_addons(pol_eval *ev, const plan_cell *cell, bool free) {
   const pol_program *p = ev->p;
   for (uint32_t i = 0; i < p->naddons; i++) {
     const prg_addon *a = &p->addons[i];
     int64_t paid = 0;
     pol_status st;
+    if (a->required && free)
+      continue;
     if (a->paid_by != PRG_NONE) {
       paid = 1; /* `paid by S` without `when`: always */
       if (cell)
         paid = (cell->addons >> i) & 1;
       else if (!absent(a->paid_when) && (st = run(ev, a->paid_when, &paid)) != POL_OK)
         return st;
+    }
+    if (a->required) {
+      int64_t amount = ev->bought[i] >= 0  ? ev->bought[i]
+                       : a->tier_count > 0 ? p->tiers[a->tier_first].amount
+                                           : 0;
+      if ((st = required_addon(ev, i, amount, paid != 0)) != POL_OK)
+        return st;
+      continue;
     }
     if (paid) {
       ev->addon_amount[i] = ev->bought[i] >= 0  ? ev->bought[i]
@@ -560,6 +604,7 @@ static pol_status eval_addons(pol_eval *ev, const plan_cell *cell) {
     } else if (ev->bought[i] >= 0) {
       ev->addon_amount[i] = ev->bought[i];
       ev->addon_payer[i] = PRG_NONE;
+      ev->addon_individual[i] = ev->bought[i];
     }
   }
   return POL_OK;
@@ -798,7 +843,7 @@ static pol_status quote(pol_eval *ev, int32_t date) {
   }
 
   /* i. add-ons: none without a category, whose answer is negative */
-  if (ev->category != PRG_NONE && (st = eval_addons(ev, planned)) != POL_OK)
+  if (ev->category != PRG_NONE && (st = eval_addons(ev, planned, e.free)) != POL_OK)
     return st;
   /* j. a refused payment buys no benefit period (QUERY.md "Not payable"): the dates
    * computed above served the rules that read them, and are not part of the answer */

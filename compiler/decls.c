@@ -672,7 +672,21 @@ static void addon(cg *c, ast_node *d, uint32_t idx) {
       a.paid_by = s->index;
     }
     a.paid_when = gen_section(c, d->a->a, TY_BOOL, "the condition of 'paid by'");
+    if (d->a->b) {
+      /* `paid by S AMOUNT when …`: S pays a part, the resident the rest, so the add-on is
+       * in every payment whoever pays: only a compulsory add-on can be split. */
+      if (!d->op)
+        cg_error(c, d->a->b->loc, "only a 'required' add-on is paid in part by a source (the "
+                                  "resident pays the rest); a voluntary one is paid in full "
+                                  "('paid by %s when …') or bought", d->a->name);
+      int64_t v;
+      ty t;
+      if (gen_constant(c, d->a->b, &t, &v) && t.t == TY_MONEY && v < 0)
+        cg_error(c, d->a->b->loc, "the part paid by '%s' must not be negative", d->a->name);
+      a.paid_amount = gen_section(c, d->a->b, TY_MONEY, "the part a source pays of an add-on");
+    }
   }
+  a.required = d->op ? 1 : 0;
   c->p.addons[idx] = a;
 }
 

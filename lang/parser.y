@@ -124,6 +124,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %type <node> cmp_expr add_expr mul_expr unary_expr postfix_expr primary args arg_list
 %type <node> names name_list type enum_vals enum_val attr_default cat_body parts part
 %type <node> keys key days_opt effects_opt effects effect tiers tier paid_opt
+%type <num> required_opt
 %type <node> example_items example_item givens given buys buy expects expect_item funding_items
 %type <node> funding_item accepted_opt ext_types overrides_opt
 %type <str> cite_opt
@@ -185,8 +186,9 @@ decl: POLICY '{' header_fields '}'
         { $$ = NODE(A_UNLISTED, @$); if ($$) { $$->op = 1; $$->cite = $3; } }
     | RULE IDENT STRING cite_opt overrides_opt WHEN expr '{' effects '}'
         { $$ = named(st, A_RULE, $2, $3, @$); if ($$) { $$->cite = $4; $$->b = $5; $$->a = $7; $$->list = $9; } }
-    | ADDON IDENT STRING cite_opt '{' TIERS tiers paid_opt '}'
-        { $$ = named(st, A_ADDON, $2, $3, @$); if ($$) { $$->cite = $4; $$->list = $7; $$->a = $8; } }
+    | ADDON IDENT STRING cite_opt '{' TIERS tiers required_opt paid_opt '}'
+        { $$ = named(st, A_ADDON, $2, $3, @$);
+          if ($$) { $$->cite = $4; $$->list = $7; $$->op = $8; $$->a = $9; } }
     | EXAMPLE STRING '{' example_items '}'
         { $$ = named(st, A_EXAMPLE, NULL, $2, @$); if ($$) $$->list = $4; }
     | EXTERN IDENT STRING '(' ext_types ')' ARROW IDENT cite_opt
@@ -298,8 +300,13 @@ tier: NUMBER YUAN                        { $$ = named(st, A_TIER, NULL, NULL, @$
     | IDENT STRING NUMBER YUAN           { $$ = named(st, A_TIER, $1, $2, @$);
                                            if ($$) $$->a = named(st, A_NUMBER_UNIT, NULL, $3, @3); }
     ;
+required_opt: %empty                     { $$ = 0; }
+            | REQUIRED                   { $$ = 1; }
+            ;
 paid_opt: %empty                         { $$ = NULL; }
         | PAID BY IDENT WHEN expr        { $$ = named(st, A_NAME, $3, NULL, @$); if ($$) $$->a = $5; }
+        | PAID BY IDENT expr WHEN expr   { $$ = named(st, A_NAME, $3, NULL, @$);
+                                           if ($$) { $$->a = $6; $$->b = $4; } }
         ;
 
 example_items: %empty                    { $$ = NULL; }

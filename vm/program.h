@@ -28,7 +28,7 @@
 #include "calendar.h"
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 7
+#define PRG_VERSION 8
 #define PRG_STACK_MAX 32
 /* The benefit year: year - 1 and year + 1 are calendar years too (calendar.h: 1..9999). */
 #define PRG_YEAR_MIN 1900
@@ -161,6 +161,12 @@ typedef struct {
   uint32_t paid_by;     /* source, or PRG_NONE */
   prg_section paid_when; /* bool */
   uint32_t pos;
+  /* `required`: compulsory with every payment (0 or 1): included without being bought,
+   * its parts counted in the answer's individual, funding and worth. */
+  uint8_t required;
+  /* `paid by S AMOUNT when …` (money; only on a required add-on with a payer): the part
+   * S pays, the resident the rest; absent: S pays the whole amount. */
+  prg_section paid_amount;
 } prg_addon;
 
 typedef struct { prg_strref key; uint32_t slot; prg_section value; prg_strref label; } prg_let;

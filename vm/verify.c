@@ -130,7 +130,9 @@ bool vfy_each_section(const pol_program *p, bool (*fn)(void *ud, const vfy_secti
   }
   for (uint32_t i = 0; i < p->naddons; i++) {
     const prg_addon *a = &p->addons[i];
-    if (!visit(&w, a->paid_when, "addon", a->key, false, "paid_when", NULL)) return false;
+    if (!visit(&w, a->paid_when, "addon", a->key, false, "paid_when", NULL) ||
+        !visit(&w, a->paid_amount, "addon", a->key, false, "paid_amount", NULL))
+      return false;
   }
   for (uint32_t i = 0; i < p->nassumes; i++) {
     const prg_assume *a = &p->assumes[i];
@@ -722,6 +724,15 @@ static bool check_tables(vfy *v) {
     if (a->paid_by != PRG_NONE && a->paid_by >= p->nsources)
       return fail(v, "%s: paid by source %u out of range (%u sources)", what,
                   (unsigned)a->paid_by, (unsigned)p->nsources);
+    if (a->required > 1)
+      return fail(v, "%s: required %u is not 0 or 1", what, (unsigned)a->required);
+    if (a->required && a->tier_count == 0)
+      return fail(v, "%s: required, but has no tier", what);
+    /* a part amount needs a payer and a compulsory add-on (the resident pays the rest) */
+    if ((a->paid_amount.start != 0 || a->paid_amount.end != 0) &&
+        (a->paid_by == PRG_NONE || !a->required))
+      return fail(v, "%s: a paid amount without %s", what,
+                  a->paid_by == PRG_NONE ? "a payer" : "'required'");
   }
   /* a negative amount would read as "not included" (pol_eval.addon_amount) */
   for (uint32_t i = 0; i < p->ntiers; i++)

@@ -74,7 +74,7 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
 #define PRG_EFFECT_FIELDS(F) F(u8, .kind) F(sec, .value) F(str, .reason) F(sec, .counted)
 #define PRG_ADDON_FIELDS(F)                                                           \
   F(str, .key) F(str, .label) F(str, .cite) F(u32, .tier_first) F(u32, .tier_count)   \
-  F(u32, .paid_by) F(sec, .paid_when) F(u32, .pos)
+  F(u32, .paid_by) F(sec, .paid_when) F(u32, .pos) F(u8, .required) F(sec, .paid_amount)
 #define PRG_TIER_FIELDS(F) F(str, .key) F(str, .label) F(i64, .amount)
 #define PRG_EXAMPLE_FIELDS(F)                                                         \
   F(str, .name) F(u32, .line) F(i32, .paid_on) F(u32, .given_first)                   \

@@ -553,6 +553,57 @@ static void test_optional_guarded_values(void **state) {
 
 /* ---- add-ons ------------------------------------------------------------------------------ */
 
+/* A compulsory add-on (#19 B2): in every payment, its parts counted in individual,
+ * funding and worth; a source pays all or part of it for some residents. */
+static void test_addon_required(void **state) {
+  (void)state;
+  pol_program *p = compile_ok(RULES "addon care \"长护\" { tiers 20 yuan, 30 yuan required\n"
+                                    "  paid by local_finance (if category in { poor } then 5 yuan "
+                                    "else 20 yuan) when subsidized or local_hukou }\n");
+  pol_handle care = pol_find(p, POL_ADDON, "care"), lf = pol_find(p, POL_SOURCE, "local_finance");
+  assert_int_equal(pol_addon_required(p, care), 1);
+  query q;
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\"}", "2025-11-10", NULL);
+  assert_int_equal(fen(&q, "individual"), 42000); /* 400 + the add-on, unbought */
+  assert_int_equal(fen(&q, "worth"), 42000);
+  json_t *a = json_array_get(json_object_get(q.ans, "addons"), 0);
+  assert_int_equal(fen_of(json_object_get(a, "amount")), 2000);
+  assert_string_equal(json_string_value(json_object_get(a, "paid_by")), "individual");
+  assert_true(json_is_true(json_object_get(a, "required")));
+  assert_int_equal(fen_of(json_object_get(a, "individual")), 2000);
+  assert_int_equal(json_object_size(json_object_get(a, "funding")), 0);
+  pol_handle payer;
+  assert_int_equal(pol_answer_addon(q.ev, care, &payer), 2000);
+  assert_int_equal(pol_answer_addon_individual(q.ev, care), 2000);
+  unquote(&q);
+  /* the county pays all of it for a local resident, who also chose the 30-yuan tier:
+   * 20 of 30 by the when's amount (not poor), the resident 10 */
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\",\"local_hukou\":true}", "2025-11-10", "care=30");
+  assert_int_equal(fen(&q, "individual"), 41000);
+  assert_int_equal(fen(&q, "worth"), 43000);
+  assert_int_equal(fen_of(json_object_get(json_object_get(q.ans, "funding"), "local_finance")), 2000);
+  assert_false(json_is_true(json_object_get(q.ans, "subsidized"))); /* the category's funding */
+  assert_int_equal(pol_answer_addon(q.ev, care, &payer), 3000);
+  assert_int_equal(payer.bits, lf.bits);
+  assert_int_equal(pol_answer_addon_individual(q.ev, care), 1000);
+  unquote(&q);
+  /* 低保: the county pays 5 of the 20, the resident 80 + 15 */
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\",\"identities\":[\"subsistence_allowance\"]}",
+        "2025-11-10", NULL);
+  assert_int_equal(fen(&q, "individual"), 9500);
+  assert_int_equal(fen_of(json_object_get(json_object_get(q.ans, "funding"), "local_finance")), 500);
+  assert_int_equal(fen(&q, "worth"), 42000);
+  a = json_array_get(json_object_get(q.ans, "addons"), 0);
+  assert_int_equal(fen_of(json_object_get(json_object_get(a, "funding"), "local_finance")), 500);
+  unquote(&q);
+  pol_program_free(p);
+  /* a voluntary add-on is not required; a null handle neither */
+  p = compile_ok(RULES "addon acc \"意外\" { tiers 20 yuan }\n");
+  assert_int_equal(pol_addon_required(p, pol_find(p, POL_ADDON, "acc")), 0);
+  assert_int_equal(pol_addon_required(p, (pol_handle){0}), 0);
+  pol_program_free(p);
+}
+
 static void test_addon_paid_by(void **state) {
   (void)state;
   pol_program *p = compile_ok(RULES "addon accident \"意外\" { tiers 20 yuan, 30 yuan\n"
@@ -796,6 +847,7 @@ int main(void) {
       cmocka_unit_test(test_optional_present_and_in),
       cmocka_unit_test(test_optional_guarded_values),
       cmocka_unit_test(test_addon_paid_by),
+      cmocka_unit_test(test_addon_required),
       cmocka_unit_test(test_save_load_same_answer),
       cmocka_unit_test(test_flat_chain_limit),
       cmocka_unit_test(test_bracket_limit),

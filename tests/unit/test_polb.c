@@ -142,9 +142,9 @@ static pol_program *sample(void) {
                            {22, 29}, 1, 2, 4000, 0, 0, 0};
 
   TABLE(p, addons, naddons, 2);
-  p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {31, 33}, 5};
+  p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {31, 33}, 5, 0, {0, 0}};
   p->addons[1] = (prg_addon){intern(p, "jinkangbao"), intern(p, "晋康保"), PRG_NONE, 1, 2,
-                             PRG_NONE, {0, 0}, 6};
+                             PRG_NONE, {0, 0}, 6, 1, {0, 0}};
   TABLE(p, tiers, ntiers, 3);
   p->tiers[0] = (prg_tier){intern(p, "basic"), PRG_NONE, 2000};
   p->tiers[1] = (prg_tier){intern(p, "basic"), intern(p, "基础版"), 8800};
@@ -227,6 +227,8 @@ static void test_round_trip(void **state) {
   assert_int_equal(q->windows[1].lo, D(2026, 2, 26));
   assert_int_equal(q->expects[1].value, -32000);
   assert_int_equal(q->addons[1].paid_by, PRG_NONE);
+  assert_int_equal(q->addons[0].required, 0);
+  assert_int_equal(q->addons[1].required, 1);
   assert_string_equal(prg_str(q, q->title), prg_str(p, p->title));
   assert_memory_equal(q->strings, p->strings, p->nstrings);
 
@@ -394,7 +396,7 @@ static void test_every_truncation(void **state) {
 
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
-  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 41, 21, 36, 16, 36, 12, 12, 13, 4, 30,
+  const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 41, 21, 45, 16, 36, 12, 12, 13, 4, 30,
                         29, 5, 4, 24};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,

@@ -138,7 +138,7 @@ static pol_program *base(void) {
   p->rules[0] = (prg_rule){intern(p, "late_surcharge"), PRG_NONE, PRG_NONE, {14, 21}, 1, 2, 0, 0, 0, 0};
 
   TABLE(p, addons, naddons, 1);
-  p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {23, 25}, 0};
+  p->addons[0] = (prg_addon){intern(p, "accident"), PRG_NONE, PRG_NONE, 0, 1, 0, {23, 25}, 0, 0, {0, 0}};
   TABLE(p, tiers, ntiers, 1);
   p->tiers[0] = (prg_tier){intern(p, "basic"), PRG_NONE, 2000};
 
@@ -211,7 +211,7 @@ static void test_section_names(void **state) {
   memset(&ns, 0, sizeof ns);
   assert_true(vfy_each_section(p, collect, &ns));
   assert_int_equal(ns.n, 10);
-  assert_int_equal(ns.absent, 3);
+  assert_int_equal(ns.absent, 4); /* 3, and the add-on's paid_amount (#19 B2) */
   assert_string_equal(ns.names[1], "section 1 (category subsistence_allowance: when)");
   assert_string_equal(ns.names[3],
                       "section 3 (category subsistence_allowance: part medical_assistance)");
@@ -580,6 +580,21 @@ static void test_indices(void **state) {
   p = base();
   p->addons[0].paid_by = 1;
   rejects(p, "addons[0] (accident): paid by source 1 out of range (1 sources)");
+  p = base();
+  p->addons[0].required = 2;
+  rejects(p, "addons[0] (accident): required 2 is not 0 or 1");
+  p = base();
+  p->addons[0].tier_count = 0;
+  p->addons[0].required = 1;
+  rejects(p, "addons[0] (accident): required, but has no tier");
+  p = base();
+  p->addons[0].required = 1;
+  p->addons[0].paid_by = PRG_NONE;
+  p->addons[0].paid_amount = (prg_section){23, 25};
+  rejects(p, "addons[0] (accident): a paid amount without a payer");
+  p = base();
+  p->addons[0].paid_amount = (prg_section){23, 25}; /* paid by source 0 */
+  rejects(p, "addons[0] (accident): a paid amount without 'required'");
   p = base();
   p->givens[0].attr = 2;
   rejects(p, "givens[0]: attribute 2 out of range (2 attributes)");
