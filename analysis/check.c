@@ -143,7 +143,47 @@ static void identity_findings(chk *c, bool tested) {
 }
 
 /* Identities no condition tests (before the enumeration; see identity_findings). */
-static void static_findings(chk *c) { identity_findings(c, false); }
+/* Each value the notice does not state (#19 B3), listed so that it is decided knowingly:
+ * a warning at the `unstated`, saying what answers give null for it.  The rest of the
+ * analysis runs with its neutral stand-in, so no other finding is caused by it. */
+static void unstated_findings(chk *c) {
+  const pol_program *p = c->p;
+  static const char *const what[] = {"the worth of category", "a part of category",
+                                     "an effect of", "the payment dates of window"};
+  for (uint32_t i = 0; i < p->nunstated; i++) {
+    const prg_unstated *u = &p->unstated[i];
+    const char *owner = "";
+    if (u->what == UNST_WORTH && u->index < p->ncategories)
+      owner = chk_ckey(c, u->index);
+    else if (u->what == UNST_PART)
+      for (uint32_t k = 0; k < p->ncategories; k++) {
+        const prg_category *cat = &p->categories[k];
+        if (u->index - cat->part_first < cat->part_count) owner = chk_ckey(c, k);
+      }
+    else if (u->what == UNST_EFFECT) {
+      for (uint32_t w = 0; w < p->nwindows; w++)
+        if (u->index - p->windows[w].eff_first < p->windows[w].eff_count)
+          owner = prg_str(p, p->windows[w].key);
+      for (uint32_t r = 0; r < p->nrules; r++)
+        if (u->index - p->rules[r].eff_first < p->rules[r].eff_count)
+          owner = prg_str(p, p->rules[r].key);
+    } else if (u->what == UNST_WINDOW && u->index < p->nwindows)
+      owner = prg_str(p, p->windows[u->index].key);
+    chk_add_finding(c, DIAG_WARNING, "unstated", u->pos, 0, 0, 0, NULL,
+                    "the notice does not state %s `%s` (\u201c%s\u201d): answers give null for "
+                    "what it decides, and the rest of the analysis uses a neutral stand-in (%s)",
+                    u->what <= UNST_WINDOW ? what[u->what] : "a value", owner,
+                    prg_str(p, u->sentence),
+                    u->what == UNST_WINDOW ? "the window's dates analysed as accepted"
+                    : u->what == UNST_EFFECT ? "the default start or end, no wait, no surcharge"
+                                             : "0 yuan");
+  }
+}
+
+static void static_findings(chk *c) {
+  identity_findings(c, false);
+  unstated_findings(c);
+}
 
 static bool dom_ok(uint8_t dlo, uint8_t dhi, int32_t day) {
   int y, m, d;
@@ -458,7 +498,8 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
     return true;
   }
   case 4: return st == POL_OK && ev->matched[f->a] && ev->category != f->a;
-  case 10: return st == POL_OK && ev->payable && ev->start > ev->end;
+  /* a date of a window whose dates are unstated is analysed as accepted (#19 B3) */
+  case 10: return st == POL_OK && (ev->payable || ev->rsn_kind == RSN_UNSTATED) && ev->start > ev->end;
   case 9: {
     prg_window t, s;
     restate_spans(p, &p->restates[f->a], &t, &s);
@@ -477,7 +518,9 @@ static bool replay(chk *c, pol_eval *ev, finding *f) {
   case 13: return st == POL_OK && ev->window == f->a;
   case 14: return st == POL_OK && ev->matched[f->a] && !ev->payable;
   case 15: return st == POL_OK; /* the figures are the effect's own at this resident */
-  case 11: return st == POL_OK && ev->payable && ev->window == f->a && ev->applied[f->b];
+  case 11:
+    return st == POL_OK && (ev->payable || ev->rsn_kind == RSN_UNSTATED) && ev->window == f->a &&
+           ev->applied[f->b];
   case 12: return st == POL_OK && ev->window == f->a && f->date >= p->windows[f->b].lo && f->date <= p->windows[f->b].hi;
   default: (void)p; return false;
   }
@@ -503,6 +546,7 @@ static void describe_rules(pol_diags *d) {
       {"coverage", "The analysis did not cover every resident and payment date; what was left out."},
       {"unused", "A declaration nothing uses."},
       {"host", "A host function (extern) check cannot see inside, or one the host does not bind."},
+      {"unstated", "A value the notice does not state (`unstated`): answers give null for it."},
   };
   for (size_t i = 0; i < sizeof help / sizeof help[0]; i++) diag_describe_rule(d, help[i][0], help[i][1]);
 }

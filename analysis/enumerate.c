@@ -193,6 +193,7 @@ static int32_t analyse_combo(chk *c, const uint32_t *vids, int32_t *sub) {
   }
   int64_t subsidized = 0;
   for (uint32_t s = 0; s < p->nsources; s++) subsidized |= row_of(c, w)[4 + s] > 0;
+  subsidized |= eval_unstated_fund(p, w);
   *sub = (int32_t)subsidized;
   return (int32_t)w;
 }

@@ -48,39 +48,72 @@ pol_handle pol_answer_window(const pol_eval *ev) {
   return eval_handle(ev->p, POL_WINDOW, ev->window);
 }
 
+/* An unstated value (#19 B3) reads as its "none" value: pol_answer_unstated names it. */
 int64_t pol_answer_individual(const pol_eval *ev) {
-  return answered(ev) ? ev->individual : 0;
+  return answered(ev) && ev->unst_individual == PRG_NONE ? ev->individual : 0;
 }
 
 int64_t pol_answer_funding(const pol_eval *ev, pol_handle source) {
   uint32_t s;
-  if (!answered(ev) || !eval_handle_index(ev->p, source, POL_SOURCE, &s))
+  if (!answered(ev) || !eval_handle_index(ev->p, source, POL_SOURCE, &s) ||
+      ev->unst_funding[s] != PRG_NONE)
     return 0;
   return ev->funding[s];
 }
 
+/* The p->unstated entry that makes value v of the last answer unknown, or PRG_NONE. */
+static uint32_t unstated_entry(const pol_eval *ev, pol_value v, pol_handle source) {
+  uint32_t s;
+  switch (v) {
+  case POL_VALUE_PAYABLE: return ev->rsn_kind == RSN_UNSTATED ? ev->rsn_arg : PRG_NONE;
+  case POL_VALUE_INDIVIDUAL: return ev->unst_individual;
+  case POL_VALUE_FUNDING:
+    return eval_handle_index(ev->p, source, POL_SOURCE, &s) ? ev->unst_funding[s] : PRG_NONE;
+  case POL_VALUE_WORTH: return ev->unst_worth;
+  case POL_VALUE_START: return ev->unst_start != PRG_NONE ? ev->unst_start : ev->unst_wait;
+  case POL_VALUE_END: return ev->unst_end;
+  case POL_VALUE_WAIT: return ev->unst_wait;
+  }
+  return PRG_NONE;
+}
+
+const char *pol_answer_unstated(const pol_eval *ev, pol_value v, pol_handle source) {
+  uint32_t u;
+  if (!answered(ev) || (u = unstated_entry(ev, v, source)) == PRG_NONE || u >= ev->p->nunstated)
+    return NULL;
+  return prg_str(ev->p, ev->p->unstated[u].sentence);
+}
+
+const char *pol_answer_unstated_cite(const pol_eval *ev, pol_value v, pol_handle source) {
+  uint32_t u;
+  if (!answered(ev) || (u = unstated_entry(ev, v, source)) == PRG_NONE || u >= ev->p->nunstated)
+    return NULL;
+  return prg_str(ev->p, ev->p->unstated[u].cite);
+}
+
 int64_t pol_answer_worth(const pol_eval *ev) {
-  return answered(ev) ? ev->worth : 0;
+  return answered(ev) && ev->unst_worth == PRG_NONE ? ev->worth : 0;
 }
 
 int32_t pol_answer_start(const pol_eval *ev) {
-  return answered(ev) ? ev->start : NO_DATE;
+  return answered(ev) && ev->unst_start == PRG_NONE && ev->unst_wait == PRG_NONE ? ev->start
+                                                                                 : NO_DATE;
 }
 
 int32_t pol_answer_end(const pol_eval *ev) {
-  return answered(ev) ? ev->end : NO_DATE;
+  return answered(ev) && ev->unst_end == PRG_NONE ? ev->end : NO_DATE;
 }
 
 int64_t pol_answer_wait_months(const pol_eval *ev) {
-  return answered(ev) ? ev->wait_months : 0;
+  return answered(ev) && ev->unst_wait == PRG_NONE ? ev->wait_months : 0;
 }
 
 int64_t pol_answer_wait_days(const pol_eval *ev) {
-  return answered(ev) ? ev->wait_days : 0;
+  return answered(ev) && ev->unst_wait == PRG_NONE ? ev->wait_days : 0;
 }
 
 int pol_answer_waiting(const pol_eval *ev) {
-  return answered(ev) && (ev->wait_months != 0 || ev->wait_days != 0);
+  return answered(ev) && ev->unst_wait == PRG_NONE && (ev->wait_months != 0 || ev->wait_days != 0);
 }
 
 int64_t pol_answer_addon(const pol_eval *ev, pol_handle addon, pol_handle *payer) {
@@ -173,6 +206,15 @@ const char *pol_answer_reason(pol_eval *ev) {
   case RSN_OUTSIDE: msg_add(&m, "%s is outside every payment window", d); break;
   case RSN_TEXT: msg_add(&m, "%s", prg_str(p, ev->rsn_arg)); break;
   case RSN_NO_CATEGORY: msg_add(&m, "no category of the policy applies to this resident"); break;
+  case RSN_UNSTATED:
+    if (ev->rsn_arg < p->nunstated) {
+      const prg_unstated *u = &p->unstated[ev->rsn_arg];
+      msg_add(&m, "the notice does not state when payments are accepted: \u201c%s\u201d",
+              prg_str(p, u->sentence));
+      if (*prg_str(p, u->cite))
+        msg_add(&m, " [%s]", prg_str(p, u->cite));
+    }
+    break;
   default: break;
   }
   return ev->reason;
@@ -227,6 +269,15 @@ static void effects_text(pol_eval *ev, msg *m, uint32_t first, uint32_t count) {
     if (eval_effect_value(ev, first + i, &v) != POL_OK)
       return;
     msg_add(m, "%s", said++ ? ", " : ": ");
+    uint32_t u = p->nunstated && e->kind <= EFF_SURCHARGE
+                     ? eval_unstated(p, UNST_EFFECT, first + i) : PRG_NONE;
+    if (u != PRG_NONE) {
+      static const char *const what[] = {"benefit start", "benefit end", "wait", "wait",
+                                         "surcharge"};
+      msg_add(m, "%s not stated by the notice (\u201c%s\u201d)", what[e->kind],
+              prg_str(p, p->unstated[u].sentence));
+      continue;
+    }
     switch (e->kind) {
     case EFF_START:
     case EFF_END:

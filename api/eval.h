@@ -28,7 +28,9 @@ typedef enum {
   RSN_AFTER,       /* after the last window closes */
   RSN_OUTSIDE,     /* between windows */
   RSN_TEXT,        /* a rule's `not payable "…"`: rsn_arg is the string */
-  RSN_NO_CATEGORY  /* no category applies */
+  RSN_NO_CATEGORY, /* no category applies */
+  RSN_UNSTATED     /* the window's dates are unstated (rsn_arg: p->unstated index): the
+                      answer's payable is null, neither accepted nor refused */
 } eval_reason;
 
 /* What pol_set accepts for one attribute, prepared per context. */
@@ -79,6 +81,11 @@ struct pol_eval {
   int64_t *addon_amount; /* naddons: fen, -1 if not included */
   uint32_t *addon_payer; /* naddons: source, or PRG_NONE for the individual */
   int64_t *addon_individual; /* naddons: the resident's share of addon_amount (fen) */
+  /* Values of the answer the notice does not state (#19 B3): the p->unstated entry that
+   * makes each unknown (null in JSON), or PRG_NONE.  A benefit start is unknown when the
+   * start or the wait is. */
+  uint32_t unst_individual, unst_worth, unst_start, unst_end, unst_wait, unst_surcharge;
+  uint32_t *unst_funding; /* nsources */
 
   char error[EVAL_MSG];
 
@@ -138,6 +145,11 @@ void eval_resident_init(pol_eval *ev);
 void eval_resident_given(pol_eval *ev, uint32_t attr, int64_t v);
 
 /* ---- api/quote.c ---- */
+/* The p->unstated entry marking (what, index), or PRG_NONE. */
+uint32_t eval_unstated(const pol_program *p, uint8_t what, uint32_t index);
+/* Whether a funding source of category ci pays an unstated amount: the category is
+ * subsidized though the stand-in is 0 (pol_quote and `polc check` both ask this). */
+bool eval_unstated_fund(const pol_program *p, uint32_t ci);
 /* Fills ev->matched for the last answer if not done yet (it is not part of the quote's
  * fast path).  POL_ERUNTIME if a `when` fails. */
 pol_status eval_matched(pol_eval *ev);

@@ -525,6 +525,72 @@ static json_t *addons_array(const pol_eval *ev) {
   return finish_array(arr, ok);
 }
 
+/* A value of the answer, or null when the notice does not state it (unstated entry u). */
+static json_t *or_null(json_t *v, uint32_t u) {
+  if (u == PRG_NONE)
+    return v; /* (callers pass PRG_NONE for every value of a program without unstated) */
+  json_decref(v);
+  return json_null();
+}
+
+/* `unstated` (QUERY.md, ext): each null value of the answer with the sentence that
+ * leaves it unknown, into *out (NULL: every value is stated, so no key).  False when
+ * memory ran out. */
+typedef struct { const char *name; uint32_t u; } unstated_value;
+static bool unstated_array(const pol_eval *ev, pol_answer_kind kind, json_t **out) {
+  const pol_program *p = ev->p;
+  unstated_value v[8];
+  size_t n = 0;
+  *out = NULL;
+  v[n++] = (unstated_value){"payable", ev->rsn_kind == RSN_UNSTATED ? ev->rsn_arg : PRG_NONE};
+  if (kind != POL_ANSWER_ELIGIBLE) {
+    v[n++] = (unstated_value){"individual", ev->unst_individual};
+    v[n++] = (unstated_value){"funding", PRG_NONE}; /* one entry per source */
+    v[n++] = (unstated_value){"worth", ev->unst_worth};
+  }
+  v[n++] = (unstated_value){"benefit_start",
+                            ev->unst_start != PRG_NONE ? ev->unst_start : ev->unst_wait};
+  v[n++] = (unstated_value){"benefit_end", ev->unst_end};
+  v[n++] = (unstated_value){"waiting", ev->unst_wait};
+  bool ok = true;
+  for (size_t i = 0; ok && i < n; i++) {
+    bool funding = strcmp(v[i].name, "funding") == 0;
+    for (uint32_t s = 0; ok && s < (funding ? p->nsources : 1); s++) {
+      uint32_t u = funding ? ev->unst_funding[s] : v[i].u;
+      if (u == PRG_NONE || u >= p->nunstated)
+        continue;
+      if (*out == NULL && (*out = json_array()) == NULL)
+        return false;
+      char name[300];
+      snprintf(name, sizeof name, "%s%s%s", v[i].name, funding ? "." : "",
+               funding ? prg_str(p, p->sources[s].key) : "");
+      const prg_unstated *x = &p->unstated[u];
+      json_t *o = json_object();
+      bool ook = o != NULL;
+      if (ook) {
+        put(o, "value", text(name), &ook);
+        put(o, "sentence", text(prg_str(p, x->sentence)), &ook);
+        put(o, "cite", *prg_str(p, x->cite) ? text(prg_str(p, x->cite)) : json_null(), &ook);
+      }
+      push_object(*out, o, ook, &ok);
+    }
+  }
+  if (!ok) {
+    json_decref(*out);
+    *out = NULL;
+  }
+  return ok;
+}
+
+/* Adds the `unstated` key when some value is null. */
+static void put_unstated(json_t *o, const pol_eval *ev, pol_answer_kind kind, bool *ok) {
+  json_t *arr;
+  if (!unstated_array(ev, kind, &arr))
+    *ok = false;
+  else if (arr != NULL)
+    put(o, "unstated", arr, ok);
+}
+
 char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
   if (ev == NULL || !ev->has_answer)
     return NULL;
@@ -541,42 +607,52 @@ char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
   put(o, "policy", text(pol_program_id(p)), &ok);
   put(o, "benefit_year", json_integer(p->year), &ok);
   put(o, "date", date(ev->date), &ok);
-  put(o, "payable", json_boolean(ev->payable), &ok);
+  bool unknown = p->nunstated > 0; /* values may be null (unstated) */
+  uint32_t none = PRG_NONE, pay = unknown && ev->rsn_kind == RSN_UNSTATED ? ev->rsn_arg : none;
+  uint32_t u_ind = unknown ? ev->unst_individual : none, u_worth = unknown ? ev->unst_worth : none,
+           u_end = unknown ? ev->unst_end : none, u_wait = unknown ? ev->unst_wait : none;
+  uint32_t start_u = !unknown ? none : ev->unst_start != none ? ev->unst_start : ev->unst_wait;
+  put(o, "payable", or_null(json_boolean(ev->payable), pay), &ok);
   put(o, "reason", ev->payable ? json_null() : text(pol_answer_reason(ev)), &ok);
   if (kind == POL_ANSWER_ELIGIBLE) {
     put(o, "subsidized", json_boolean(subsidized), &ok);
     put(o, "matched", matched_keys(ev), &ok);
     put(o, "category", category, &ok);
     put(o, "label", label, &ok);
-    put(o, "benefit_start", benefit_date(ev->start), &ok);
-    put(o, "benefit_end", benefit_date(ev->end), &ok);
-    put(o, "waiting_months", json_integer(ev->wait_months), &ok);
-    put(o, "waiting_days", json_integer(ev->wait_days), &ok);
-    put(o, "waiting", json_boolean(pol_answer_waiting(ev)), &ok);
+    put(o, "benefit_start", or_null(benefit_date(ev->start), start_u), &ok);
+    put(o, "benefit_end", or_null(benefit_date(ev->end), u_end), &ok);
+    put(o, "waiting_months", or_null(json_integer(ev->wait_months), u_wait), &ok);
+    put(o, "waiting_days", or_null(json_integer(ev->wait_days), u_wait), &ok);
+    put(o, "waiting", or_null(json_boolean(pol_answer_waiting(ev)), u_wait), &ok);
+    if (unknown)
+      put_unstated(o, ev, kind, &ok);
     return render(o, ok);
   }
 
   put(o, "category", category, &ok);
   put(o, "label", label, &ok);
-  put(o, "individual", money(ev->individual), &ok);
+  put(o, "individual", or_null(money(ev->individual), u_ind), &ok);
   json_t *funding = json_object();
   for (uint32_t s = 0; funding && s < p->nsources; s++)
-    if (ev->funding[s] != 0)
-      put(funding, prg_str(p, p->sources[s].key), money(ev->funding[s]), &ok);
+    if (ev->funding[s] != 0 || (unknown && ev->unst_funding[s] != none))
+      put(funding, prg_str(p, p->sources[s].key),
+          or_null(money(ev->funding[s]), unknown ? ev->unst_funding[s] : none), &ok);
   put(o, "funding", funding, &ok);
   put(o, "addons", addons_array(ev), &ok);
-  put(o, "benefit_start", benefit_date(ev->start), &ok);
-  put(o, "benefit_end", benefit_date(ev->end), &ok);
-  put(o, "waiting_months", json_integer(ev->wait_months), &ok);
-  put(o, "waiting", json_boolean(pol_answer_waiting(ev)), &ok);
+  put(o, "benefit_start", or_null(benefit_date(ev->start), start_u), &ok);
+  put(o, "benefit_end", or_null(benefit_date(ev->end), u_end), &ok);
+  put(o, "waiting_months", or_null(json_integer(ev->wait_months), u_wait), &ok);
+  put(o, "waiting", or_null(json_boolean(pol_answer_waiting(ev)), u_wait), &ok);
   put(o, "matched", matched_keys(ev), &ok);
   put(o, "why", why_lines(ev), &ok);
   /* extensions, after the contract keys */
-  put(o, "worth", money(ev->worth), &ok);
-  put(o, "waiting_days", json_integer(ev->wait_days), &ok);
+  put(o, "worth", or_null(money(ev->worth), u_worth), &ok);
+  put(o, "waiting_days", or_null(json_integer(ev->wait_days), u_wait), &ok);
   put(o, "window",
       ev->window != PRG_NONE ? text(prg_str(p, p->windows[ev->window].key)) : json_null(), &ok);
   put(o, "subsidized", json_boolean(subsidized), &ok);
+  if (unknown)
+    put_unstated(o, ev, kind, &ok);
   return render(o, ok);
 }
 

@@ -1063,7 +1063,10 @@ bool plan_assumed(const pol_plan *pl, uint32_t i, const int64_t *slots) {
 pol_plan *plan_build(const pol_program *p) {
   /* host functions (`extern`) are opaque: never tabulated, the interpreter calls them
    * (lift_range could not lift CALL anyway: its pops are its extern's arity) */
-  if (p == NULL || p->nexterns > 0)
+  /* declined, so that the interpreter answers: host functions; values the notice does not
+   * state (their null answers and the subsidized of an unstated fund are the
+   * interpreter's alone) */
+  if (p == NULL || p->nexterns > 0 || p->nunstated > 0)
     return NULL;
   builder b;
   memset(&b, 0, sizeof b);

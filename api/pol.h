@@ -194,6 +194,19 @@ int64_t pol_answer_addon_individual(const pol_eval *ev, pol_handle addon);
 /* 1 if the add-on is compulsory (`required`): in every payment, counted in individual,
  * funding and worth; 0 if voluntary, or for a handle that is not one of p's add-ons. */
 int pol_addon_required(const pol_program *p, pol_handle addon);
+/* Values of an answer that a policy may declare the notice does not state
+ * (`unstated "sentence"`; JSON null, listed under `unstated`). */
+typedef enum {
+  POL_VALUE_PAYABLE, POL_VALUE_INDIVIDUAL, POL_VALUE_FUNDING, POL_VALUE_WORTH,
+  POL_VALUE_START, POL_VALUE_END, POL_VALUE_WAIT
+} pol_value;
+/* The notice's sentence when value v of the last answer is not stated by the notice, else
+ * NULL (source: a POL_SOURCE handle, for POL_VALUE_FUNDING only).  An unstated value's
+ * accessor returns its "none" value (pol_answer_payable 0, amounts 0, dates INT32_MIN), so
+ * a caller that reads amounts asks this first.  Strings belong to the program. */
+const char *pol_answer_unstated(const pol_eval *ev, pol_value v, pol_handle source);
+/* The clause (`cite`) of the declaration holding it, "" if none; NULL as above. */
+const char *pol_answer_unstated_cite(const pol_eval *ev, pol_value v, pol_handle source);
 /* Why the date is not payable, one sentence ("" when payable); owned by ev. */
 const char *pol_answer_reason(pol_eval *ev);
 /* The `why` lines: how many, and line i formatted into a buffer owned by ev. */

@@ -57,7 +57,8 @@ pol_eval *eval_new(const pol_program *p, bool planned) {
   ev->addon_amount = alloc_n(p->naddons, sizeof *ev->addon_amount);
   ev->addon_payer = alloc_n(p->naddons, sizeof *ev->addon_payer);
   ev->addon_individual = alloc_n(p->naddons, sizeof *ev->addon_individual);
-  if (!ev->addon_individual || !ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->setters || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
+  ev->unst_funding = alloc_n(p->nsources, sizeof *ev->unst_funding);
+  if (!ev->addon_individual || !ev->unst_funding || !ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->setters || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
       !ev->funding || !ev->applied || !ev->addon_amount || !ev->addon_payer) {
     pol_eval_free(ev);
     return NULL;
@@ -69,6 +70,10 @@ pol_eval *eval_new(const pol_program *p, bool planned) {
   }
   ev->window = PRG_NONE;
   ev->category = PRG_NONE;
+  ev->unst_individual = ev->unst_worth = ev->unst_start = ev->unst_end = ev->unst_wait =
+      ev->unst_surcharge = PRG_NONE;
+  for (uint32_t s = 0; s < p->nsources; s++)
+    ev->unst_funding[s] = PRG_NONE;
   eval_resident_init(ev);
   ev->dom_day = INT64_MIN; /* no day looked up yet */
   for (uint32_t i = 0; i < p->nattrs; i++)
@@ -103,6 +108,7 @@ void pol_eval_free(pol_eval *ev) {
   free(ev->addon_amount);
   free(ev->addon_payer);
   free(ev->addon_individual);
+  free(ev->unst_funding);
   free(ev->calls);
   free(ev);
 }
@@ -148,6 +154,33 @@ static bool is_day(int64_t v) {
 
 static const char *source_key(const pol_program *p, uint32_t source) {
   return source == PRG_NONE ? "individual" : prg_str(p, p->sources[source].key);
+}
+
+/* ---- values the notice does not state (#19 B3) ------------------------------------------ */
+
+uint32_t eval_unstated(const pol_program *p, uint8_t what, uint32_t index) {
+  for (uint32_t i = 0; i < p->nunstated; i++)
+    if (p->unstated[i].what == what && p->unstated[i].index == index)
+      return i;
+  return PRG_NONE;
+}
+
+bool eval_unstated_fund(const pol_program *p, uint32_t ci) {
+  const prg_category *cat = &p->categories[ci];
+  for (uint32_t k = 0; p->nunstated > 0 && k < cat->part_count; k++)
+    if (p->parts[cat->part_first + k].source != PRG_NONE &&
+        eval_unstated(p, UNST_PART, cat->part_first + k) != PRG_NONE)
+      return true;
+  return false;
+}
+
+/* The first unstated entry among category ci's worth and parts, or PRG_NONE. */
+static uint32_t category_unstated(const pol_program *p, uint32_t ci) {
+  const prg_category *cat = &p->categories[ci];
+  uint32_t u = eval_unstated(p, UNST_WORTH, ci);
+  for (uint32_t k = 0; u == PRG_NONE && k < cat->part_count; k++)
+    u = eval_unstated(p, UNST_PART, cat->part_first + k);
+  return u;
 }
 
 /* ---- categories --------------------------------------------------------------------- */
@@ -197,7 +230,9 @@ pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *fu
       neg_value = v;
     }
   }
-  if (sum != a->worth) {
+  /* a category with an unstated amount is not checked: its stand-in (0) need not add up */
+  bool unknown = p->nunstated > 0 && category_unstated(p, ci) != PRG_NONE;
+  if (sum != a->worth && !unknown) {
     money_format(sum, x);
     money_format(a->worth, y);
     *bad = true;
@@ -334,6 +369,15 @@ static pol_status apply_effects(pol_eval *ev, const char *what, prg_strref who, 
       return st;
     if ((st = eval_effect_counted(ev, first + i, &counted)) != POL_OK)
       return st;
+    if (p->nunstated > 0 && eff->kind <= EFF_SURCHARGE) {
+      /* a later effect replaces an earlier one, stated or not */
+      uint32_t u = eval_unstated(p, UNST_EFFECT, first + i);
+      uint32_t *to = eff->kind == EFF_START ? &ev->unst_start
+                     : eff->kind == EFF_END ? &ev->unst_end
+                     : eff->kind == EFF_SURCHARGE ? &ev->unst_surcharge
+                                                  : &ev->unst_wait;
+      *to = u;
+    }
     switch (eff->kind) {
     case EFF_START:
     case EFF_END:
@@ -396,13 +440,15 @@ uint32_t eval_window_at(const pol_program *p, int32_t date) {
   return PRG_NONE;
 }
 
-/* Payable and reason for window ev->window (PRG_NONE: no window holds the date). */
+/* Payable and reason for window ev->window (PRG_NONE: no window holds the date).  A
+ * window whose dates are unstated neither accepts nor refuses: RSN_UNSTATED. */
 static void window_reason(pol_eval *ev, bool day_ok) {
   const pol_program *p = ev->p;
   if (ev->window != PRG_NONE) {
-    ev->payable = day_ok;
-    ev->rsn_kind = day_ok ? RSN_NONE : RSN_DAYS;
-    ev->rsn_arg = ev->window;
+    uint32_t u = p->nunstated ? eval_unstated(p, UNST_WINDOW, ev->window) : PRG_NONE;
+    ev->payable = day_ok && u == PRG_NONE;
+    ev->rsn_kind = u != PRG_NONE ? RSN_UNSTATED : day_ok ? RSN_NONE : RSN_DAYS;
+    ev->rsn_arg = u != PRG_NONE ? u : ev->window;
     return;
   }
   /* No window holds the date; it may still lie between two of them. */
@@ -443,6 +489,10 @@ static void reset_answer(pol_eval *ev, int32_t date) {
     ev->addon_payer[i] = PRG_NONE;
     ev->addon_individual[i] = 0;
   }
+  ev->unst_individual = ev->unst_worth = ev->unst_start = ev->unst_end = ev->unst_wait =
+      ev->unst_surcharge = PRG_NONE;
+  for (uint32_t s = 0; s < p->nsources; s++)
+    ev->unst_funding[s] = PRG_NONE;
 }
 
 /* Step c: which categories hold (ev->matched).  Lazy on the planned path. */
@@ -483,6 +533,7 @@ static void chosen_slots(pol_eval *ev) {
   bool subsidized = false;
   for (uint32_t s = 0; s < p->nsources; s++)
     subsidized = subsidized || ev->funding[s] > 0;
+  subsidized = subsidized || (ev->category != PRG_NONE && eval_unstated_fund(p, ev->category));
   /* -1 is outside 0..63, so `category in {…}` (OP_INSET) is false without a category. */
   ev->slots[SLOT_CATEGORY] = ev->category == PRG_NONE ? -1 : (int64_t)ev->category;
   ev->slots[SLOT_SUBSIDIZED] = subsidized;
@@ -503,6 +554,35 @@ static void planned_category(pol_eval *ev, uint32_t ci) {
   }
   ev->slots[SLOT_CATEGORY] = ci == PRG_NONE ? -1 : (int64_t)ci;
   ev->slots[SLOT_SUBSIDIZED] = subsidized;
+}
+
+/* Which amounts of the answer are unstated (#19 B3): the chosen category's unstated
+ * worth and parts (a `rest` part is unknown when any other part or the worth is), an
+ * unstated surcharge (individual and worth), none in a payment worth nothing. */
+static void unstated_amounts(pol_eval *ev, bool free) {
+  const pol_program *p = ev->p;
+  if (ev->category == PRG_NONE || free)
+    return;
+  const prg_category *cat = &p->categories[ev->category];
+  uint32_t first = ev->unst_worth = eval_unstated(p, UNST_WORTH, ev->category);
+  for (uint32_t k = 0; k < cat->part_count; k++) {
+    uint32_t u = eval_unstated(p, UNST_PART, cat->part_first + k);
+    if (k == cat->rest_part || u == PRG_NONE)
+      continue;
+    uint32_t src = p->parts[cat->part_first + k].source;
+    *(src == PRG_NONE ? &ev->unst_individual : &ev->unst_funding[src]) = u;
+    first = first == PRG_NONE ? u : first;
+  }
+  if (cat->rest_part != PRG_NONE && first != PRG_NONE) {
+    uint32_t src = p->parts[cat->part_first + cat->rest_part].source;
+    *(src == PRG_NONE ? &ev->unst_individual : &ev->unst_funding[src]) = first;
+  }
+  if (ev->unst_surcharge != PRG_NONE) {
+    if (ev->unst_individual == PRG_NONE)
+      ev->unst_individual = ev->unst_surcharge;
+    if (ev->unst_worth == PRG_NONE)
+      ev->unst_worth = ev->unst_surcharge;
+  }
 }
 
 /* Steps c–e: which categories hold and which one is chosen; slots CATEGORY, SUBSIDIZED. */
@@ -830,6 +910,8 @@ static pol_status quote(pol_eval *ev, int32_t date) {
   ev->wait_days = e.wait_days;
   if (p->has_after && (st = after_rules(ev)) != POL_OK)
     return st;
+  if (p->nunstated > 0)
+    unstated_amounts(ev, e.free);
   if (ev->category == PRG_NONE) {
     ev->payable = false;
     ev->rsn_kind = RSN_NO_CATEGORY;
@@ -847,7 +929,7 @@ static pol_status quote(pol_eval *ev, int32_t date) {
     return st;
   /* j. a refused payment buys no benefit period (QUERY.md "Not payable"): the dates
    * computed above served the rules that read them, and are not part of the answer */
-  if (!ev->payable) {
+  if (!ev->payable && ev->rsn_kind != RSN_UNSTATED) { /* unknown (#19 B3) is no refusal */
     ev->start = EVAL_NO_DATE;
     ev->end = EVAL_NO_DATE;
   }

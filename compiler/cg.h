@@ -48,7 +48,7 @@ typedef struct {
   uint32_t cap_strings, cap_consts, cap_code, cap_attrs, cap_enum, cap_ids, cap_srcs, cap_lets,
       cap_cats, cap_parts, cap_choose, cap_wins, cap_rules, cap_effs, cap_addons, cap_tiers,
       cap_examples, cap_givens, cap_buys, cap_expects, cap_unlisted, cap_restates,
-      cap_externs, cap_ext_args, cap_overrides, cap_assumes;
+      cap_externs, cap_ext_args, cap_overrides, cap_assumes, cap_unstated;
   /* Symbols live in fixed-size chunks that never move, so a sym* stays valid while more
    * names are declared (a pointer into a realloc'd array did not: #16). */
   sym **sym_chunks; uint32_t nsyms, cap_chunks;
@@ -123,6 +123,8 @@ ty gen_expr(cg *c, ast_node *e);
  * enum); returns the section. */
 prg_section gen_section(cg *c, ast_node *e, prg_type want, const char *what);
 prg_section gen_section_infer(cg *c, ast_node *e, ty *out);
+/* A section that returns the constant v (the stand-in of an unstated value). */
+prg_section gen_value_section(cg *c, int64_t v);
 /* The value of `e` when it is a literal, or a constant bound to one (a negated one too):
  * false, silently, when it is not. */
 bool gen_constant(cg *c, ast_node *e, ty *t, int64_t *v);

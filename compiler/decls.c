@@ -299,11 +299,41 @@ static prg_section amount(cg *c, ast_node *e, const char *what) {
   return s;
 }
 
-static uint32_t effects(cg *c, ast_node *list, uint32_t *count) {
+/* `unstated "sentence"` where a value goes (#19 B3): records what it marks and stores in
+ * *out (unless NULL: a window's dates) a section returning the neutral stand-in
+ * (program.h prg_unstated); false, with nothing done, when e is an ordinary expression. */
+static bool unstated(cg *c, ast_node *e, uint8_t what, uint32_t index, const char *cite,
+                     int64_t standin, prg_section *out) {
+  if (!e || e->kind != A_UNSTATED) return false;
+  if (!e->str || !*e->str)
+    cg_error(c, e->loc, "'unstated' names the notice's sentence: unstated \"按规定予以资助\"");
+  prg_unstated u = {what, index, cg_str(c, e->str), cg_str(c, cite), e->loc.start};
+  prg_unstated *p = CG_PUSH(c, c->p.unstated, c->p.nunstated, c->cap_unstated);
+  if (p) *p = u;
+  if (out) *out = gen_value_section(c, standin);
+  return true;
+}
+
+static uint32_t effects(cg *c, ast_node *list, uint32_t *count, const char *cite) {
   uint32_t first = c->p.neffects;
   for (ast_node *e = list; e; e = e->next) {
     prg_effect eff = {0, {0, 0}, PRG_NONE, {0, 0}};
     ty t, u;
+    uint32_t at = c->p.neffects;
+    /* stand-ins: the defaults of start and end, no wait, no surcharge */
+    int64_t standin = e->op == 0 ? (int64_t)cal_from_ymd(c->p.year, 1, 1)
+                      : e->op == 1 ? (int64_t)cal_from_ymd(c->p.year, 12, 31)
+                                   : 0;
+    if (e->op <= 4 && e->op != 3 && cal_valid(c->p.year, 1, 1) &&
+        unstated(c, e->a, UNST_EFFECT, at, cite, standin, &eff.value)) {
+      eff.kind = e->op == 0   ? EFF_START
+                 : e->op == 1 ? EFF_END
+                 : e->op == 2 ? EFF_WAIT_MONTHS
+                              : EFF_SURCHARGE;
+      prg_effect *p = CG_PUSH(c, c->p.effects, c->p.neffects, c->cap_effs);
+      if (p) *p = eff;
+      continue;
+    }
     switch (e->op) {
     case 0: eff.kind = EFF_START; eff.value = gen_section(c, e->a, TY_DATE, "'start'"); break;
     case 1: eff.kind = EFF_END; eff.value = gen_section(c, e->a, TY_DATE, "'end'"); break;
@@ -364,7 +394,8 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     k.when = gen_section(c, d->a, TY_BOOL, "the condition of a category");
   }
   if (d->b) {
-    k.worth = amount(c, d->b, "'worth'");
+    if (!unstated(c, d->b, UNST_WORTH, idx, d->cite, 0, &k.worth))
+      k.worth = amount(c, d->b, "'worth'");
   } else {
     sym *std = sym_find(c, "standard");
     if (!std || std->kind != SYM_CONST) {
@@ -395,7 +426,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     if (p->op) {
       if (k.rest_part != PRG_NONE) cg_error(c, p->loc, "only one part may be 'rest'");
       k.rest_part = c->p.nparts - k.part_first;
-    } else {
+    } else if (!unstated(c, p->a, UNST_PART, c->p.nparts, d->cite, 0, &part.value)) {
       part.value = amount(c, p->a, "a part");
     }
     prg_part *pp = CG_PUSH(c, c->p.parts, c->p.nparts, c->cap_parts);
@@ -547,9 +578,22 @@ static void window(cg *c, ast_node *d, uint32_t idx) {
   w.label = cg_str(c, d->str);
   w.cite = cg_str(c, d->cite);
   w.pos = d->loc.start;
-  date_range(c, d, &w.lo, &w.hi);
-  day_range(c, d->c, &w.dlo, &w.dhi);
-  w.eff_first = effects(c, d->list, &w.eff_count);
+  if (d->a && d->a->kind == A_UNSTATED) {
+    /* dates the notice does not state: the window answers every day a payment for this
+     * benefit year may plausibly be made on, 1 January of year - 1 .. 31 December of
+     * year, neither accepting nor refusing (decided: docs/LANGUAGE.md) */
+    if (cal_valid(c->p.year, 1, 1)) {
+      w.lo = cal_from_ymd(c->p.year - 1, 1, 1);
+      w.hi = cal_from_ymd(c->p.year, 12, 31);
+    }
+    w.dlo = 1;
+    w.dhi = 31;
+    unstated(c, d->a, UNST_WINDOW, idx, d->cite, 0, NULL);
+  } else {
+    date_range(c, d, &w.lo, &w.hi);
+    day_range(c, d->c, &w.dlo, &w.dhi);
+  }
+  w.eff_first = effects(c, d->list, &w.eff_count, d->cite);
   c->p.windows[idx] = w;
 }
 
@@ -623,7 +667,7 @@ static void rule(cg *c, ast_node *d) {
   /* effects run only when the rule holds: what its condition proves present guards them */
   uint32_t n = c->nguard;
   gen_assume(c, d->a, true);
-  r.eff_first = effects(c, d->list, &r.eff_count);
+  r.eff_first = effects(c, d->list, &r.eff_count, d->cite);
   c->nguard = n;
   /* A rule that reads the answer's dates runs after every other rule, once they are
    * known; were it to set one (or the surcharge, or payable), what it read would no
@@ -738,6 +782,23 @@ static void example_resident(cg *c, ast_node *item, prg_example *ex) {
   }
 }
 
+/* `individual unstated` in an `expect`: the answer gives null for it (PRG_ABSENT, which
+ * no expected value can be).  True when x is one, pushed if its key takes it. */
+static bool expect_unstated(cg *c, ast_node *x) {
+  static const struct { const char *key; prg_expect_kind kind; } ok[] = {
+      {"payable", EXP_PAYABLE}, {"individual", EXP_INDIVIDUAL}, {"start", EXP_START},
+      {"end", EXP_END}, {"wait", EXP_WAIT_MONTHS}};
+  if (!x->a || x->a->kind != A_UNSTATED) return false;
+  for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+    if (strcmp(x->name, ok[i].key) == 0) {
+      push_expect(c, ok[i].kind, 0, PRG_ABSENT);
+      return true;
+    }
+  cg_error(c, x->a->loc, "'%s' is never unstated (expected payable, individual, start, end, "
+                         "wait or a funding source)", x->name);
+  return true;
+}
+
 static void example_expect(cg *c, ast_node *item) {
   static const ty T_MONEY = {TY_MONEY, 0}, T_DATE = {TY_DATE, 0}, T_BOOL = {TY_BOOL, 0};
   /* `payable false` with a benefit date: a refused answer has none (QUERY.md), so the
@@ -755,6 +816,7 @@ static void example_expect(cg *c, ast_node *item) {
                k);
       continue;
     }
+    if (expect_unstated(c, x)) continue;
     if (strcmp(k, "payable") == 0) {
       if (gen_literal(c, x->a, T_BOOL, &v)) push_expect(c, EXP_PAYABLE, 0, v);
     } else if (strcmp(k, "subsidized") == 0) {
@@ -777,7 +839,8 @@ static void example_expect(cg *c, ast_node *item) {
       push_expect(c, EXP_FUNDING_ALL, 0, 0);
       for (ast_node *f = x->list; f; f = f->next) {
         sym *s = find_kind(c, f, f->name, SYM_SOURCE);
-        if (s && gen_literal(c, f->a, T_MONEY, &v)) push_expect(c, EXP_FUNDING, s->index, v);
+        if (s && f->a && f->a->kind == A_UNSTATED) push_expect(c, EXP_FUNDING, s->index, PRG_ABSENT);
+        else if (s && gen_literal(c, f->a, T_MONEY, &v)) push_expect(c, EXP_FUNDING, s->index, v);
       }
     } else if (strcmp(k, "matched") == 0) {
       push_expect(c, EXP_MATCHED, PRG_NONE, 0);

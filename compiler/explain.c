@@ -375,6 +375,15 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
       parts = t;
       json_object_set_new(f, pol_key(p, sh), cli_money(win->funding[s]));
     }
+    /* amounts the notice does not state (#19 B3): their figures above are stand-ins */
+    const char *un = pol_answer_unstated(ev, POL_VALUE_INDIVIDUAL, (pol_handle){0});
+    for (uint32_t s = 0; !un && s < nsrc; s++)
+      un = pol_answer_unstated(ev, POL_VALUE_FUNDING, pol_handle_at(p, POL_SOURCE, s));
+    if (un) {
+      char *t = fmt("%s (not stated by the notice: \u201c%s\u201d; the answer gives null)", parts, un);
+      free(parts);
+      parts = t;
+    }
     char *ct = cite_text(pol_cite(p, chosen));
     json_t *o = step(steps, "amounts", fmt("%s (%s) is worth %s yuan: %s%s", pol_key(p, chosen),
                                            pol_label(p, chosen), yuan(win->worth, m2), parts, ct));

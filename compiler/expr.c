@@ -819,6 +819,13 @@ static ty gen_node(cg *c, ast_node *e) {
   }
   case A_CALL:
     return gen_call(c, e);
+  case A_UNSTATED:
+    /* the positions that take it (decls.c stated_or) never generate it */
+    cg_error(c, e->loc, "'unstated' stands for a whole value the notice does not state: a "
+                        "category's worth or part, the value of start, end, wait or "
+                        "surcharge, or a window's dates, written where that value goes; nothing can be computed from it");
+    emit(c, OP_CONST, 0, cg_const(c, 0));
+    return T_ERR;
   default:
     cg_error(c, e->loc, "not an expression");
     return T_BOOL;
@@ -828,6 +835,14 @@ static ty gen_node(cg *c, ast_node *e) {
 prg_section gen_section_infer(cg *c, ast_node *e, ty *out) {
   prg_section s = {c->p.ncode, 0};
   *out = gen_expr(c, e);
+  emit(c, OP_RET, 0, 0);
+  s.end = c->p.ncode;
+  return s;
+}
+
+prg_section gen_value_section(cg *c, int64_t v) {
+  prg_section s = {c->p.ncode, 0};
+  emit(c, OP_CONST, 0, cg_const(c, v));
   emit(c, OP_RET, 0, 0);
   s.end = c->p.ncode;
   return s;

@@ -28,7 +28,9 @@ typedef enum {
   A_POLICY, A_FIELD, A_CONST, A_LET, A_ATTRIBUTE, A_TYPE, A_ENUMVAL, A_IDENTITY, A_SOURCE,
   A_CATEGORY, A_PART, A_CHOOSE, A_KEY, A_COLLECTION, A_WINDOW, A_RULE, A_EFFECT, A_ADDON,
   A_TIER, A_EXAMPLE, A_GIVEN, A_EXPECT, A_RESTATE, A_UNLISTED, A_ASSUME,
-  A_EXTERN /* name, str label, list: argument types (A_NAME), a: result type, cite */
+  A_EXTERN, /* name, str label, list: argument types (A_NAME), a: result type, cite */
+  A_UNSTATED /* `unstated "sentence"` (str NULL in an example's `expect`): a value, or a
+                window's dates (its `a`), that the notice does not state */
   /* A_RULE: name, str label, cite, a when, list effects, b overrides (A_NAMES) or NULL */
 } ast_kind;
 

@@ -118,6 +118,7 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted" EXTERN "extern" ARROW "->"
 %token ASSUME "assume"
 %token COUNTED "counted" AS "as" OVERRIDES "overrides" OTHERS "others"
+%token UNSTATED "unstated"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
@@ -171,6 +172,10 @@ decl: POLICY '{' header_fields '}'
                     $$->c = $7; $$->cite = $8; $$->list = $9; } }
     | ASSUME IDENT STRING expr cite_opt
         { $$ = named(st, A_ASSUME, $2, $3, @$); if ($$) { $$->a = $4; $$->cite = $5; } }
+    | WINDOW IDENT STRING UNSTATED STRING cite_opt effects_opt
+        { $$ = named(st, A_WINDOW, $2, $3, @$);
+          if ($$) { $$->a = named(st, A_UNSTATED, NULL, $5, ast_span(@4, @5));
+                    $$->cite = $6; $$->list = $7; } }
     | RESTATE IDENT STRING DATE DOTDOT DATE days_opt cite_opt accepted_opt
         { $$ = named(st, A_RESTATE, $2, $3, @$);
           if ($$) { $$->a = named(st, A_DATE, NULL, $4, @4); $$->b = named(st, A_DATE, NULL, $6, @6);
@@ -403,6 +408,8 @@ primary: NUMBER                          { $$ = named(st, A_INT, NULL, $1, @$); 
        | COLLECTION                      { $$ = named(st, A_NAME, "collection", NULL, @$); }
        | IDENT '(' args ')'              { $$ = named(st, A_CALL, $1, NULL, @$); if ($$) $$->list = $3; $$ = nest(st, $$); }
        | '(' expr ')'                    { $$ = paren(st, $2, @$); }
+       | UNSTATED STRING                 { $$ = named(st, A_UNSTATED, NULL, $2, @$); }
+       | UNSTATED                        { $$ = named(st, A_UNSTATED, NULL, NULL, @$); }
        ;
 args: %empty                             { $$ = NULL; }
     | arg_list                           { $$ = $1; }

@@ -28,7 +28,7 @@
 #include "calendar.h"
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 8
+#define PRG_VERSION 9
 #define PRG_STACK_MAX 32
 /* The benefit year: year - 1 and year + 1 are calendar years too (calendar.h: 1..9999). */
 #define PRG_YEAR_MIN 1900
@@ -224,6 +224,22 @@ typedef struct {
   uint32_t pos;
 } prg_extern;
 
+/* `unstated "sentence"` (docs/LANGUAGE.md "Facts the notice does not state"): a value
+ * the notice does not state.  Its section (a worth, a part, an effect's value) holds a
+ * neutral stand-in — 0 yuan, 1 January / 31 December of the benefit year, a wait of 0 —
+ * so that everything computed with it is well defined; the quote reports the answer
+ * values it decides as unstated (null), naming the sentence.  An unstated window covers
+ * 1 January of year - 1 .. 31 December of year, and a date it answers is neither
+ * accepted nor refused.  At most one entry per (what, index). */
+typedef enum { UNST_WORTH, UNST_PART, UNST_EFFECT, UNST_WINDOW } prg_unstated_kind;
+typedef struct {
+  uint8_t what;         /* prg_unstated_kind */
+  uint32_t index;       /* category, part, effect (start, end, wait, surcharge) or window */
+  prg_strref sentence;  /* the notice's words, e.g. "按规定予以资助" */
+  prg_strref cite;      /* the clause of the declaration it is in (may be PRG_NONE) */
+  uint32_t pos;
+} prg_unstated;
+
 typedef struct pol_program {
   /* header */
   prg_strref id, title, issuer, document, file;
@@ -262,6 +278,7 @@ typedef struct pol_program {
   prg_extern *externs; uint32_t nexterns;       /* host functions, called by OP_CALL */
   prg_ext_type *ext_args; uint32_t next_args;   /* their argument types */
   prg_assume *assumes; uint32_t nassumes;       /* `assume` */
+  prg_unstated *unstated; uint32_t nunstated;   /* values the notice does not state */
 
   /* Derived, never stored: */
   uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h);

@@ -440,13 +440,15 @@ static bool check_expect(vfy *v, uint32_t i, const prg_expect *e) {
   case EXP_PAYABLE:
   case EXP_SUBSIDIZED:
     arg_zero = true;
-    if (e->value != 0 && e->value != 1)
+    /* PRG_ABSENT: `payable unstated` (expects of individual, funding, start, end and wait
+     * take it too: the answer gives null for a value the notice does not state) */
+    if (e->value != 0 && e->value != 1 && !(e->kind == EXP_PAYABLE && e->value == PRG_ABSENT))
       return fail(v, "expects[%u]: value %lld is not a bool", (unsigned)i, (long long)e->value);
     break;
   case EXP_START:
   case EXP_END:
     arg_zero = true;
-    if (!is_day(e->value))
+    if (!is_day(e->value) && e->value != PRG_ABSENT)
       return fail(v, "expects[%u]: value %s is not a date", (unsigned)i,
                   day_text(e->value, buf));
     break;
@@ -682,6 +684,32 @@ static bool check_tables(vfy *v) {
     if (!check_period(v, what, r->lo, r->hi, r->dlo, r->dhi)) return false;
   }
   if (!check_externs(v)) return false;
+  for (uint32_t i = 0; i < p->nunstated; i++) {
+    const prg_unstated *u = &p->unstated[i];
+    static const char *const kinds[] = {"worth", "part", "effect", "window"};
+    snprintf(what, sizeof what, "unstated[%u]", (unsigned)i);
+    if (u->what > UNST_WINDOW)
+      return fail(v, "%s: kind %u out of range", what, (unsigned)u->what);
+    uint32_t n = u->what == UNST_WORTH  ? p->ncategories
+                 : u->what == UNST_PART ? p->nparts
+                 : u->what == UNST_EFFECT ? p->neffects
+                                          : p->nwindows;
+    if (u->index >= n)
+      return fail(v, "%s: %s %u out of range (%u)", what, kinds[u->what], (unsigned)u->index,
+                  (unsigned)n);
+    /* the stand-in is a section the quote runs: it must exist */
+    prg_section s = u->what == UNST_WORTH    ? p->categories[u->index].worth
+                    : u->what == UNST_PART   ? p->parts[u->index].value
+                    : u->what == UNST_EFFECT ? p->effects[u->index].value
+                                             : (prg_section){1, 2};
+    if (s.start >= s.end)
+      return fail(v, "%s: the %s it marks has no value", what, kinds[u->what]);
+    if (u->what == UNST_EFFECT && p->effects[u->index].kind > EFF_SURCHARGE)
+      return fail(v, "%s: effect %u takes no value", what, (unsigned)u->index);
+    for (uint32_t k = 0; k < i; k++)
+      if (p->unstated[k].what == u->what && p->unstated[k].index == u->index)
+        return fail(v, "%s: %s %u is marked twice", what, kinds[u->what], (unsigned)u->index);
+  }
   for (uint32_t i = 0; i < p->nrules; i++) {
     const prg_rule *r = &p->rules[i];
     if (!range_ok(r->eff_first, r->eff_count, p->neffects))

@@ -94,6 +94,8 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   F(str, .key) F(str, .label) F(str, .cite) F(u8, .result.type) F(u32, .result.en)    \
   F(u32, .arg_first) F(u32, .arg_count) F(u32, .pos)
 #define PRG_EXT_TYPE_FIELDS(F) F(u8, .type) F(u32, .en)
+#define PRG_UNSTATED_FIELDS(F)                                                        \
+  F(u8, .what) F(u32, .index) F(str, .sentence) F(str, .cite) F(u32, .pos)
 
 #define PRG_TABLES(T)                                                                 \
   T(strings, nstrings, char, PRG_CHAR_FIELDS)                                         \
@@ -121,7 +123,8 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   T(externs, nexterns, prg_extern, PRG_EXTERN_FIELDS)                                 \
   T(ext_args, next_args, prg_ext_type, PRG_EXT_TYPE_FIELDS)                           \
   T(overrides, noverrides, uint32_t, PRG_U32_FIELDS)                                  \
-  T(assumes, nassumes, prg_assume, PRG_ASSUME_FIELDS)
+  T(assumes, nassumes, prg_assume, PRG_ASSUME_FIELDS)                                 \
+  T(unstated, nunstated, prg_unstated, PRG_UNSTATED_FIELDS)
 
 /* ---- sections ---------------------------------------------------------------------- */
 

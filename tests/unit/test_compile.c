@@ -604,6 +604,80 @@ static void test_addon_required(void **state) {
   pol_program_free(p);
 }
 
+/* Values the notice does not state (#19 B3): null in the answer, named under `unstated`,
+ * "none" through the typed API, and the interpreter answers (no plan). */
+static void test_unstated(void **state) {
+  (void)state;
+  pol_program *p = compile_ok(
+      HEAD "category poor \"低保\" cite \"二\" { when subsistence_allowance\n"
+           "  medical_assistance unstated \"按规定予以资助\" individual rest }\n"
+           "category o \"o\" { when otherwise individual 400 yuan }\n"
+           "choose lowest individual then first\n"
+           "window main \"m\" 2025-10-01 .. 2025-12-31 { start 2026-01-01 }\n"
+           "window open \"o\" unstated \"另行通知\" cite \"三\" { start paid_on }\n"
+           "rule late \"逾期\" when paid_on > 2026-06-30 { wait unstated \"等待期另行规定\" }\n"
+           "rule unborn \"未出生\" when paid_on < birth_date { not payable \"未出生\" }\n");
+  pol_handle ma = pol_find(p, POL_SOURCE, "medical_assistance");
+  query q;
+  /* a stated window, an unstated fund: its part and the rest are null, worth is known */
+  quote(&q, p, "{\"birth_date\":\"1960-01-01\",\"identities\":[\"subsistence_allowance\"]}",
+        "2025-11-10", NULL);
+  assert_true(json_is_null(json_object_get(q.ans, "individual")));
+  assert_true(json_is_null(json_object_get(json_object_get(q.ans, "funding"), "medical_assistance")));
+  assert_int_equal(fen(&q, "worth"), 40000);
+  assert_true(json_is_true(json_object_get(q.ans, "payable")));
+  assert_true(json_is_true(json_object_get(q.ans, "subsidized"))); /* an unstated fund pays */
+  json_t *u = json_object_get(q.ans, "unstated");
+  assert_int_equal(json_array_size(u), 2);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(u, 0), "value")), "individual");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(u, 1), "value")),
+                      "funding.medical_assistance");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(u, 1), "sentence")),
+                      "按规定予以资助");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(u, 1), "cite")), "二");
+  assert_int_equal(pol_answer_individual(q.ev), 0);
+  assert_int_equal(pol_answer_funding(q.ev, ma), 0);
+  assert_int_equal(pol_answer_worth(q.ev), 40000);
+  assert_string_equal(pol_answer_unstated(q.ev, POL_VALUE_FUNDING, ma), "按规定予以资助");
+  assert_string_equal(pol_answer_unstated_cite(q.ev, POL_VALUE_INDIVIDUAL, (pol_handle){0}), "二");
+  assert_null(pol_answer_unstated(q.ev, POL_VALUE_WORTH, (pol_handle){0}));
+  assert_null(pol_answer_unstated(q.ev, POL_VALUE_PAYABLE, (pol_handle){0}));
+  unquote(&q);
+  /* the unstated window: payable null with the sentence as the reason; an ordinary
+   * resident's amounts are stated, and there is no `unstated` entry for them */
+  quote(&q, p, "{\"birth_date\":\"1960-01-01\"}", "2026-03-01", NULL);
+  assert_true(json_is_null(json_object_get(q.ans, "payable")));
+  assert_string_equal(json_string_value(json_object_get(q.ans, "reason")),
+                      "the notice does not state when payments are accepted: "
+                      "\u201c另行通知\u201d [三]");
+  assert_int_equal(fen(&q, "individual"), 40000);
+  assert_int_equal(pol_answer_payable(q.ev), 0);
+  assert_string_equal(pol_answer_unstated(q.ev, POL_VALUE_PAYABLE, (pol_handle){0}), "另行通知");
+  assert_int_equal(json_array_size(json_object_get(q.ans, "unstated")), 1);
+  assert_string_equal(str(&q, "benefit_start"), "2026-03-01");
+  unquote(&q);
+  /* a rule's `not payable` decides it: stated again */
+  quote(&q, p, "{\"birth_date\":\"2026-05-01\"}", "2026-03-01", NULL);
+  assert_true(json_is_false(json_object_get(q.ans, "payable")));
+  assert_null(json_object_get(q.ans, "unstated"));
+  unquote(&q);
+  /* an unstated wait: the wait and the benefit start are null, the end is not */
+  quote(&q, p, "{\"birth_date\":\"1960-01-01\"}", "2026-08-01", NULL);
+  assert_true(json_is_null(json_object_get(q.ans, "benefit_start")));
+  assert_true(json_is_null(json_object_get(q.ans, "waiting")));
+  assert_true(json_is_null(json_object_get(q.ans, "waiting_months")));
+  assert_true(json_is_null(json_object_get(q.ans, "waiting_days")));
+  assert_string_equal(str(&q, "benefit_end"), "2026-12-31");
+  assert_int_equal(pol_answer_start(q.ev), INT32_MIN);
+  assert_string_equal(pol_answer_unstated(q.ev, POL_VALUE_WAIT, (pol_handle){0}), "等待期另行规定");
+  unquote(&q);
+  /* outside the unstated window's 2025-01-01 .. 2026-12-31: refused as after the last */
+  quote(&q, p, "{\"birth_date\":\"1960-01-01\"}", "2027-01-02", NULL);
+  assert_true(json_is_false(json_object_get(q.ans, "payable")));
+  unquote(&q);
+  pol_program_free(p);
+}
+
 static void test_addon_paid_by(void **state) {
   (void)state;
   pol_program *p = compile_ok(RULES "addon accident \"意外\" { tiers 20 yuan, 30 yuan\n"
@@ -848,6 +922,7 @@ int main(void) {
       cmocka_unit_test(test_optional_guarded_values),
       cmocka_unit_test(test_addon_paid_by),
       cmocka_unit_test(test_addon_required),
+      cmocka_unit_test(test_unstated),
       cmocka_unit_test(test_save_load_same_answer),
       cmocka_unit_test(test_flat_chain_limit),
       cmocka_unit_test(test_bracket_limit),

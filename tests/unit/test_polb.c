@@ -166,6 +166,8 @@ static pol_program *sample(void) {
   TABLE(p, restates, nrestates, 1);
   p->restates[0] = (prg_restate){0, D(2025, 10, 17), D(2025, 12, 25), 1, 25,
                                  intern(p, "新生儿条款所称集中缴费期"), intern(p, "一"), intern(p, "已知矛盾"), 900};
+  TABLE(p, unstated, nunstated, 1); /* #19 B3: part 0 is not stated by the notice */
+  p->unstated[0] = (prg_unstated){UNST_PART, 0, intern(p, "按规定予以资助"), PRG_NONE, 9};
   return p;
 }
 
@@ -229,6 +231,10 @@ static void test_round_trip(void **state) {
   assert_int_equal(q->addons[1].paid_by, PRG_NONE);
   assert_int_equal(q->addons[0].required, 0);
   assert_int_equal(q->addons[1].required, 1);
+  assert_int_equal(q->nunstated, 1);
+  assert_int_equal(q->unstated[0].what, UNST_PART);
+  assert_int_equal(q->unstated[0].pos, 9);
+  assert_string_equal(prg_str(q, q->unstated[0].sentence), "按规定予以资助");
   assert_string_equal(prg_str(q, q->title), prg_str(p, p->title));
   assert_memory_equal(q->strings, p->strings, p->nstrings);
 
@@ -280,7 +286,7 @@ static void test_empty_program(void **state) {
   unsigned char *b1, *b2;
   size_t n1, n2;
   write_ok(p, &b1, &n1);
-  assert_int_equal(n1, TABLES_AT + 26 * 4 + CHECKSUM_BYTES);
+  assert_int_equal(n1, TABLES_AT + 27 * 4 + CHECKSUM_BYTES);
   pol_program *q = NULL;
   char err[256];
   if (!polb_read(b1, n1, &q, err, sizeof err)) fail_msg("read: %s", err);
@@ -364,8 +370,9 @@ static void test_every_truncation(void **state) {
   t = sealed_prefix(b, TABLES_AT + 4 + 10 + CHECKSUM_BYTES);
   read_fails(t, TABLES_AT + 4 + 10 + CHECKSUM_BYTES, msg);
   free(t);
-  /* the assumptions (the prelude's, 24-byte records) are the last table */
-  size_t tail = 4 + 24 * (size_t)p->nassumes;
+  /* the assumptions (the prelude's, 24-byte records), then the unstated values (one
+   * 17-byte record) are the last tables */
+  size_t tail = 4 + 24 * (size_t)p->nassumes + 4 + 17;
   /* the last byte of the restatement (before the externs', ext_args' and overrides'
    * counts and the assumptions) becomes the first byte of the checksum */
   snprintf(msg, sizeof msg,
@@ -380,13 +387,11 @@ static void test_every_truncation(void **state) {
   t = sealed_prefix(b, n - 1 - tail);
   read_fails(t, n - 1 - tail, msg);
   free(t);
-  /* the last byte of the last table (the last assumption) becomes the first byte of the
+  /* the last byte of the last table (the unstated value) becomes the first byte of the
    * checksum */
-  if (p->nassumes)
-    snprintf(msg, sizeof msg, "offset %zu: assumes: count %u of 24-byte records exceeds the %zu bytes left",
-             n - CHECKSUM_BYTES - tail + 4, (unsigned)p->nassumes, tail - 4 - 1);
-  else
-    snprintf(msg, sizeof msg, "offset %zu: assumes: count: expected 4 bytes, 3 left", n - CHECKSUM_BYTES - 4);
+  snprintf(msg, sizeof msg,
+           "offset %zu: unstated: count 1 of 17-byte records exceeds the 16 bytes left",
+           n - CHECKSUM_BYTES - 17 - 4);
   t = sealed_prefix(b, n - 1);
   read_fails(t, n - 1, msg);
   free(t);
@@ -397,13 +402,13 @@ static void test_every_truncation(void **state) {
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
   const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 41, 21, 45, 16, 36, 12, 12, 13, 4, 30,
-                        29, 5, 4, 24};
+                        29, 5, 4, 24, 17};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,
                             p->nchoose,   p->nwindows,  p->nrules,   p->neffects, p->naddons,
                             p->ntiers,    p->nexamples, p->ngivens,  p->nbuys,    p->nexpects,
                             p->nunlisted, p->nrestates, p->nexterns, p->next_args,
-                            p->noverrides, p->nassumes};
+                            p->noverrides, p->nassumes, p->nunstated};
   size_t off = TABLES_AT;
   for (int i = 0; i < which; i++) off += 4 + rec[i] * count[i];
   return off;
@@ -417,7 +422,7 @@ static void test_table_offsets(void **state) {
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_int_equal(table_offset(p, 25) + 4 + 24 * p->nassumes + CHECKSUM_BYTES, n);
+  assert_int_equal(table_offset(p, 26) + 4 + 17 * p->nunstated + CHECKSUM_BYTES, n);
   free(b);
   prg_free(p);
 }
@@ -458,19 +463,19 @@ static void test_flipped_count(void **state) {
   sealed_fails(b, n, msg);
   put32(b + TABLES_AT, p->nstrings);
   size_t ex = table_offset(p, 21);
-  put32(b + ex, 2);
+  put32(b + ex, 3); /* (2 would fit: the tables after it hold 67 bytes) */
   snprintf(msg, sizeof msg,
-           "offset %zu: restates: count 2 of 30-byte records exceeds the 46 bytes left", ex);
+           "offset %zu: restates: count 3 of 30-byte records exceeds the 67 bytes left", ex);
   sealed_fails(b, n, msg);
   put32(b + ex, 0);
-  /* the restatement's first 16 bytes (zeroed) are read as the last four tables' counts */
-  unsigned char saved[16];
-  memcpy(saved, b + ex + 4, 16);
-  memset(b + ex + 4, 0, 16);
-  snprintf(msg, sizeof msg, "offset %zu: 30 bytes between the last table and the checksum",
-           left_end - 30);
+  /* the restatement's first 20 bytes (zeroed) are read as the last five tables' counts */
+  unsigned char saved[20];
+  memcpy(saved, b + ex + 4, 20);
+  memset(b + ex + 4, 0, 20);
+  snprintf(msg, sizeof msg, "offset %zu: 47 bytes between the last table and the checksum",
+           left_end - 47);
   sealed_fails(b, n, msg);
-  memcpy(b + ex + 4, saved, 16);
+  memcpy(b + ex + 4, saved, 20);
   put32(b + ex, p->nrestates);
 
   /* restored and sealed: reads again */

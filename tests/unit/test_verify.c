@@ -595,6 +595,24 @@ static void test_indices(void **state) {
   p = base();
   p->addons[0].paid_amount = (prg_section){23, 25}; /* paid by source 0 */
   rejects(p, "addons[0] (accident): a paid amount without 'required'");
+  /* unstated values (#19 B3): kind, index, a value to stand in for, once each */
+  static const struct { prg_unstated u; const char *msg; } bad_unstated[] = {
+      {{UNST_WINDOW + 1, 0, PRG_NONE, PRG_NONE, 0}, "unstated[0]: kind 4 out of range"},
+      {{UNST_PART, 9, PRG_NONE, PRG_NONE, 0}, "unstated[0]: part 9 out of range (3)"},
+      {{UNST_PART, 2, PRG_NONE, PRG_NONE, 0}, "unstated[0]: the part it marks has no value"},
+      {{UNST_EFFECT, 2, PRG_NONE, PRG_NONE, 0}, "unstated[0]: the effect it marks has no value"},
+  };
+  for (size_t k = 0; k < sizeof bad_unstated / sizeof *bad_unstated; k++) {
+    p = base();
+    TABLE(p, unstated, nunstated, 1);
+    p->unstated[0] = bad_unstated[k].u;
+    rejects(p, bad_unstated[k].msg);
+  }
+  p = base();
+  TABLE(p, unstated, nunstated, 2);
+  p->unstated[0] = (prg_unstated){UNST_WORTH, 0, PRG_NONE, PRG_NONE, 0};
+  p->unstated[1] = p->unstated[0];
+  rejects(p, "unstated[1]: worth 0 is marked twice");
   p = base();
   p->givens[0].attr = 2;
   rejects(p, "givens[0]: attribute 2 out of range (2 attributes)");

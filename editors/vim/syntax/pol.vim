@@ -13,7 +13,7 @@ syn keyword polConditional if else then
 syn keyword polBoolean true false
 syn keyword polKeyword when otherwise worth rest lowest highest first last days months
 syn keyword polKeyword start end wait surcharge free payable required optional addons
-syn keyword polKeyword tiers paid by resident expect funding matched cite accepted counted as overrides others
+syn keyword polKeyword tiers paid by resident expect funding matched cite accepted counted as overrides others unstated
 syn keyword polUnit yuan
 syn match polUnit "元"
 
