@@ -655,6 +655,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
   c->held_res = calloc(n ? n : 1, sizeof *c->held_res);
   c->held_date = calloc(n ? n : 1, sizeof *c->held_date);
   c->addon_acc = calloc(p->naddons ? p->naddons : 1, 1);
+  c->period_done = calloc(p->nperiods ? p->nperiods : 1, 1);
   c->amount_done = calloc(n ? n : 1, 1);
   c->cat_loses_to = calloc((size_t)(n ? n : 1) * (n ? n : 1), 1);
   c->rule_on_payable = calloc(p->nrules ? p->nrules : 1, 1);
@@ -674,7 +675,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
       !c->rule_applied || !c->rule_pair_done || !c->rule_info || !c->rule_when ||
       !c->rule_eff || !c->blet || !c->lose_res || !c->lose_date || !c->rule_on_payable || !c->cat_partial ||
       !c->late_start_done || !c->counted_done || !c->rule_applies || !c->rule_held || !c->win_pair_done || !c->cat_holds_acc || !c->cat_chosen_acc ||
-      !c->held_res || !c->held_date || !c->addon_acc || n > 256)
+      !c->held_res || !c->held_date || !c->addon_acc || !c->period_done || n > 256)
     goto done;
   if (!chk_make_dims(c)) goto done;
   chk_scan_program(c);
@@ -795,7 +796,7 @@ done:
   if (c->rule_info) for (uint32_t i = 0; i < p->nrules; i++) info_free(&c->rule_info[i]);
   if (c->lose_res) for (uint32_t i = 0; i < n; i++) json_decref(c->lose_res[i]);
   if (c->held_res) for (uint32_t i = 0; i < n; i++) json_decref(c->held_res[i]);
-  free(c->held_res); free(c->held_date); free(c->cat_holds_acc); free(c->cat_chosen_acc); free(c->addon_acc);
+  free(c->held_res); free(c->held_date); free(c->cat_holds_acc); free(c->cat_chosen_acc); free(c->addon_acc); free(c->period_done);
   free(c->lose_res); free(c->lose_date); free(c->rule_on_payable); free(c->cat_partial); free(c->late_start_done);
   free(c->rule_info); free(c->rule_when); free(c->rule_eff); free(c->blet); free(c->moved);
   free(c->counted_done); free(c->rule_applies); free(c->rule_held);

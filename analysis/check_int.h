@@ -195,6 +195,7 @@ typedef struct {
   bool last_payable;     /* stage B: the answer at the last point that changed one */
   uint8_t *addon_acc;    /* per add-on: bit 0, its `paid when` holds for an accepted payment;
                             bit 1, its part paid by a source was reported out of range */
+  uint8_t *period_done;  /* per period (#19 B4): bit 0 its amounts, bit 1 its dates reported */
   uint64_t b_bits;       /* identity bits stage B reads */
   uint64_t ident_gives;  /* identities that give something: with it a category holds (or a
                             rule applies, an add-on is paid) that does not without it, or a

@@ -852,6 +852,42 @@ static void stage_b_point(chk *c, const dset *moved) {
                       prg_str(p, a->key), prg_str(p, p->sources[a->paid_by].key), x, y,
                       a->tier_count > 1 ? ", at its cheapest tier" : "");
   }
+  /* periods (#19 B4): where one holds, its parts must add up (else the quote fails), and
+   * for an accepted payment its start must not come after its end (else it buys nothing
+   * of that year); each reported once */
+  for (uint32_t i = 0; i < p->nperiods; i++) {
+    const prg_period *pd = &p->periods[i];
+    int64_t v = 0, s = 0, e = 0;
+    if (c->period_done[i] == 3 || slots[SLOT_CATEGORY] < 0) continue;
+    if (vm_run(c->ev, pd->when, &v) != POL_OK || !v) continue;
+    eval_amounts a;
+    bool bad = false;
+    int64_t *f = calloc(p->nsources ? p->nsources : 1, sizeof *f);
+    if (!f) { c->oom = true; return; }
+    pol_status st = eval_period(c->ev, i, &a, f, &bad);
+    free(f);
+    if (!(c->period_done[i] & 1) && (st != POL_OK || bad)) {
+      c->period_done[i] |= 1;
+      /* the VM's message names the period already ("period extra: parts add up to …") */
+      char pre[300];
+      snprintf(pre, sizeof pre, "period %s: ", prg_str(p, pd->key));
+      const char *why = c->ev->error;
+      if (strncmp(why, pre, strlen(pre)) == 0) why += strlen(pre);
+      chk_add_finding(c, DIAG_ERROR, "amounts", pd->pos, 0, 0, 0, slots,
+                      "period `%s`: %s: the quote fails for this resident", prg_str(p, pd->key),
+                      why);
+    }
+    if (!(c->period_done[i] & 2) && c->last_payable && vm_run(c->ev, pd->start, &s) == POL_OK &&
+        vm_run(c->ev, pd->end, &e) == POL_OK && s > e) {
+      c->period_done[i] |= 2;
+      char a1[11], b1[11];
+      cal_format((int32_t)s, a1);
+      cal_format((int32_t)e, b1);
+      chk_add_finding(c, DIAG_ERROR, "dates", pd->pos, 0, 0, 0, slots,
+                      "period `%s` (%d) would start on %s but end on %s: it buys nothing of "
+                      "its year", prg_str(p, pd->key), (int)pd->year, a1, b1);
+    }
+  }
   if (!changed) return;
   for (uint32_t x = 0; x < na; x++)
     for (uint32_t y = x + 1; y < na; y++) {

@@ -336,7 +336,18 @@ static void attribute_all(chk *c) {
     attribute(c, p->effects[i].counted);
   }
   for (uint32_t i = 0; i < p->nrules; i++) attribute(c, p->rules[i].when);
-  for (uint32_t i = 0; i < p->naddons; i++) attribute(c, p->addons[i].paid_when);
+  for (uint32_t i = 0; i < p->naddons; i++) {
+    attribute(c, p->addons[i].paid_when);
+    attribute(c, p->addons[i].paid_amount);
+  }
+  for (uint32_t i = 0; i < p->nperiods; i++) {
+    const prg_period *pd = &p->periods[i];
+    attribute(c, pd->when);
+    attribute(c, pd->worth);
+    for (uint32_t k = 0; k < pd->part_count; k++) attribute(c, p->parts[pd->part_first + k].value);
+    attribute(c, pd->start);
+    attribute(c, pd->end);
+  }
 }
 
 void chk_scan_program(chk *c) {
@@ -372,6 +383,19 @@ void chk_scan_program(chk *c) {
   for (uint32_t i = 0; i < p->naddons; i++) {
     info in = {0};
     scan_section(c, p->addons[i].paid_when, &in);
+    scan_section(c, p->addons[i].paid_amount, &in);
+    info_merge(&c->B, &in);
+    info_free(&in);
+  }
+  /* periods (#19 B4): stage B evaluates them where they hold, like the add-ons */
+  for (uint32_t i = 0; i < p->nperiods; i++) {
+    const prg_period *pd = &p->periods[i];
+    info in = {0};
+    scan_section(c, pd->when, &in);
+    scan_section(c, pd->worth, &in);
+    for (uint32_t k = 0; k < pd->part_count; k++) scan_section(c, p->parts[pd->part_first + k].value, &in);
+    scan_section(c, pd->start, &in);
+    scan_section(c, pd->end, &in);
     info_merge(&c->B, &in);
     info_free(&in);
   }

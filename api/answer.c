@@ -139,6 +139,60 @@ int pol_addon_required(const pol_program *p, pol_handle addon) {
   return eval_handle_index(p, addon, POL_ADDON, &a) && p->addons[a].required;
 }
 
+uint32_t pol_answer_period_count(const pol_eval *ev) {
+  if (!answered(ev) || ev->p->nperiods == 0 || ev->category == PRG_NONE)
+    return 0;
+  uint32_t n = ev->instead == PRG_NONE;
+  for (uint32_t i = 0; i < ev->p->nperiods; i++)
+    n += ev->period_on[i] != 0;
+  return n;
+}
+
+/* The i-th period of the answer as an index of p->periods, PRG_NONE for the policy's own
+ * year; false past the last. */
+static bool nth_period(const pol_eval *ev, uint32_t i, uint32_t *which) {
+  if (i >= pol_answer_period_count(ev))
+    return false;
+  if (ev->instead == PRG_NONE && i-- == 0) {
+    *which = PRG_NONE;
+    return true;
+  }
+  for (uint32_t x = 0; x < ev->p->nperiods; x++)
+    if (ev->period_on[x] && i-- == 0) {
+      *which = x;
+      return true;
+    }
+  return false;
+}
+
+int pol_answer_period(const pol_eval *ev, uint32_t i, pol_benefit_period *out) {
+  uint32_t x;
+  if (out == NULL || !nth_period(ev, i, &x))
+    return 0;
+  const pol_program *p = ev->p;
+  bool main = x == PRG_NONE;
+  /* the policy's own year reads its unstated values as "none", like the answer's */
+  out->key = main ? NULL : prg_str(p, p->periods[x].key);
+  out->label = main ? NULL : prg_str(p, p->periods[x].label);
+  out->year = main ? p->year : p->periods[x].year;
+  out->individual = !main ? ev->period_individual[x]
+                    : ev->unst_individual == PRG_NONE ? ev->main_individual : 0;
+  out->worth = !main ? ev->period_worth[x] : ev->unst_worth == PRG_NONE ? ev->main_worth : 0;
+  out->start = !main ? ev->period_start[x]
+               : ev->unst_start == PRG_NONE && ev->unst_wait == PRG_NONE ? ev->start : NO_DATE;
+  out->end = !main ? ev->period_end[x] : ev->unst_end == PRG_NONE ? ev->end : NO_DATE;
+  return 1;
+}
+
+int64_t pol_answer_period_funding(const pol_eval *ev, uint32_t i, pol_handle source) {
+  uint32_t x, s;
+  if (!nth_period(ev, i, &x) || !eval_handle_index(ev->p, source, POL_SOURCE, &s))
+    return 0;
+  if (x == PRG_NONE)
+    return ev->unst_funding[s] == PRG_NONE ? ev->main_funding[s] : 0;
+  return ev->period_funding[(size_t)x * ev->p->nsources + s];
+}
+
 /* ---- texts -------------------------------------------------------------------------- */
 
 void eval_msg_add(eval_msg *m, const char *fmt, ...) {
@@ -319,6 +373,8 @@ uint32_t pol_answer_why_count(pol_eval *ev) {
   uint32_t n = 2;
   for (uint32_t i = 0; i < ev->p->nrules; i++)
     n += ev->applied[i] != 0;
+  for (uint32_t i = 0; i < ev->p->nperiods; i++)
+    n += ev->period_on[i] != 0;
   return n;
 }
 
@@ -429,12 +485,36 @@ const char *pol_answer_why(pol_eval *ev, uint32_t i) {
     }
   } else {
     uint32_t k = i - 2;
-    for (uint32_t r = 0; r < p->nrules; r++)
+    bool done = false;
+    for (uint32_t r = 0; r < p->nrules && !done; r++)
       if (ev->applied[r] && k-- == 0) {
         msg_add(&m, "rule ");
         decl_name(&m, p, p->rules[r].key, p->rules[r].label, p->rules[r].cite);
         effects_text(ev, &m, p->rules[r].eff_first, p->rules[r].eff_count);
-        break;
+        done = true;
+      }
+    /* then each period bought (#19 B4): "period arrears (…) [二、4]: also buys 2025,
+     * individual 380 yuan, benefits 2025-01-01 .. 2025-12-31" */
+    for (uint32_t x = 0; x < p->nperiods && !done; x++)
+      if (ev->period_on[x] && k-- == 0) {
+        const prg_period *pd = &p->periods[x];
+        char a[MONEY_MAX_TEXT], s[11], e[11];
+        money_format(ev->period_individual[x], a);
+        if (ev->period_start[x] != EVAL_NO_DATE) {
+          cal_format(ev->period_start[x], s);
+          cal_format(ev->period_end[x], e);
+        }
+        msg_add(&m, "period ");
+        decl_name(&m, p, pd->key, pd->label, pd->cite);
+        if (pd->instead)
+          msg_add(&m, ": buys %d instead of %d", (int)pd->year, (int)p->year);
+        else
+          msg_add(&m, ": also buys %d", (int)pd->year);
+        if (ev->period_start[x] == EVAL_NO_DATE) /* a refused answer's: no benefit period */
+          msg_add(&m, ", individual %s yuan", a);
+        else
+          msg_add(&m, ", individual %s yuan, benefits %s .. %s", a, s, e);
+        done = true;
       }
   }
   return ev->why;

@@ -86,6 +86,14 @@ struct pol_eval {
    * start or the wait is. */
   uint32_t unst_individual, unst_worth, unst_start, unst_end, unst_wait, unst_surcharge;
   uint32_t *unst_funding; /* nsources */
+  /* Periods (#19 B4): which the payment buys, each one's split and dates; the policy's
+   * own year's amounts before the periods were added (main_*); `instead`: the period
+   * bought instead of the policy's year, or PRG_NONE. */
+  uint8_t *period_on;          /* nperiods */
+  int64_t *period_worth, *period_individual, *period_funding; /* nperiods, ×nsources */
+  int32_t *period_start, *period_end;                         /* nperiods */
+  int64_t main_worth, main_individual, *main_funding;          /* nsources */
+  uint32_t instead;
 
   char error[EVAL_MSG];
 
@@ -181,6 +189,9 @@ pol_status vm_exec(pol_eval *ev, const uint32_t *code, uint32_t start, int64_t *
 
 /* What one category is worth and how it is split (funding: the sum over sources). */
 typedef struct { int64_t worth, individual, funding; } eval_amounts;
+
+/* Worth and parts of period i (as eval_category, messages naming the period). */
+pol_status eval_period(pol_eval *ev, uint32_t i, eval_amounts *a, int64_t *funding, bool *bad);
 
 /* Worth and parts of category ci at the point in ev->slots, funding by source into
  * funding[nsources].  An error status if a section fails or overflows; *bad (with the

@@ -166,6 +166,26 @@ static void check_example(run *r, pol_eval *ev) {
       check_int(r, "wait (days)", x->value, ev->wait_days, ev->unst_wait != PRG_NONE);
       break;
     case EXP_MATCHED: i = check_matched(r, ev, i, end); break;
+    case EXP_PERIOD: {
+      /* period { … }: the listed periods bought, each at its individual amount, no other */
+      uint32_t j = i + 1;
+      while (j < end && p->expects[j].kind == EXP_PERIOD && p->expects[j].arg != PRG_NONE) j++;
+      for (uint32_t a = 0; a < p->nperiods; a++) {
+        bool listed = false;
+        int64_t want = 0;
+        for (uint32_t k = i + 1; k < j; k++)
+          if (p->expects[k].arg == a) listed = true, want = p->expects[k].value;
+        bool on = ev->category != PRG_NONE && ev->period_on[a];
+        char what[128], wb[MONEY_MAX_TEXT], gb[MONEY_MAX_TEXT];
+        snprintf(what, sizeof what, "period %s", prg_str(p, p->periods[a].key));
+        if (listed == on && (!on || want == ev->period_individual[a])) continue;
+        if (listed) fmt_money(want, wb);
+        if (on) fmt_money(ev->period_individual[a], gb);
+        fail(r, what, listed ? wb : "not bought", on ? gb : "not bought");
+      }
+      i = j - 1;
+      break;
+    }
     case EXP_ADDON: {
       /* addons { … }: the listed add-ons at their amounts, and no other included */
       uint32_t j = i + 1;

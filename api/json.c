@@ -582,6 +582,67 @@ static bool unstated_array(const pol_eval *ev, pol_answer_kind kind, json_t **ou
   return ok;
 }
 
+/* One element of `periods`: key (NULL: the policy's own year), year, amounts, dates; a
+ * null where the policy's own year's value is unstated (u_*). */
+static json_t *period_object(const pol_eval *ev, uint32_t i, bool *ok) {
+  const pol_program *p = ev->p;
+  bool main = i == PRG_NONE, ook = true;
+  const prg_period *pd = main ? NULL : &p->periods[i];
+  bool unknown = main && p->nunstated > 0;
+  json_t *o = json_object(), *f = json_object();
+  if (o == NULL || f == NULL) {
+    json_decref(o);
+    json_decref(f);
+    *ok = false;
+    return NULL;
+  }
+  for (uint32_t s = 0; s < p->nsources; s++) {
+    int64_t v = main ? ev->main_funding[s] : ev->period_funding[(size_t)i * p->nsources + s];
+    uint32_t u = unknown ? ev->unst_funding[s] : PRG_NONE;
+    if (v != 0 || u != PRG_NONE)
+      put(f, prg_str(p, p->sources[s].key), or_null(money(v), u), &ook);
+  }
+  put(o, "period", main ? json_null() : text(prg_str(p, pd->key)), &ook);
+  put(o, "label", main ? json_null() : text(prg_str(p, pd->label)), &ook);
+  put(o, "year", json_integer(main ? p->year : pd->year), &ook);
+  put(o, "individual",
+      or_null(money(main ? ev->main_individual : ev->period_individual[i]),
+              unknown ? ev->unst_individual : PRG_NONE),
+      &ook);
+  put(o, "funding", f, &ook);
+  put(o, "worth",
+      or_null(money(main ? ev->main_worth : ev->period_worth[i]), unknown ? ev->unst_worth : PRG_NONE),
+      &ook);
+  uint32_t su = !unknown ? PRG_NONE : ev->unst_start != PRG_NONE ? ev->unst_start : ev->unst_wait;
+  put(o, "start", or_null(benefit_date(main ? ev->start : ev->period_start[i]), su), &ook);
+  put(o, "end",
+      or_null(benefit_date(main ? ev->end : ev->period_end[i]), unknown ? ev->unst_end : PRG_NONE),
+      &ook);
+  if (!ook) {
+    json_decref(o);
+    *ok = false;
+    return NULL;
+  }
+  return o;
+}
+
+/* `periods` (QUERY.md, ext; only for a policy that declares periods): every benefit year
+ * the payment buys, the policy's own first (unless a period is bought instead of it),
+ * then each period bought, in file order. */
+static json_t *periods_array(const pol_eval *ev) {
+  const pol_program *p = ev->p;
+  json_t *arr = json_array();
+  bool ok = arr != NULL;
+  if (ev->category == PRG_NONE) /* no category: the payment buys nothing */
+    return arr;
+  if (ok && ev->instead == PRG_NONE)
+    push(arr, period_object(ev, PRG_NONE, &ok), &ok);
+  for (uint32_t i = 0; ok && i < p->nperiods; i++)
+    if (ev->period_on[i])
+      push(arr, period_object(ev, i, &ok), &ok);
+  return finish_array(arr, ok);
+}
+
 /* Adds the `unstated` key when some value is null. */
 static void put_unstated(json_t *o, const pol_eval *ev, pol_answer_kind kind, bool *ok) {
   json_t *arr;
@@ -651,6 +712,8 @@ char *pol_answer_json(pol_eval *ev, pol_answer_kind kind) {
   put(o, "window",
       ev->window != PRG_NONE ? text(prg_str(p, p->windows[ev->window].key)) : json_null(), &ok);
   put(o, "subsidized", json_boolean(subsidized), &ok);
+  if (p->nperiods > 0)
+    put(o, "periods", periods_array(ev), &ok);
   if (unknown)
     put_unstated(o, ev, kind, &ok);
   return render(o, ok);

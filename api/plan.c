@@ -1065,8 +1065,8 @@ pol_plan *plan_build(const pol_program *p) {
    * (lift_range could not lift CALL anyway: its pops are its extern's arity) */
   /* declined, so that the interpreter answers: host functions; values the notice does not
    * state (their null answers and the subsidized of an unstated fund are the
-   * interpreter's alone) */
-  if (p == NULL || p->nexterns > 0 || p->nunstated > 0)
+   * interpreter's alone); periods (#19 B4) */
+  if (p == NULL || p->nexterns > 0 || p->nunstated > 0 || p->nperiods > 0)
     return NULL;
   builder b;
   memset(&b, 0, sizeof b);

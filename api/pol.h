@@ -207,6 +207,23 @@ typedef enum {
 const char *pol_answer_unstated(const pol_eval *ev, pol_value v, pol_handle source);
 /* The clause (`cite`) of the declaration holding it, "" if none; NULL as above. */
 const char *pol_answer_unstated_cite(const pol_eval *ev, pol_value v, pol_handle source);
+/* The benefit years the last answer's payment buys (a policy's `period`s): 0 for a policy
+ * without periods or an answer without a category; else the policy's own year first
+ * (unless a period is bought instead of it), then each period bought, in file order.
+ * The answer's individual, funding and worth are their sums. */
+uint32_t pol_answer_period_count(const pol_eval *ev);
+typedef struct {
+  const char *key;    /* the period's key; NULL for the policy's own benefit year */
+  const char *label;  /* its label; NULL for the policy's own year */
+  int32_t year;
+  int64_t individual, worth;  /* fen */
+  int32_t start, end;         /* day numbers (the policy's own year: the answer's) */
+} pol_benefit_period;
+/* Period i (0 .. count-1) into *out: 1, or 0 past the last.  Strings belong to the
+ * program. */
+int pol_answer_period(const pol_eval *ev, uint32_t i, pol_benefit_period *out);
+/* What source pays of period i, fen (0: none, or i past the last). */
+int64_t pol_answer_period_funding(const pol_eval *ev, uint32_t i, pol_handle source);
 /* Why the date is not payable, one sentence ("" when payable); owned by ev. */
 const char *pol_answer_reason(pol_eval *ev);
 /* The `why` lines: how many, and line i formatted into a buffer owned by ev. */

@@ -58,6 +58,19 @@ pol_eval *eval_new(const pol_program *p, bool planned) {
   ev->addon_payer = alloc_n(p->naddons, sizeof *ev->addon_payer);
   ev->addon_individual = alloc_n(p->naddons, sizeof *ev->addon_individual);
   ev->unst_funding = alloc_n(p->nsources, sizeof *ev->unst_funding);
+  ev->period_on = alloc_n(p->nperiods, sizeof *ev->period_on);
+  ev->period_worth = alloc_n(p->nperiods, sizeof *ev->period_worth);
+  ev->period_individual = alloc_n(p->nperiods, sizeof *ev->period_individual);
+  ev->period_funding = alloc_n((size_t)p->nperiods * p->nsources, sizeof *ev->period_funding);
+  ev->period_start = alloc_n(p->nperiods, sizeof *ev->period_start);
+  ev->period_end = alloc_n(p->nperiods, sizeof *ev->period_end);
+  ev->main_funding = alloc_n(p->nsources, sizeof *ev->main_funding);
+  ev->instead = PRG_NONE;
+  if (!ev->period_on || !ev->period_worth || !ev->period_individual || !ev->period_funding ||
+      !ev->period_start || !ev->period_end || !ev->main_funding) {
+    pol_eval_free(ev);
+    return NULL;
+  }
   if (!ev->addon_individual || !ev->unst_funding || !ev->slots || !ev->resident || !ev->resident0 || !ev->qdate || !ev->setters || !ev->bought || !ev->given || !ev->scratch || !ev->matched ||
       !ev->funding || !ev->applied || !ev->addon_amount || !ev->addon_payer) {
     pol_eval_free(ev);
@@ -109,6 +122,13 @@ void pol_eval_free(pol_eval *ev) {
   free(ev->addon_payer);
   free(ev->addon_individual);
   free(ev->unst_funding);
+  free(ev->period_on);
+  free(ev->period_worth);
+  free(ev->period_individual);
+  free(ev->period_funding);
+  free(ev->period_start);
+  free(ev->period_end);
+  free(ev->main_funding);
   free(ev->calls);
   free(ev);
 }
@@ -185,15 +205,16 @@ static uint32_t category_unstated(const pol_program *p, uint32_t ci) {
 
 /* ---- categories --------------------------------------------------------------------- */
 
-/* Worth and parts of category ci into *a and funding[nsources].  The verifier guarantees
- * a worth section and a section for every part but the rest.  Parts must add up to the
- * worth and none may be negative (LANGUAGE.md "Categories"); when they do not, *bad is
- * set and ev->error says why, so that `polc check` can report it as a finding. */
-pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *funding,
-                         bool *bad) {
+/* Worth (section `worth`) and parts (p->parts[first .. +count), `rest` the index of the
+ * rest among them or PRG_NONE) of `what` `key` (a category or a period) into *a and
+ * funding[nsources].  Parts must add up to the worth and none may be negative
+ * (LANGUAGE.md "Categories"), unless `unknown` (an unstated amount: its stand-in need not
+ * add up); when they do not, *bad is set and ev->error says why, so that `polc check` can
+ * report it as a finding. */
+static pol_status eval_parts(pol_eval *ev, const char *what, const char *key, prg_section worth,
+                             uint32_t first, uint32_t count, uint32_t rest, bool unknown,
+                             eval_amounts *a, int64_t *funding, bool *bad) {
   const pol_program *p = ev->p;
-  const prg_category *cat = &p->categories[ci];
-  const char *key = prg_str(p, cat->key);
   char x[MONEY_MAX_TEXT], y[MONEY_MAX_TEXT];
   pol_status st;
 
@@ -201,7 +222,7 @@ pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *fu
   memset(funding, 0, p->nsources * sizeof *funding);
   a->individual = 0;
   a->funding = 0;
-  if ((st = vm_run(ev, cat->worth, &a->worth)) != POL_OK)
+  if ((st = vm_run(ev, worth, &a->worth)) != POL_OK)
     return st;
 
   /* Every part in file order, then the rest; the first negative one is reported after
@@ -209,48 +230,65 @@ pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *fu
   int64_t sum = 0, neg_value = 0;
   uint32_t neg_source = PRG_NONE;
   bool has_neg = false;
-  for (uint32_t k = 0; k <= cat->part_count; k++) {
-    bool is_rest = k == cat->part_count;
-    if (is_rest ? cat->rest_part == PRG_NONE : k == cat->rest_part)
+  for (uint32_t k = 0; k <= count; k++) {
+    bool is_rest = k == count;
+    if (is_rest ? rest == PRG_NONE : k == rest)
       continue;
-    const prg_part *part = &p->parts[cat->part_first + (is_rest ? cat->rest_part : k)];
+    const prg_part *part = &p->parts[first + (is_rest ? rest : k)];
     int64_t v;
     if (!is_rest) {
       if ((st = vm_run(ev, part->value, &v)) != POL_OK)
         return st;
     } else if (!sub_ok(a->worth, sum, &v)) {
-      return fail(ev, POL_ERUNTIME, "category %s: the rest overflows", key);
+      return fail(ev, POL_ERUNTIME, "%s %s: the rest overflows", what, key);
     }
     int64_t *to = part->source == PRG_NONE ? &a->individual : &funding[part->source];
     if (!add_ok(*to, v, to) || !add_ok(sum, v, &sum))
-      return fail(ev, POL_ERUNTIME, "category %s: parts overflow", key);
+      return fail(ev, POL_ERUNTIME, "%s %s: parts overflow", what, key);
     if (v < 0 && !has_neg) {
       has_neg = true;
       neg_source = part->source;
       neg_value = v;
     }
   }
-  /* a category with an unstated amount is not checked: its stand-in (0) need not add up */
-  bool unknown = p->nunstated > 0 && category_unstated(p, ci) != PRG_NONE;
   if (sum != a->worth && !unknown) {
     money_format(sum, x);
     money_format(a->worth, y);
     *bad = true;
-    fail(ev, POL_ERUNTIME, "category %s: parts add up to %s yuan, not its worth %s yuan", key,
+    fail(ev, POL_ERUNTIME, "%s %s: parts add up to %s yuan, not its worth %s yuan", what, key,
          x, y);
     return POL_OK;
   }
   if (has_neg) {
     money_format(neg_value, x);
     *bad = true;
-    fail(ev, POL_ERUNTIME, "category %s: part %s is negative (%s yuan)", key,
+    fail(ev, POL_ERUNTIME, "%s %s: part %s is negative (%s yuan)", what, key,
          source_key(p, neg_source), x);
     return POL_OK;
   }
   for (uint32_t s = 0; s < p->nsources; s++)
     if (!add_ok(a->funding, funding[s], &a->funding))
-      return fail(ev, POL_ERUNTIME, "category %s: funding overflows", key);
+      return fail(ev, POL_ERUNTIME, "%s %s: funding overflows", what, key);
   return POL_OK;
+}
+
+/* Worth and parts of category ci (eval_parts).  The verifier guarantees a worth section
+ * and a section for every part but the rest.  A category with an unstated amount is not
+ * checked: its stand-in (0) need not add up. */
+pol_status eval_category(pol_eval *ev, uint32_t ci, eval_amounts *a, int64_t *funding,
+                         bool *bad) {
+  const pol_program *p = ev->p;
+  const prg_category *cat = &p->categories[ci];
+  bool unknown = p->nunstated > 0 && category_unstated(p, ci) != PRG_NONE;
+  return eval_parts(ev, "category", prg_str(p, cat->key), cat->worth, cat->part_first,
+                    cat->part_count, cat->rest_part, unknown, a, funding, bad);
+}
+
+pol_status eval_period(pol_eval *ev, uint32_t i, eval_amounts *a, int64_t *funding, bool *bad) {
+  const pol_program *p = ev->p;
+  const prg_period *pd = &p->periods[i];
+  return eval_parts(ev, "period", prg_str(p, pd->key), pd->worth, pd->part_first,
+                    pd->part_count, pd->rest_part, false, a, funding, bad);
 }
 
 static int cmp64(int64_t a, int64_t b) {
@@ -493,6 +531,11 @@ static void reset_answer(pol_eval *ev, int32_t date) {
       ev->unst_surcharge = PRG_NONE;
   for (uint32_t s = 0; s < p->nsources; s++)
     ev->unst_funding[s] = PRG_NONE;
+  if (p->nperiods > 0)
+    memset(ev->period_on, 0, p->nperiods);
+  ev->instead = PRG_NONE;
+  ev->main_worth = ev->main_individual = 0;
+  memset(ev->main_funding, 0, p->nsources * sizeof *ev->main_funding);
 }
 
 /* Step c: which categories hold (ev->matched).  Lazy on the planned path. */
@@ -686,6 +729,69 @@ static pol_status eval_addons(pol_eval *ev, const plan_cell *cell, bool free) {
       ev->addon_payer[i] = PRG_NONE;
       ev->addon_individual[i] = ev->bought[i];
     }
+  }
+  return POL_OK;
+}
+
+/* Step h2 (#19 B4): the periods the payment buys besides (or, `instead`, in place of)
+ * the policy's benefit year, each with its own amounts and dates; the answer's
+ * individual, funding and worth become the whole payment's.  After the policy's own
+ * amounts (main_*), before the add-ons.  An instead period takes the answer's benefit
+ * dates, without a wait: the window's and the rules' effects were the policy's year's. */
+static pol_status eval_periods(pol_eval *ev) {
+  const pol_program *p = ev->p;
+  pol_status st;
+  if ((st = ensure_lets(ev)) != POL_OK)
+    return st;
+  ev->main_worth = ev->worth;
+  ev->main_individual = ev->individual;
+  memcpy(ev->main_funding, ev->funding, p->nsources * sizeof *ev->funding);
+  for (uint32_t i = 0; i < p->nperiods; i++) {
+    const prg_period *pd = &p->periods[i];
+    int64_t holds = 0, start = 0, end = 0;
+    if ((st = vm_run(ev, pd->when, &holds)) != POL_OK)
+      return st;
+    if (!holds || (pd->instead && ev->instead != PRG_NONE))
+      continue; /* only the first `instead` period that holds is bought */
+    eval_amounts a;
+    bool bad;
+    if ((st = eval_period(ev, i, &a, &ev->period_funding[(size_t)i * p->nsources], &bad)) != POL_OK)
+      return st;
+    if (bad)
+      return POL_ERUNTIME;
+    if ((st = vm_run(ev, pd->start, &start)) != POL_OK || (st = vm_run(ev, pd->end, &end)) != POL_OK)
+      return st;
+    if (!is_day(start) || !is_day(end))
+      return fail(ev, POL_ERUNTIME, "period %s: benefit %s is not a date", prg_str(p, pd->key),
+                  is_day(start) ? "end" : "start");
+    ev->period_on[i] = 1;
+    ev->period_worth[i] = a.worth;
+    ev->period_individual[i] = a.individual;
+    ev->period_start[i] = (int32_t)start;
+    ev->period_end[i] = (int32_t)end;
+    if (pd->instead)
+      ev->instead = i;
+  }
+  if (ev->instead != PRG_NONE) {
+    ev->worth = ev->individual = 0;
+    memset(ev->funding, 0, p->nsources * sizeof *ev->funding);
+    ev->unst_individual = ev->unst_worth = ev->unst_start = ev->unst_end = ev->unst_wait = PRG_NONE;
+    for (uint32_t s = 0; s < p->nsources; s++)
+      ev->unst_funding[s] = PRG_NONE;
+    ev->start = ev->period_start[ev->instead];
+    ev->end = ev->period_end[ev->instead];
+    ev->wait_months = ev->wait_days = 0;
+  }
+  for (uint32_t i = 0; i < p->nperiods; i++) {
+    if (!ev->period_on[i])
+      continue;
+    bool ok = add_ok(ev->worth, ev->period_worth[i], &ev->worth) &&
+              add_ok(ev->individual, ev->period_individual[i], &ev->individual);
+    for (uint32_t s = 0; ok && s < p->nsources; s++)
+      ok = add_ok(ev->funding[s], ev->period_funding[(size_t)i * p->nsources + s], &ev->funding[s]);
+    if (!ok)
+      return fail(ev, POL_ERUNTIME, "period %s: the payment's amounts overflow",
+                  prg_str(p, p->periods[i].key));
   }
   return POL_OK;
 }
@@ -924,6 +1030,10 @@ static pol_status quote(pol_eval *ev, int32_t date) {
     return fail(ev, POL_ERUNTIME, "the surcharge overflows");
   }
 
+  /* h2. periods: none without a category */
+  if (p->nperiods > 0 && ev->category != PRG_NONE && (st = eval_periods(ev)) != POL_OK)
+    return st;
+
   /* i. add-ons: none without a category, whose answer is negative */
   if (ev->category != PRG_NONE && (st = eval_addons(ev, planned, e.free)) != POL_OK)
     return st;
@@ -932,6 +1042,8 @@ static pol_status quote(pol_eval *ev, int32_t date) {
   if (!ev->payable && ev->rsn_kind != RSN_UNSTATED) { /* unknown (#19 B3) is no refusal */
     ev->start = EVAL_NO_DATE;
     ev->end = EVAL_NO_DATE;
+    for (uint32_t i = 0; i < p->nperiods; i++) /* nor of the periods it would buy (#19 B4) */
+      ev->period_start[i] = ev->period_end[i] = EVAL_NO_DATE;
   }
   ev->has_answer = true;
   return POL_OK;

@@ -15,7 +15,7 @@
 typedef enum {
   SYM_CONST, SYM_LET, SYM_ATTR, SYM_IDENTITY, SYM_SOURCE, SYM_CATEGORY, SYM_WINDOW,
   SYM_COLLECTION, SYM_ENUMVAL, SYM_ADDON, SYM_PAID_ON, SYM_BENEFIT_YEAR, SYM_SUBSIDIZED,
-  SYM_CHOSEN, SYM_EXTERN, SYM_ASSUME,
+  SYM_CHOSEN, SYM_EXTERN, SYM_ASSUME, SYM_PERIOD,
   SYM_ANSWER /* benefit_start, benefit_end, waiting_months, waiting_days: index = OP_ANSWER's A */
 } sym_kind;
 
@@ -48,7 +48,7 @@ typedef struct {
   uint32_t cap_strings, cap_consts, cap_code, cap_attrs, cap_enum, cap_ids, cap_srcs, cap_lets,
       cap_cats, cap_parts, cap_choose, cap_wins, cap_rules, cap_effs, cap_addons, cap_tiers,
       cap_examples, cap_givens, cap_buys, cap_expects, cap_unlisted, cap_restates,
-      cap_externs, cap_ext_args, cap_overrides, cap_assumes, cap_unstated;
+      cap_externs, cap_ext_args, cap_overrides, cap_assumes, cap_unstated, cap_periods;
   /* Symbols live in fixed-size chunks that never move, so a sym* stays valid while more
    * names are declared (a pointer into a realloc'd array did not: #16). */
   sym **sym_chunks; uint32_t nsyms, cap_chunks;

@@ -172,6 +172,9 @@ static void declare(cg *c, ast_node *d) {
     if (!sym_declare(c, "collection", SYM_COLLECTION, 0, d) && !c->oom)
       cg_error(c, d->loc, "only one collection period may be declared");
     break;
+  case A_PERIOD:
+    sym_declare(c, d->name, SYM_PERIOD, 0, d);
+    break;
   case A_EXTERN: {
     sym_declare(c, d->name, SYM_EXTERN, c->p.nexterns, d);
     prg_extern *x = CG_PUSH(c, c->p.externs, c->p.nexterns, c->cap_externs);
@@ -379,6 +382,9 @@ static uint32_t line_of(cg *c, ast_loc loc) {
   return line;
 }
 
+static void parts(cg *c, ast_node *d, uint32_t *first, uint32_t *count, uint32_t *rest,
+                  const char *what);
+
 static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
   prg_category k = {0};
   k.key = cg_str(c, d->name);
@@ -406,6 +412,17 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
       k.worth = amount(c, &ref, "the constant 'standard'");
     }
   }
+  parts(c, d, &k.part_first, &k.part_count, &k.rest_part, "category");
+  c->p.categories[idx] = k;
+}
+
+/* The parts `SOURCE EXPR` / `individual EXPR` / `… rest` of a category or a period `d`
+ * (its list), appended to c->p.parts: *first, *count, and *rest (index among them, or
+ * PRG_NONE). */
+static void parts(cg *c, ast_node *d, uint32_t *first, uint32_t *count, uint32_t *rest,
+                  const char *what) {
+  prg_category k = {0};
+  k.rest_part = PRG_NONE;
   k.part_first = c->p.nparts;
   for (ast_node *p = d->list; p; p = p->next) {
     prg_part part = {PRG_NONE, {0, 0}};
@@ -422,7 +439,7 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     }
     for (uint32_t i = k.part_first; i < c->p.nparts; i++)
       if (c->p.parts[i].source == part.source)
-        cg_error(c, p->loc, "'%s' is listed twice in category '%s'", p->name, d->name);
+        cg_error(c, p->loc, "'%s' is listed twice in %s '%s'", p->name, what, d->name);
     if (p->op) {
       if (k.rest_part != PRG_NONE) cg_error(c, p->loc, "only one part may be 'rest'");
       k.rest_part = c->p.nparts - k.part_first;
@@ -432,8 +449,9 @@ static void category(cg *c, ast_node *d, uint32_t idx, int *otherwise_seen) {
     prg_part *pp = CG_PUSH(c, c->p.parts, c->p.nparts, c->cap_parts);
     if (pp) *pp = part;
   }
-  k.part_count = c->p.nparts - k.part_first;
-  c->p.categories[idx] = k;
+  *first = k.part_first;
+  *count = c->p.nparts - k.part_first;
+  *rest = k.rest_part;
 }
 
 static void choose(cg *c, ast_node *d, int *seen) {
@@ -687,6 +705,62 @@ static void rule(cg *c, ast_node *d) {
   if (p) *p = r;
 }
 
+/* `period NAME "label" year Y [instead] when COND { worth … parts start … end … }`: another
+ * benefit year the same payment buys where COND holds (program.h prg_period).  Its
+ * condition and amounts see the chosen `category` and `subsidized`, like a rule. */
+static void period(cg *c, ast_node *d) {
+  prg_period pd = {0};
+  pd.key = cg_str(c, d->name);
+  pd.label = cg_str(c, d->str);
+  pd.cite = cg_str(c, d->cite);
+  pd.pos = d->loc.start;
+  pd.instead = d->op ? 1 : 0;
+  pd.rest_part = PRG_NONE;
+  ast_node *y = d->c;
+  int64_t year = 0;
+  int32_t lo, hi;
+  int ylo, yhi, m, dd;
+  prg_period_limits(c->p.year, &lo, &hi);
+  cal_to_ymd(lo, &ylo, &m, &dd);
+  cal_to_ymd(hi, &yhi, &m, &dd);
+  if (!y || !y->name || strcmp(y->name, "year") != 0) {
+    cg_error(c, y ? y->loc : d->loc, "a period names its benefit year: period %s \"…\" year "
+                                     "%d …", d->name, (int)c->p.year - 1);
+  } else if (gen_literal(c, y, (ty){TY_INT, 0}, &year) &&
+             (year == c->p.year || year < ylo || year > yhi)) {
+    cg_error(c, y->loc, "a period's year is another benefit year than the policy's (%d), "
+                        "within %d..%d", (int)c->p.year, ylo, yhi);
+    year = 0;
+  }
+  pd.year = (int32_t)year;
+  pd.when = gen_section(c, d->a, TY_BOOL, "the condition of a period");
+  pd.worth = amount(c, d->b, "'worth'");
+  parts(c, d, &pd.part_first, &pd.part_count, &pd.rest_part, "period");
+  bool has_start = false, has_end = false;
+  for (ast_node *e = y ? y->list : NULL; e; e = e->next) {
+    bool start = e->op == 0;
+    if (e->op > 1) {
+      cg_error(c, e->loc, "a period states its worth, parts, start and end; waits, "
+                          "surcharges and payability are the window's and the rules'");
+      continue;
+    }
+    if (start ? has_start : has_end)
+      cg_error(c, e->loc, "'%s' is given twice in period '%s'", start ? "start" : "end", d->name);
+    *(start ? &has_start : &has_end) = true;
+    prg_section s = gen_section(c, e->a, TY_DATE, start ? "'start'" : "'end'");
+    *(start ? &pd.start : &pd.end) = s;
+  }
+  /* defaults: the whole of its year */
+  if (year && !has_start) pd.start = gen_value_section(c, cal_from_ymd((int)year, 1, 1));
+  if (year && !has_end) pd.end = gen_value_section(c, cal_from_ymd((int)year, 12, 31));
+  if (!year && (!has_start || !has_end)) { /* already an error: keep the sections present */
+    if (!has_start) pd.start = gen_value_section(c, 0);
+    if (!has_end) pd.end = gen_value_section(c, 0);
+  }
+  prg_period *p = CG_PUSH(c, c->p.periods, c->p.nperiods, c->cap_periods);
+  if (p) *p = pd;
+}
+
 static void addon(cg *c, ast_node *d, uint32_t idx) {
   prg_addon a = {0};
   a.key = cg_str(c, d->name);
@@ -848,6 +922,18 @@ static void example_expect(cg *c, ast_node *item) {
         sym *s = find_kind(c, n, n->name, SYM_CATEGORY);
         if (s) push_expect(c, EXP_MATCHED, s->index, 0);
       }
+    } else if (strcmp(k, "period") == 0) {
+      push_expect(c, EXP_PERIOD, PRG_NONE, 0);
+      for (ast_node *f = x->list; f; f = f->next) {
+        sym *s = find_kind(c, f, f->name, SYM_PERIOD);
+        uint32_t i = 0;
+        if (s)
+          while (i < c->p.nperiods && strcmp(prg_str(&c->p, c->p.periods[i].key), f->name) != 0) i++;
+        if (s && i < c->p.nperiods && gen_literal(c, f->a, T_MONEY, &v))
+          push_expect(c, EXP_PERIOD, i, v);
+        else if (s && i == c->p.nperiods)
+          cg_error(c, f->loc, "period '%s' is declared after this example", f->name);
+      }
     } else if (strcmp(k, "addons") == 0) {
       push_expect(c, EXP_ADDON, PRG_NONE, 0);
       for (ast_node *f = x->list; f; f = f->next) {
@@ -856,7 +942,7 @@ static void example_expect(cg *c, ast_node *item) {
       }
     } else {
       cg_error(c, x->loc, "unknown expectation '%s' (expected payable, category, individual, "
-                          "funding, start, end, wait, matched, subsidized, addons)", k);
+                          "funding, start, end, wait, matched, subsidized, addons, period)", k);
     }
   }
 }
@@ -1058,6 +1144,10 @@ void sema_program(cg *c, ast_node *decls, const char *id, const char *path) {
     case A_RULE:
       c->in_rule = true;
       rule(c, d);
+      break;
+    case A_PERIOD:
+      c->in_rule = true;
+      period(c, d);
       break;
     case A_ADDON:
       c->in_rule = true;

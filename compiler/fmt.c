@@ -127,7 +127,7 @@ static int in_list(const char *w, const char *const *list) {
 
 static const char *const DECLS[] = {"policy", "const", "let", "attribute", "identity", "source",
                                     "category", "choose", "collection", "window", "restate",
-                                    "rule", "addon", "unlisted", "example", "assume", "extern", "}", NULL};
+                                    "rule", "addon", "unlisted", "example", "assume", "extern", "period", "}", NULL};
 /* a line ending with one of these continues on the next */
 static const char *const OPEN_ENDS[] = {"=", "and", "or", "not", "+", "-", "*", "..", "==",
                                         "!=", "<", ">", "<=", ">=", "(", "in", "of", "if",

@@ -148,7 +148,7 @@ static const char *const kind_names[] = {
     [SYM_ENUMVAL] = "enum value",   [SYM_ADDON] = "add-on",
     [SYM_PAID_ON] = "built-in",     [SYM_BENEFIT_YEAR] = "built-in",
     [SYM_SUBSIDIZED] = "built-in",  [SYM_CHOSEN] = "built-in",
-    [SYM_EXTERN] = "host function", [SYM_ASSUME] = "assumption",
+    [SYM_EXTERN] = "host function", [SYM_ASSUME] = "assumption", [SYM_PERIOD] = "period",
     [SYM_ANSWER] = "built-in",
 };
 

@@ -29,8 +29,11 @@ typedef enum {
   A_CATEGORY, A_PART, A_CHOOSE, A_KEY, A_COLLECTION, A_WINDOW, A_RULE, A_EFFECT, A_ADDON,
   A_TIER, A_EXAMPLE, A_GIVEN, A_EXPECT, A_RESTATE, A_UNLISTED, A_ASSUME,
   A_EXTERN, /* name, str label, list: argument types (A_NAME), a: result type, cite */
-  A_UNSTATED /* `unstated "sentence"` (str NULL in an example's `expect`): a value, or a
+  A_UNSTATED, /* `unstated "sentence"` (str NULL in an example's `expect`): a value, or a
                 window's dates (its `a`), that the notice does not state */
+  A_PERIOD /* `period NAME "label" year Y [instead] [cite] when COND { worth E parts
+              effects }`: op 1 if instead, a: when, b: worth, list: parts, c: A_INT (name
+              "year", str its number) whose list is the start/end effects */
   /* A_RULE: name, str label, cite, a when, list effects, b overrides (A_NAMES) or NULL */
 } ast_kind;
 

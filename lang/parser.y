@@ -118,14 +118,14 @@ static void parse_error(PARSE_LTYPE *loc, yyscan_t scanner, lex_state *st, const
 %token RESTATE "restate" UNLISTED "unlisted" ACCEPTED "accepted" EXTERN "extern" ARROW "->"
 %token ASSUME "assume"
 %token COUNTED "counted" AS "as" OVERRIDES "overrides" OTHERS "others"
-%token UNSTATED "unstated"
+%token UNSTATED "unstated" PERIOD "period" INSTEAD "instead"
 %token YUAN "yuan" DOTDOT ".." EQ "==" NE "!=" LE "<=" GE ">="
 
 %type <node> decls decl header_fields header_field hvalue label_opt expr or_expr and_expr not_expr
 %type <node> cmp_expr add_expr mul_expr unary_expr postfix_expr primary args arg_list
 %type <node> names name_list type enum_vals enum_val attr_default cat_body parts part
 %type <node> keys key days_opt effects_opt effects effect tiers tier paid_opt
-%type <num> required_opt
+%type <num> required_opt instead_opt
 %type <node> example_items example_item givens given buys buy expects expect_item funding_items
 %type <node> funding_item accepted_opt ext_types overrides_opt
 %type <str> cite_opt
@@ -194,6 +194,11 @@ decl: POLICY '{' header_fields '}'
     | ADDON IDENT STRING cite_opt '{' TIERS tiers required_opt paid_opt '}'
         { $$ = named(st, A_ADDON, $2, $3, @$);
           if ($$) { $$->cite = $4; $$->list = $7; $$->op = $8; $$->a = $9; } }
+    | PERIOD IDENT STRING IDENT NUMBER instead_opt cite_opt WHEN expr '{' WORTH expr parts effects '}'
+        { $$ = named(st, A_PERIOD, $2, $3, @$);
+          if ($$) { $$->op = $6; $$->cite = $7; $$->a = $9; $$->b = $12; $$->list = $13;
+                    $$->c = named(st, A_INT, $4, $5, ast_span(@4, @5));
+                    if ($$->c) $$->c->list = $14; } }
     | EXAMPLE STRING '{' example_items '}'
         { $$ = named(st, A_EXAMPLE, NULL, $2, @$); if ($$) $$->list = $4; }
     | EXTERN IDENT STRING '(' ext_types ')' ARROW IDENT cite_opt
@@ -305,6 +310,9 @@ tier: NUMBER YUAN                        { $$ = named(st, A_TIER, NULL, NULL, @$
     | IDENT STRING NUMBER YUAN           { $$ = named(st, A_TIER, $1, $2, @$);
                                            if ($$) $$->a = named(st, A_NUMBER_UNIT, NULL, $3, @3); }
     ;
+instead_opt: %empty                      { $$ = 0; }
+           | INSTEAD                     { $$ = 1; }
+           ;
 required_opt: %empty                     { $$ = 0; }
             | REQUIRED                   { $$ = 1; }
             ;
@@ -350,6 +358,8 @@ expect_item: PAYABLE expr                { $$ = named(st, A_EXPECT, "payable", N
            | MATCHED names               { $$ = named(st, A_EXPECT, "matched", NULL, @$); if ($$) $$->b = $2; }
            | ADDONS '{' funding_items '}' { $$ = named(st, A_EXPECT, "addons", NULL, @$); if ($$) $$->list = $3; }
            | ADDONS '{' '}'              { $$ = named(st, A_EXPECT, "addons", NULL, @$); }
+           | PERIOD '{' funding_items '}' { $$ = named(st, A_EXPECT, "period", NULL, @$); if ($$) $$->list = $3; }
+           | PERIOD '{' '}'              { $$ = named(st, A_EXPECT, "period", NULL, @$); }
            ;
 funding_items: funding_item              { $$ = $1; }
              | funding_items ',' funding_item { $$ = ast_append($1, $3); }

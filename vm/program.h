@@ -28,7 +28,7 @@
 #include "calendar.h"
 
 #define PRG_MAGIC "POLB"
-#define PRG_VERSION 9
+#define PRG_VERSION 10
 #define PRG_STACK_MAX 32
 /* The benefit year: year - 1 and year + 1 are calendar years too (calendar.h: 1..9999). */
 #define PRG_YEAR_MIN 1900
@@ -194,7 +194,8 @@ typedef struct {
 /* Inline examples: `polc test`.  Each expectation is (field, arg, value). */
 typedef enum {
   EXP_PAYABLE, EXP_CATEGORY, EXP_INDIVIDUAL, EXP_FUNDING_ALL, EXP_FUNDING, EXP_START,
-  EXP_END, EXP_WAIT_MONTHS, EXP_WAIT_DAYS, EXP_MATCHED, EXP_SUBSIDIZED, EXP_ADDON
+  EXP_END, EXP_WAIT_MONTHS, EXP_WAIT_DAYS, EXP_MATCHED, EXP_SUBSIDIZED, EXP_ADDON,
+  EXP_PERIOD /* `period { KEY individual, … }`: opened by arg PRG_NONE, like EXP_ADDON */
 } prg_expect_kind;
 
 typedef struct { uint8_t kind; uint32_t arg; int64_t value; } prg_expect;
@@ -240,6 +241,21 @@ typedef struct {
   uint32_t pos;
 } prg_unstated;
 
+/* `period NAME "label" year Y [instead] when COND { worth … parts start … end … }`: a
+ * benefit year other than the policy's that the same payment buys where `when` holds
+ * (docs/LANGUAGE.md "Periods").  Its parts are p->parts[part_first .. +part_count) like a
+ * category's (at most one `rest`); start and end always have sections (the compiler
+ * writes 1 January and 31 December of `year` when the policy gives none).  `instead`:
+ * the first such period that holds is bought instead of the policy's benefit year. */
+typedef struct {
+  prg_strref key, label, cite;
+  int32_t year;        /* within PRG_PERIOD_YEARS of the benefit year, not equal to it */
+  uint8_t instead;     /* 0 or 1 */
+  prg_section when, worth, start, end;
+  uint32_t part_first, part_count, rest_part; /* rest_part: index among its parts, or PRG_NONE */
+  uint32_t pos;
+} prg_period;
+
 typedef struct pol_program {
   /* header */
   prg_strref id, title, issuer, document, file;
@@ -279,6 +295,7 @@ typedef struct pol_program {
   prg_ext_type *ext_args; uint32_t next_args;   /* their argument types */
   prg_assume *assumes; uint32_t nassumes;       /* `assume` */
   prg_unstated *unstated; uint32_t nunstated;   /* values the notice does not state */
+  prg_period *periods; uint32_t nperiods;       /* other benefit years a payment buys */
 
   /* Derived, never stored: */
   uint32_t stamp;            /* hash of the names, never 0: tells handles apart (pol.h);

@@ -138,6 +138,21 @@ bool vfy_each_section(const pol_program *p, bool (*fn)(void *ud, const vfy_secti
     const prg_assume *a = &p->assumes[i];
     if (!visit(&w, a->holds, "assume", a->key, true, "holds", NULL)) return false;
   }
+  for (uint32_t i = 0; i < p->nperiods; i++) {
+    const prg_period *pd = &p->periods[i];
+    if (!visit(&w, pd->when, "period", pd->key, true, "when", NULL) ||
+        !visit(&w, pd->worth, "period", pd->key, true, "worth", NULL))
+      return false;
+    /* parts are checked for range before sections are walked (check_indices) */
+    for (uint32_t k = 0; k < pd->part_count; k++) {
+      const prg_part *part = &p->parts[pd->part_first + k];
+      const char *src = part->source == PRG_NONE ? "individual" : prg_str(p, p->sources[part->source].key);
+      if (!visit(&w, part->value, "period", pd->key, k != pd->rest_part, "part", src)) return false;
+    }
+    if (!visit(&w, pd->start, "period", pd->key, true, "start", NULL) ||
+        !visit(&w, pd->end, "period", pd->key, true, "end", NULL))
+      return false;
+  }
   return true;
 }
 
@@ -472,6 +487,11 @@ static bool check_expect(vfy *v, uint32_t i, const prg_expect *e) {
     break;
   case EXP_FUNDING:
     break;
+  case EXP_PERIOD:
+    if (e->arg == PRG_NONE && e->value != 0)
+      return fail(v, "expects[%u]: period amount %lld is not 0 in the list's opening entry",
+                  (unsigned)i, (long long)e->value);
+    break;
   }
   if (arg_zero && e->arg != 0)
     return fail(v, "expects[%u]: unused argument %u is not 0", (unsigned)i, (unsigned)e->arg);
@@ -631,6 +651,24 @@ static bool check_tables(vfy *v) {
     if (c->otherwise && (c->when.start != 0 || c->when.end != 0))
       return fail(v, "%s: an otherwise category has a when section %u..%u", what,
                   (unsigned)c->when.start, (unsigned)c->when.end);
+  }
+  for (uint32_t i = 0; i < p->nperiods; i++) {
+    const prg_period *pd = &p->periods[i];
+    int32_t lo, hi, ylo, yhi, m, d;
+    snprintf(what, sizeof what, "periods[%u] (%s)", (unsigned)i, prg_str(p, pd->key));
+    if (!range_ok(pd->part_first, pd->part_count, p->nparts))
+      return fail(v, "%s: parts %u+%u outside the %u parts", what, (unsigned)pd->part_first,
+                  (unsigned)pd->part_count, (unsigned)p->nparts);
+    if (pd->rest_part != PRG_NONE && pd->rest_part >= pd->part_count)
+      return fail(v, "%s: rest part %u out of range (%u parts)", what,
+                  (unsigned)pd->rest_part, (unsigned)pd->part_count);
+    if (pd->instead > 1) return fail(v, "%s: instead flag %u is not 0 or 1", what, pd->instead);
+    prg_period_limits(p->year, &lo, &hi);
+    cal_to_ymd(lo, &ylo, &m, &d);
+    cal_to_ymd(hi, &yhi, &m, &d);
+    if (pd->year == p->year || pd->year < ylo || pd->year > yhi)
+      return fail(v, "%s: year %d is the benefit year or outside %d..%d", what, (int)pd->year,
+                  ylo, yhi);
   }
   for (uint32_t i = 0; i < p->nchoose; i++) {
     const prg_choose_key *ck = &p->choose[i];
@@ -799,7 +837,7 @@ static bool check_tables(vfy *v) {
   }
   for (uint32_t i = 0; i < p->nexpects; i++) {
     const prg_expect *e = &p->expects[i];
-    if (e->kind > EXP_ADDON)
+    if (e->kind > EXP_PERIOD)
       return fail(v, "expects[%u]: kind %u out of range", (unsigned)i, e->kind);
     if (e->kind == EXP_FUNDING && e->arg >= p->nsources)
       return fail(v, "expects[%u]: source %u out of range (%u sources)", (unsigned)i,
@@ -808,6 +846,9 @@ static bool check_tables(vfy *v) {
     if (e->kind == EXP_ADDON && e->arg != PRG_NONE && e->arg >= p->naddons)
       return fail(v, "expects[%u]: add-on %u out of range (%u add-ons)", (unsigned)i,
                   (unsigned)e->arg, (unsigned)p->naddons);
+    if (e->kind == EXP_PERIOD && e->arg != PRG_NONE && e->arg >= p->nperiods)
+      return fail(v, "expects[%u]: period %u out of range (%u periods)", (unsigned)i,
+                  (unsigned)e->arg, (unsigned)p->nperiods);
     if ((e->kind == EXP_CATEGORY || (e->kind == EXP_MATCHED && e->arg != PRG_NONE)) &&
         e->arg >= p->ncategories)
       return fail(v, "expects[%u]: category %u out of range (%u categories)", (unsigned)i,

@@ -94,6 +94,10 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   F(str, .key) F(str, .label) F(str, .cite) F(u8, .result.type) F(u32, .result.en)    \
   F(u32, .arg_first) F(u32, .arg_count) F(u32, .pos)
 #define PRG_EXT_TYPE_FIELDS(F) F(u8, .type) F(u32, .en)
+#define PRG_PERIOD_FIELDS(F)                                                          \
+  F(str, .key) F(str, .label) F(str, .cite) F(i32, .year) F(u8, .instead) F(sec, .when)  \
+  F(sec, .worth) F(sec, .start) F(sec, .end) F(u32, .part_first) F(u32, .part_count)      \
+  F(u32, .rest_part) F(u32, .pos)
 #define PRG_UNSTATED_FIELDS(F)                                                        \
   F(u8, .what) F(u32, .index) F(str, .sentence) F(str, .cite) F(u32, .pos)
 
@@ -124,7 +128,8 @@ static inline uint32_t vm_pops(const pol_program *p, uint32_t insn) {
   T(ext_args, next_args, prg_ext_type, PRG_EXT_TYPE_FIELDS)                           \
   T(overrides, noverrides, uint32_t, PRG_U32_FIELDS)                                  \
   T(assumes, nassumes, prg_assume, PRG_ASSUME_FIELDS)                                 \
-  T(unstated, nunstated, prg_unstated, PRG_UNSTATED_FIELDS)
+  T(unstated, nunstated, prg_unstated, PRG_UNSTATED_FIELDS)                          \
+  T(periods, nperiods, prg_period, PRG_PERIOD_FIELDS)
 
 /* ---- sections ---------------------------------------------------------------------- */
 

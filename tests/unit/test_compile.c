@@ -678,6 +678,79 @@ static void test_unstated(void **state) {
   pol_program_free(p);
 }
 
+/* Periods (#19 B4): another benefit year bought with the same payment, or instead of the
+ * policy's; `periods` and the typed accessors give each year's split and dates, the
+ * answer's amounts are the payment's. */
+static void test_periods(void **state) {
+  (void)state;
+  pol_program *p = compile_ok(
+      RULES "attribute also_2025 \"补缴2025\" : bool = false\n"
+            "attribute next_year \"改缴2027\" : bool = false\n"
+            "period arrears \"补缴2025年度\" year 2025 cite \"二\" when also_2025 {\n"
+            "  worth 380 yuan medical_assistance (if subsidized then 100 yuan else 0 yuan)\n"
+            "  individual rest start paid_on }\n"
+            "period later \"改缴2027年度\" year 2027 instead when next_year {\n"
+            "  worth 420 yuan individual rest }\n");
+  pol_handle ma = pol_find(p, POL_SOURCE, "medical_assistance");
+  query q;
+  /* without a period: the policy's own year alone */
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\"}", "2025-11-10", NULL);
+  json_t *pr = json_object_get(q.ans, "periods");
+  assert_int_equal(json_array_size(pr), 1);
+  assert_true(json_is_null(json_object_get(json_array_get(pr, 0), "period")));
+  assert_int_equal(json_integer_value(json_object_get(json_array_get(pr, 0), "year")), 2026);
+  assert_int_equal(pol_answer_period_count(q.ev), 1);
+  unquote(&q);
+  /* 低保 also paying 2025: the payment is 80 + 280 by the resident, 320 + 100 by the fund */
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\",\"identities\":[\"subsistence_allowance\"],"
+               "\"also_2025\":true}", "2025-11-10", NULL);
+  assert_int_equal(fen(&q, "individual"), 36000);
+  assert_int_equal(fen_of(json_object_get(json_object_get(q.ans, "funding"), "medical_assistance")), 42000);
+  assert_int_equal(fen(&q, "worth"), 78000);
+  assert_string_equal(str(&q, "benefit_start"), "2026-01-01"); /* the policy's own year's */
+  pr = json_object_get(q.ans, "periods");
+  assert_int_equal(json_array_size(pr), 2);
+  json_t *a = json_array_get(pr, 1);
+  assert_string_equal(json_string_value(json_object_get(a, "period")), "arrears");
+  assert_int_equal(fen_of(json_object_get(a, "individual")), 28000);
+  assert_int_equal(fen_of(json_object_get(json_object_get(a, "funding"), "medical_assistance")), 10000);
+  assert_string_equal(json_string_value(json_object_get(a, "start")), "2025-11-10");
+  assert_string_equal(json_string_value(json_object_get(a, "end")), "2025-12-31");
+  pol_benefit_period bp;
+  assert_int_equal(pol_answer_period_count(q.ev), 2);
+  assert_int_equal(pol_answer_period(q.ev, 0, &bp), 1);
+  assert_null(bp.key);
+  assert_int_equal(bp.individual, 8000);
+  assert_int_equal(pol_answer_period_funding(q.ev, 0, ma), 32000);
+  assert_int_equal(pol_answer_period(q.ev, 1, &bp), 1);
+  assert_string_equal(bp.key, "arrears");
+  assert_int_equal(bp.year, 2025);
+  assert_int_equal(bp.worth, 38000);
+  assert_int_equal(pol_answer_period_funding(q.ev, 1, ma), 10000);
+  assert_int_equal(pol_answer_period(q.ev, 2, &bp), 0);
+  assert_string_equal(json_string_value(json_array_get(json_object_get(q.ans, "why"), 2)),
+                      "period arrears (补缴2025年度) [二]: also buys 2025, individual 280 yuan, "
+                      "benefits 2025-11-10 .. 2025-12-31");
+  unquote(&q);
+  /* instead: 2027 replaces 2026; the answer's dates are 2027's, its amounts 2027's only */
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\",\"next_year\":true}", "2026-03-01", NULL);
+  assert_int_equal(fen(&q, "individual"), 42000);
+  assert_string_equal(str(&q, "benefit_start"), "2027-01-01");
+  assert_string_equal(str(&q, "benefit_end"), "2027-12-31");
+  pr = json_object_get(q.ans, "periods");
+  assert_int_equal(json_array_size(pr), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(pr, 0), "period")), "later");
+  unquote(&q);
+  pol_program_free(p);
+  /* a policy without periods has no `periods` key and no period */
+  p = compile_ok(RULES);
+  quote(&q, p, "{\"birth_date\":\"1980-05-01\"}", "2025-11-10", NULL);
+  assert_null(json_object_get(q.ans, "periods"));
+  assert_int_equal(pol_answer_period_count(q.ev), 0);
+  unquote(&q);
+  pol_program_free(p);
+}
+
 static void test_addon_paid_by(void **state) {
   (void)state;
   pol_program *p = compile_ok(RULES "addon accident \"意外\" { tiers 20 yuan, 30 yuan\n"
@@ -923,6 +996,7 @@ int main(void) {
       cmocka_unit_test(test_addon_paid_by),
       cmocka_unit_test(test_addon_required),
       cmocka_unit_test(test_unstated),
+      cmocka_unit_test(test_periods),
       cmocka_unit_test(test_save_load_same_answer),
       cmocka_unit_test(test_flat_chain_limit),
       cmocka_unit_test(test_bracket_limit),

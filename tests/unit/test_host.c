@@ -380,8 +380,8 @@ static void put32(unsigned char *b, uint32_t v) {
 
 /* The .polb of TWO_EXTERNS; *ext and *args: offsets of the externs' and the argument
  * types' first records (the two tables come last but for the overrides (count 0), the
- * prelude's assumptions (`tail` bytes) and the unstated values (count 0), before the
- * 8-byte checksum: 2 externs of 29 bytes, 3 types of 5). */
+ * prelude's assumptions (`tail` bytes), the unstated values and the periods (counts 0),
+ * before the 8-byte checksum: 2 externs of 29 bytes, 3 types of 5). */
 static unsigned char *polb(size_t *n, size_t *ext, size_t *args) {
   pol_program *p = compile_ok(TWO_EXTERNS);
   unsigned char *b = NULL;
@@ -389,7 +389,7 @@ static unsigned char *polb(size_t *n, size_t *ext, size_t *args) {
   /* the assumptions (the prelude's, 24-byte records) follow the argument types */
   size_t tail = 4 + 24 * (size_t)p->nassumes;
   pol_program_free(p);
-  *args = *n - 8 - 4 - tail - 4 - 3 * 5; /* unstated's count, the assumptions, overrides' count */
+  *args = *n - 8 - 4 - 4 - tail - 4 - 3 * 5; /* periods', unstated's counts, the assumptions, overrides' count */
   *ext = *args - 4 - 2 * 29;
   assert_int_equal(b[*ext - 4], 2);  /* count of externs */
   assert_int_equal(b[*args - 4], 3); /* count of argument types */

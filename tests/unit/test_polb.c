@@ -286,7 +286,7 @@ static void test_empty_program(void **state) {
   unsigned char *b1, *b2;
   size_t n1, n2;
   write_ok(p, &b1, &n1);
-  assert_int_equal(n1, TABLES_AT + 27 * 4 + CHECKSUM_BYTES);
+  assert_int_equal(n1, TABLES_AT + 28 * 4 + CHECKSUM_BYTES);
   pol_program *q = NULL;
   char err[256];
   if (!polb_read(b1, n1, &q, err, sizeof err)) fail_msg("read: %s", err);
@@ -371,8 +371,8 @@ static void test_every_truncation(void **state) {
   read_fails(t, TABLES_AT + 4 + 10 + CHECKSUM_BYTES, msg);
   free(t);
   /* the assumptions (the prelude's, 24-byte records), then the unstated values (one
-   * 17-byte record) are the last tables */
-  size_t tail = 4 + 24 * (size_t)p->nassumes + 4 + 17;
+   * 17-byte record) and the periods (none) are the last tables */
+  size_t tail = 4 + 24 * (size_t)p->nassumes + 4 + 17 + 4;
   /* the last byte of the restatement (before the externs', ext_args' and overrides'
    * counts and the assumptions) becomes the first byte of the checksum */
   snprintf(msg, sizeof msg,
@@ -387,11 +387,18 @@ static void test_every_truncation(void **state) {
   t = sealed_prefix(b, n - 1 - tail);
   read_fails(t, n - 1 - tail, msg);
   free(t);
-  /* the last byte of the last table (the unstated value) becomes the first byte of the
-   * checksum */
+  /* the last byte of the unstated value becomes the first byte of the checksum (the
+   * periods' count is gone too) */
   snprintf(msg, sizeof msg,
            "offset %zu: unstated: count 1 of 17-byte records exceeds the 16 bytes left",
-           n - CHECKSUM_BYTES - 17 - 4);
+           n - CHECKSUM_BYTES - 4 - 17 - 4);
+  t = sealed_prefix(b, n - 5);
+  read_fails(t, n - 5, msg);
+  free(t);
+  /* the last byte of the last table (the periods' count) becomes the first byte of the
+   * checksum */
+  snprintf(msg, sizeof msg, "offset %zu: periods: count: expected 4 bytes, 3 left",
+           n - CHECKSUM_BYTES - 4);
   t = sealed_prefix(b, n - 1);
   read_fails(t, n - 1, msg);
   free(t);
@@ -402,13 +409,14 @@ static void test_every_truncation(void **state) {
 /* Byte offset of table `which` (0 = strings) in the file of p. */
 static size_t table_offset(const pol_program *p, int which) {
   const size_t rec[] = {1, 8, 4, 47, 4, 8, 8, 20, 49, 12, 5, 34, 41, 21, 45, 16, 36, 12, 12, 13, 4, 30,
-                        29, 5, 4, 24, 17};
+                        29, 5, 4, 24, 17, 65};
   const uint32_t count[] = {p->nstrings,  p->nconsts,   p->ncode,    p->nattrs,   p->nenum_values,
                             p->nidentities, p->nsources, p->nlets,    p->ncategories, p->nparts,
                             p->nchoose,   p->nwindows,  p->nrules,   p->neffects, p->naddons,
                             p->ntiers,    p->nexamples, p->ngivens,  p->nbuys,    p->nexpects,
                             p->nunlisted, p->nrestates, p->nexterns, p->next_args,
-                            p->noverrides, p->nassumes, p->nunstated};
+                            p->noverrides, p->nassumes, p->nunstated,
+                            p->nperiods};
   size_t off = TABLES_AT;
   for (int i = 0; i < which; i++) off += 4 + rec[i] * count[i];
   return off;
@@ -422,7 +430,7 @@ static void test_table_offsets(void **state) {
   unsigned char *b;
   size_t n;
   write_ok(p, &b, &n);
-  assert_int_equal(table_offset(p, 26) + 4 + 17 * p->nunstated + CHECKSUM_BYTES, n);
+  assert_int_equal(table_offset(p, 27) + 4 + 65 * p->nperiods + CHECKSUM_BYTES, n);
   free(b);
   prg_free(p);
 }
@@ -463,19 +471,19 @@ static void test_flipped_count(void **state) {
   sealed_fails(b, n, msg);
   put32(b + TABLES_AT, p->nstrings);
   size_t ex = table_offset(p, 21);
-  put32(b + ex, 3); /* (2 would fit: the tables after it hold 67 bytes) */
+  put32(b + ex, 3); /* (2 would fit: the tables after it hold 71 bytes) */
   snprintf(msg, sizeof msg,
-           "offset %zu: restates: count 3 of 30-byte records exceeds the 67 bytes left", ex);
+           "offset %zu: restates: count 3 of 30-byte records exceeds the 71 bytes left", ex);
   sealed_fails(b, n, msg);
   put32(b + ex, 0);
-  /* the restatement's first 20 bytes (zeroed) are read as the last five tables' counts */
-  unsigned char saved[20];
-  memcpy(saved, b + ex + 4, 20);
-  memset(b + ex + 4, 0, 20);
+  /* the restatement's first 24 bytes (zeroed) are read as the last six tables' counts */
+  unsigned char saved[24];
+  memcpy(saved, b + ex + 4, 24);
+  memset(b + ex + 4, 0, 24);
   snprintf(msg, sizeof msg, "offset %zu: 47 bytes between the last table and the checksum",
            left_end - 47);
   sealed_fails(b, n, msg);
-  memcpy(b + ex + 4, saved, 20);
+  memcpy(b + ex + 4, saved, 24);
   put32(b + ex, p->nrestates);
 
   /* restored and sealed: reads again */

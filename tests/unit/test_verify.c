@@ -613,6 +613,25 @@ static void test_indices(void **state) {
   p->unstated[0] = (prg_unstated){UNST_WORTH, 0, PRG_NONE, PRG_NONE, 0};
   p->unstated[1] = p->unstated[0];
   rejects(p, "unstated[1]: worth 0 is marked twice");
+  /* periods (#19 B4): another year within range, parts and rest in range, flag 0/1 */
+  static const struct { prg_period pd; const char *msg; } bad_periods[] = {
+      {{PRG_NONE, PRG_NONE, PRG_NONE, 2026, 0, {0, 2}, {10, 12}, {0, 2}, {0, 2}, 0, 1, PRG_NONE, 0},
+       "periods[0] (): year 2026 is the benefit year or outside 2016..2036"},
+      {{PRG_NONE, PRG_NONE, PRG_NONE, 2040, 0, {0, 2}, {10, 12}, {0, 2}, {0, 2}, 0, 1, PRG_NONE, 0},
+       "periods[0] (): year 2040 is the benefit year or outside 2016..2036"},
+      {{PRG_NONE, PRG_NONE, PRG_NONE, 2025, 0, {0, 2}, {10, 12}, {0, 2}, {0, 2}, 2, 2, PRG_NONE, 0},
+       "periods[0] (): parts 2+2 outside the 3 parts"},
+      {{PRG_NONE, PRG_NONE, PRG_NONE, 2025, 0, {0, 2}, {10, 12}, {0, 2}, {0, 2}, 0, 1, 1, 0},
+       "periods[0] (): rest part 1 out of range (1 parts)"},
+      {{PRG_NONE, PRG_NONE, PRG_NONE, 2025, 2, {0, 2}, {10, 12}, {0, 2}, {0, 2}, 0, 1, PRG_NONE, 0},
+       "periods[0] (): instead flag 2 is not 0 or 1"},
+  };
+  for (size_t k = 0; k < sizeof bad_periods / sizeof *bad_periods; k++) {
+    p = base();
+    TABLE(p, periods, nperiods, 1);
+    p->periods[0] = bad_periods[k].pd;
+    rejects(p, bad_periods[k].msg);
+  }
   p = base();
   p->givens[0].attr = 2;
   rejects(p, "givens[0]: attribute 2 out of range (2 attributes)");

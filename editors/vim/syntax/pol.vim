@@ -7,13 +7,13 @@ if exists("b:current_syntax")
 endif
 
 syn keyword polDeclaration policy const let attribute identity source category choose
-syn keyword polDeclaration collection window restate unlisted rule addon example extern assume
+syn keyword polDeclaration collection window restate unlisted rule addon example extern assume period
 syn keyword polOperatorWord and or not in of one
 syn keyword polConditional if else then
 syn keyword polBoolean true false
 syn keyword polKeyword when otherwise worth rest lowest highest first last days months
 syn keyword polKeyword start end wait surcharge free payable required optional addons
-syn keyword polKeyword tiers paid by resident expect funding matched cite accepted counted as overrides others unstated
+syn keyword polKeyword tiers paid by resident expect funding matched cite accepted counted as overrides others unstated instead
 syn keyword polUnit yuan
 syn match polUnit "元"
 
