@@ -139,6 +139,10 @@ int pol_addon_required(const pol_program *p, pol_handle addon) {
   return eval_handle_index(p, addon, POL_ADDON, &a) && p->addons[a].required;
 }
 
+uint32_t pol_unstated_count(const pol_program *p) {
+  return p ? p->nunstated : 0;
+}
+
 uint32_t pol_answer_period_count(const pol_eval *ev) {
   if (!answered(ev) || ev->p->nperiods == 0 || ev->category == PRG_NONE)
     return 0;

@@ -212,6 +212,9 @@ const char *pol_answer_unstated_cite(const pol_eval *ev, pol_value v, pol_handle
  * (unless a period is bought instead of it), then each period bought, in file order.
  * The answer's individual, funding and worth are their sums. */
 uint32_t pol_answer_period_count(const pol_eval *ev);
+/* How many values the policy declares the notice does not state (`unstated`): 0 means
+ * no answer of it has a null value. */
+uint32_t pol_unstated_count(const pol_program *p);
 typedef struct {
   const char *key;    /* the period's key; NULL for the policy's own benefit year */
   const char *label;  /* its label; NULL for the policy's own year */

@@ -355,6 +355,7 @@ typedef struct {
   char **cat_csv, **cat_json; /* ncat + 1: each key as a CSV field / JSON value */
   size_t *cat_csv_n, *cat_json_n;
   size_t row_bound;      /* bytes of an answer row besides its reason */
+  int unstated;          /* the policy declares unstated values: cells may be null */
   size_t block_size;     /* --block-size: the longest record */
 } cfg;
 
@@ -598,9 +599,18 @@ static size_t put_reason(worker *w, const char *r, size_t n, int json, char *o) 
   return w->reason_out_n;
 }
 
+/* Whether value v (of source s) of the answer is unstated (#19 B3): its cell is then empty
+ * (CSV) or null (JSONL), never the accessor's 0.  Only asked of a policy that has any. */
+static int unknown(const cfg *c, pol_eval *ev, pol_value v, pol_handle s) {
+  return c->unstated && pol_answer_unstated(ev, v, s) != NULL;
+}
+
 static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
   pol_eval *ev = w->ev;
+  static const pol_handle none = {0};
   int payable = pol_answer_payable(ev);
+  int un_pay = unknown(c, ev, POL_VALUE_PAYABLE, none), un_ind = unknown(c, ev, POL_VALUE_INDIVIDUAL, none),
+      un_worth = unknown(c, ev, POL_VALUE_WORTH, none), un_wait = unknown(c, ev, POL_VALUE_WAIT, none);
   const char *reason = payable ? "" : pol_answer_reason(ev);
   size_t rlen = strlen(reason);
   uint32_t ci = cat_index(c, pol_answer_category(ev));
@@ -616,7 +626,9 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
   if (!c->out_jsonl) {
     o += put_line(w, line, o);
     *o++ = ',';
-    if (payable) {
+    if (un_pay) {
+      *o++ = ',';
+    } else if (payable) {
       memcpy(o, "true,", 5);
       o += 5;
     } else {
@@ -628,23 +640,23 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
     memcpy(o, c->cat_csv[ci], c->cat_csv_n[ci]);
     o += c->cat_csv_n[ci];
     *o++ = ',';
-    o += put_money(o, ind);
+    if (!un_ind) o += put_money(o, ind);
     for (uint32_t i = 0; i < c->nsrc; i++) {
       int64_t f = pol_answer_funding(ev, c->src[i]);
       add_checked(&sum[ST_SOURCES + i], f, &b->st.overflow);
       *o++ = ',';
-      o += put_money(o, f);
+      if (!unknown(c, ev, POL_VALUE_FUNDING, c->src[i])) o += put_money(o, f);
     }
     *o++ = ',';
-    o += put_money(o, worth);
+    if (!un_worth) o += put_money(o, worth);
     *o++ = ',';
     o += put_day(w, c, pol_answer_start(ev), o);
     *o++ = ',';
     o += put_day(w, c, pol_answer_end(ev), o);
     *o++ = ',';
-    o += put_i64(o, pol_answer_wait_months(ev));
+    if (!un_wait) o += put_i64(o, pol_answer_wait_months(ev));
     *o++ = ',';
-    o += put_i64(o, pol_answer_wait_days(ev));
+    if (!un_wait) o += put_i64(o, pol_answer_wait_days(ev));
     *o++ = '\n';
   } else {
 #define LIT(s) (memcpy(o, s, sizeof s - 1), o += sizeof s - 1)
@@ -652,7 +664,10 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
     o += put_line(w, line, o);
     if (payable)
       LIT(",\"payable\":true,\"reason\":null");
-    else {
+    else if (un_pay) {
+      LIT(",\"payable\":null,\"reason\":");
+      o += put_reason(w, reason, rlen, 1, o);
+    } else {
       LIT(",\"payable\":false,\"reason\":");
       o += put_reason(w, reason, rlen, 1, o);
     }
@@ -660,12 +675,16 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
     memcpy(o, c->cat_json[ci], c->cat_json_n[ci]);
     o += c->cat_json_n[ci];
     LIT(",\"individual\":");
-    o += put_money(o, ind);
+    if (un_ind)
+      LIT("null");
+    else
+      o += put_money(o, ind);
     LIT(",\"funding\":{");
     int first = 1;
     for (uint32_t i = 0; i < c->nsrc; i++) {
       int64_t f = pol_answer_funding(ev, c->src[i]);
-      if (f == 0)
+      int un = unknown(c, ev, POL_VALUE_FUNDING, c->src[i]);
+      if (f == 0 && !un)
         continue;
       add_checked(&sum[ST_SOURCES + i], f, &b->st.overflow);
       if (!first)
@@ -673,10 +692,16 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
       first = 0;
       o += put_json_text(o, c->src_key[i], strlen(c->src_key[i]));
       *o++ = ':';
-      o += put_money(o, f);
+      if (un)
+        LIT("null");
+      else
+        o += put_money(o, f);
     }
     LIT("},\"worth\":");
-    o += put_money(o, worth);
+    if (un_worth)
+      LIT("null");
+    else
+      o += put_money(o, worth);
     int32_t d;
     LIT(",\"benefit_start\":");
     if ((d = pol_answer_start(ev)) == INT32_MIN)
@@ -695,9 +720,15 @@ static void write_answer(const cfg *c, worker *w, block *b, uint64_t line) {
       *o++ = '"';
     }
     LIT(",\"waiting_months\":");
-    o += put_i64(o, pol_answer_wait_months(ev));
+    if (un_wait)
+      LIT("null");
+    else
+      o += put_i64(o, pol_answer_wait_months(ev));
     LIT(",\"waiting_days\":");
-    o += put_i64(o, pol_answer_wait_days(ev));
+    if (un_wait)
+      LIT("null");
+    else
+      o += put_i64(o, pol_answer_wait_days(ev));
     LIT("}\n");
 #undef LIT
   }
@@ -1766,6 +1797,9 @@ static void print_summary(const cfg *c, sink *k) {
     fputs("\n", f);
   }
   fputs("(amounts in yuan: every answered row, payable or not, as polc quote answers it)\n", f);
+  if (c->unstated) /* #19 B3: an empty (null) cell counts 0 here; an unknown payable, not payable */
+    fputs("(the policy declares values the notice does not state: rows where they are empty "
+          "(null) count 0 above, and an unknown payable counts as not payable)\n", f);
   free(tot);
   free(cell);
   free(name);
@@ -1979,6 +2013,7 @@ static int setup_program(cfg *c) {
   for (uint32_t i = 0; i < c->nsrc; i++)
     srckeys += 6 * strlen(c->src_key[i]) + 4;
   c->row_bound = 256 + 6 * catkey + (c->nsrc + 2) * MONEY_TEXT + srckeys;
+  c->unstated = pol_unstated_count(c->p) > 0;
   return c->ident_list != NULL;
 }
 
