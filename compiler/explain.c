@@ -531,8 +531,27 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
                   pol_label(p, ah), yuan(amt, m1), who);
     free(addons);
     addons = t;
+    if (pol_addon_required(p, ah)) { /* #19 B2: part of the payment, maybe paid in part */
+      t = fmt("%s (compulsory, in the amounts above; the resident's share %s yuan)", addons,
+              yuan(pol_answer_addon_individual(ev, ah), m1));
+      free(addons);
+      addons = t;
+    }
     json_array_append_new(ad, json_pack("{s:s,s:o,s:s}", "addon", pol_key(p, ah), "amount",
                                         cli_money(amt), "paid_by", who));
+  }
+  /* #19 B4: the other benefit years the payment buys (their amounts are in the totals) */
+  for (uint32_t i = 0; i < pol_answer_period_count(ev); i++) {
+    pol_benefit_period bp;
+    char s1[11], s2[11];
+    if (!pol_answer_period(ev, i, &bp) || !bp.key) continue;
+    char *t = fmt("%s; %s %d (period %s, %s): individual %s yuan, benefits %s .. %s", addons,
+                  i == 0 ? "buys instead" : "also buys", /* first: instead of the policy's */
+                  (int)bp.year,
+                  bp.key, bp.label, yuan(bp.individual, m1), day_text(bp.start, s1),
+                  day_text(bp.end, s2));
+    free(addons);
+    addons = t;
   }
   json_t *o;
   if (payable)
