@@ -443,6 +443,12 @@ static void parts(cg *c, ast_node *d, uint32_t *first, uint32_t *count, uint32_t
     if (p->op) {
       if (k.rest_part != PRG_NONE) cg_error(c, p->loc, "only one part may be 'rest'");
       k.rest_part = c->p.nparts - k.part_first;
+    } else if (p->a && p->a->kind == A_UNSTATED && strcmp(what, "period") == 0) {
+      /* the quote reports a category's unstated parts; a period is bought only when the
+       * notice states what it costs */
+      cg_error(c, p->a->loc, "a period's parts are stated: 'unstated' goes in a category's "
+                             "worth or part, or an effect's value");
+      part.value = gen_value_section(c, 0);
     } else if (!unstated(c, p->a, UNST_PART, c->p.nparts, d->cite, 0, &part.value)) {
       part.value = amount(c, p->a, "a part");
     }

@@ -744,6 +744,13 @@ static bool check_tables(vfy *v) {
       return fail(v, "%s: the %s it marks has no value", what, kinds[u->what]);
     if (u->what == UNST_EFFECT && p->effects[u->index].kind > EFF_SURCHARGE)
       return fail(v, "%s: effect %u takes no value", what, (unsigned)u->index);
+    if (u->what == UNST_PART) { /* a category's part: the quote reports no other */
+      bool in_category = false;
+      for (uint32_t k = 0; k < p->ncategories && !in_category; k++)
+        in_category = u->index - p->categories[k].part_first < p->categories[k].part_count;
+      if (!in_category)
+        return fail(v, "%s: part %u is not a category's", what, (unsigned)u->index);
+    }
     for (uint32_t k = 0; k < i; k++)
       if (p->unstated[k].what == u->what && p->unstated[k].index == u->index)
         return fail(v, "%s: %s %u is marked twice", what, kinds[u->what], (unsigned)u->index);

@@ -608,6 +608,11 @@ static void test_indices(void **state) {
     p->unstated[0] = bad_unstated[k].u;
     rejects(p, bad_unstated[k].msg);
   }
+  p = base(); /* part 1, no longer category 0's, belongs to no category */
+  p->categories[0].part_count = 1;
+  TABLE(p, unstated, nunstated, 1);
+  p->unstated[0] = (prg_unstated){UNST_PART, 1, PRG_NONE, PRG_NONE, 0};
+  rejects(p, "unstated[0]: part 1 is not a category's");
   p = base();
   TABLE(p, unstated, nunstated, 2);
   p->unstated[0] = (prg_unstated){UNST_WORTH, 0, PRG_NONE, PRG_NONE, 0};
