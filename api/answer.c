@@ -321,8 +321,9 @@ static void effects_text(pol_eval *ev, msg *m, uint32_t first, uint32_t count) {
     const prg_effect *e = &p->effects[first + i];
     int64_t v;
     char t[MONEY_MAX_TEXT > 11 ? MONEY_MAX_TEXT : 11];
-    /* a refused answer has no benefit period: `why` states none */
-    if (!ev->payable && (e->kind == EFF_START || e->kind == EFF_END))
+    /* a refused answer has no benefit period: `why` states none (an unknown payability,
+     * #19 B3, is no refusal) */
+    if (!ev->payable && ev->rsn_kind != RSN_UNSTATED && (e->kind == EFF_START || e->kind == EFF_END))
       continue;
     if (eval_effect_value(ev, first + i, &v) != POL_OK)
       return;

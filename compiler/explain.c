@@ -541,7 +541,7 @@ static json_t *explain(pol_program *p, pol_eval *ev, json_t *resident, int32_t d
                                         cli_money(amt), "paid_by", who));
   }
   /* #19 B4: the other benefit years the payment buys (their amounts are in the totals) */
-  for (uint32_t i = 0; i < pol_answer_period_count(ev); i++) {
+  for (uint32_t i = 0; payable && i < pol_answer_period_count(ev); i++) { /* refused: no dates */
     pol_benefit_period bp;
     char s1[11], s2[11];
     if (!pol_answer_period(ev, i, &bp) || !bp.key) continue;
