@@ -625,6 +625,11 @@ void chk_dim_candidates(chk *c, uint32_t di, int32_t paid) {
     break;
   }
   if (l->n == 0) il_add(l, a->presence == PRESENCE_DEFAULT ? a->dflt : paid);
+  /* a required date (the birth date) also takes its ordinary value, 45 years before the
+   * payment: candidates near the policy's constants alone are recent dates, for which the
+   * assumptions allow no lapsed years, so a rule on long lapses would seem never to apply */
+  if (a->type == TY_DATE && a->presence == PRESENCE_REQUIRED && chk_day_ok(ordinary_value(a, paid)))
+    il_add(l, ordinary_value(a, paid));
   if (!ordinary_first(l, ordinary_value(a, paid)) || l->oom) c->oom = true;
 }
 
