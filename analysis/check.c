@@ -445,7 +445,7 @@ static void final_findings(chk *c) {
   for (uint32_t r = 0; r < p->nrules && !c->incomplete_ids; r++)
     if (!c->rule_applied[r] && c->rule_held[r]) {
       /* its `when` holds, but always with a rule that overrides it */
-      sbuf who = {0};
+      sbuf who = {.oom = &c->oom};
       for (uint32_t o = r + 1; o < p->nrules; o++)
         for (uint32_t k = 0; k < p->rules[o].ovr_count; k++)
           if (p->overrides[p->rules[o].ovr_first + k] == r)
@@ -736,7 +736,7 @@ pol_status pol_check_host(const pol_program *p, const pol_host *h, const char *s
    * analysis is partial (with the plugin bound, its real answers are used: a note says
    * what check cannot see) */
   if (!h && ((c->A.ext | c->B.ext) != 0)) {
-    sbuf m = {0};
+    sbuf m = {.oom = &c->oom};
     chk_sb(&m, "%s: host functions answered by stand-ins, not by the host (pass the plugin with "
            "--plugin): ", prg_str(p, p->file));
     for (uint32_t x = 0, k = 0; x < p->nexterns; x++)
