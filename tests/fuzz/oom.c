@@ -462,6 +462,14 @@ int main(int argc, char **argv) {
   if (pol_compile(path, src, srclen, &program, &d) != POL_OK ||
       pol_save(program, &polb, &polblen) != POL_OK || pol_date_parse("2025-11-10", &date)) {
     fprintf(stderr, "oom: %s does not compile\n", path);
+    pol_diags_free(d); /* everything freed: under make asan, LeakSanitizer checks this exit */
+    pol_program_free(program);
+    free(polb);
+    __real_free(src);
+    __real_free(live);
+    __real_free(live_no);
+    live = NULL;
+    live_no = NULL;
     return 2;
   }
   pol_diags_free(d);
