@@ -680,12 +680,8 @@ dset *chk_moved_sets(const uint32_t *dims, uint32_t n) {
 /* Every assumption of the program holds at the point in ev->slots (a quote refuses the
  * resident otherwise, so check analyses no point outside them). */
 bool chk_assumed(chk *c) {
-  const pol_program *p = c->p;
-  for (uint32_t i = 0; i < p->nassumes; i++) {
-    int64_t v = 0;
-    if (vm_run(c->ev, p->assumes[i].holds, &v) != POL_OK || !v) return false;
-  }
-  return true;
+  uint32_t broken;
+  return eval_assumed(c->ev, &broken) == POL_OK && broken == PRG_NONE; /* an error: outside */
 }
 
 /* Category i at the point in ev->slots: row = holds, err, worth, individual, funding[]. */

@@ -165,6 +165,10 @@ pol_status eval_matched(pol_eval *ev);
 pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v);
 /* The value of an effect's `counted` section (EFF_WAIT_*_AS_*; 0 for other kinds). */
 pol_status eval_effect_counted(pol_eval *ev, uint32_t effect, int64_t *v);
+/* The program's assumptions on ev->slots (attributes and the date; their sections read
+ * nothing else: the verifier checks): *broken = the first that is false, else PRG_NONE.
+ * An error is returned as it is.  The plan skips those it has decided (plan_assumed). */
+pol_status eval_assumed(pol_eval *ev, uint32_t *broken);
 
 /* Calls extern i with args[arity] (bool 0/1; int, money, date, enum as int64) and stores
  * its result in *out, which may be args (the VM's stack: the result replaces them).  False, with a sentence in why, when the host answers a value

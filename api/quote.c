@@ -386,6 +386,24 @@ pol_status eval_effect_value(pol_eval *ev, uint32_t effect, int64_t *v) {
   return run(ev, eff->value, v);
 }
 
+pol_status eval_assumed(pol_eval *ev, uint32_t *broken) {
+  const pol_program *p = ev->p;
+  *broken = PRG_NONE;
+  for (uint32_t i = 0; i < p->nassumes; i++) {
+    int64_t holds = 0;
+    pol_status st;
+    if (ev->plan && !ev->slow && plan_assumed(ev->plan, i, ev->slots))
+      continue;
+    if ((st = vm_run(ev, p->assumes[i].holds, &holds)) != POL_OK)
+      return st;
+    if (!holds) {
+      *broken = i;
+      return POL_OK;
+    }
+  }
+  return POL_OK;
+}
+
 pol_status eval_effect_counted(pol_eval *ev, uint32_t effect, int64_t *v) {
   const prg_effect *eff = &ev->p->effects[effect];
   *v = 0;
@@ -979,18 +997,13 @@ static pol_status quote(pol_eval *ev, int32_t date) {
     if (!ev->given[ev->qdate[i]])
       ev->slots[p->attrs[ev->qdate[i]].slot] = date;
 
-  /* the policy's and the prelude's assumptions: a resident outside them is bad input
-   * (their sections read attributes and the date only: the verifier checks) */
-  for (uint32_t i = 0; i < p->nassumes; i++) {
-    int64_t holds = 0;
-    if (ev->plan && !ev->slow && plan_assumed(ev->plan, i, ev->slots))
-      continue;
-    if ((st = vm_run(ev, p->assumes[i].holds, &holds)) != POL_OK)
-      return st;
-    if (!holds)
-      return fail(ev, POL_EINPUT, "resident: contradicts assumption `%s` (%s)",
-                  prg_str(p, p->assumes[i].key), prg_str(p, p->assumes[i].label));
-  }
+  /* the policy's and the prelude's assumptions: a resident outside them is bad input */
+  uint32_t broken;
+  if ((st = eval_assumed(ev, &broken)) != POL_OK)
+    return st;
+  if (broken != PRG_NONE)
+    return fail(ev, POL_EINPUT, "resident: contradicts assumption `%s` (%s)",
+                prg_str(p, p->assumes[broken].key), prg_str(p, p->assumes[broken].label));
 
   /* b–g. the planned path decides category, window and rules in one walk; else lets
    * (in order: a let may use the ones before it), categories, the window, the rules */
